@@ -1,0 +1,76 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// triage: a terminal workbench for reviewing merchants flagged by ML models.
+///
+/// Dependencies point inward: the UI, formats and store depend on `TriageCore`;
+/// the SQLite backend depends on the store interface; only `TriageTerminal`
+/// touches ncurses and only `TriageSQLite` runs SQL.
+let package = Package(
+    name: "triage",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "triage", targets: ["triage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // The system ncursesw library, through a small shim header.
+        .systemLibrary(
+            name: "CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        // Domain types and rules: cases, scores, attributions, labels, taxonomy. No SQL, no curses.
+        .target(name: "TriageCore"),
+        // File formats: a strict JSON reader, JSON Lines and CSV case decoding with validation,
+        // export writers, the taxonomy file, and the synthetic case generator. No SQL.
+        .target(
+            name: "TriageFormats",
+            dependencies: [
+                "TriageCore",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        // The store interface every backend implements, and the import/export pipelines over it.
+        .target(
+            name: "TriageStore",
+            dependencies: [
+                "TriageCore",
+                "TriageFormats",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The store on SQLite through GRDB: schema, migrations, every query.
+        .target(
+            name: "TriageSQLite",
+            dependencies: [
+                "TriageCore",
+                "TriageStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // State, actions, update; views drawn into an in-memory cell grid; text sanitising.
+        .target(name: "TriageUI", dependencies: ["TriageCore", "TriageStore"]),
+        // The only code that calls ncurses: copies the UI's grid to the terminal, reads keys.
+        .target(name: "TriageTerminal", dependencies: ["CNcursesw", "TriageUI"]),
+        // The command-line interface.
+        .executableTarget(
+            name: "triage",
+            dependencies: [
+                "TriageCore", "TriageFormats", "TriageStore", "TriageSQLite", "TriageUI", "TriageTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "TriageCoreTests", dependencies: ["TriageCore"]),
+        .testTarget(name: "TriageFormatsTests", dependencies: ["TriageCore", "TriageFormats"]),
+        .testTarget(name: "TriageSQLiteTests", dependencies: ["TriageCore", "TriageFormats", "TriageStore", "TriageSQLite"]),
+        .testTarget(name: "TriageUITests", dependencies: ["TriageCore", "TriageUI"]),
+        // Drive the built `triage` binary (and tmux) and read the database it wrote.
+        .testTarget(name: "EndToEndTests", dependencies: ["triage", "TriageSQLite", "TriageStore", "TriageCore"]),
+    ]
+)

@@ -1,0 +1,95 @@
+/// The roles people hold. The role decides which screens and actions a person has.
+public enum Role: String, Sendable, CaseIterable, Codable {
+    /// Triages the queue: decides cases quickly with reason codes.
+    case analyst
+    /// Produces ground truth, blind to the model where asked.
+    case labeler
+    /// Watches queue health and model quality, settles disagreements, edits the taxonomy.
+    case lead
+}
+
+/// What kind of change a label event records.
+public enum LabelEventKind: String, Sendable, CaseIterable, Codable {
+    /// A person's decision on a case.
+    case label
+    /// Withdraws an earlier event (the one it supersedes); the case returns to the queue.
+    case undo
+    /// A lead's final decision on a case whose labels disagree.
+    case adjudication
+}
+
+/// One entry of the append-only label log. Corrections and undo are new events that supersede
+/// earlier ones; nothing is ever updated or deleted.
+public struct LabelEvent: Sendable, Equatable {
+    /// The store's id for the event (increasing in commit order); nil before it is stored.
+    public var id: Int64?
+    public var caseID: String
+    public var kind: LabelEventKind
+    /// The decision key (nil for an undo).
+    public var decision: String?
+    public var reasonCodes: [String]
+    public var note: String?
+    /// Who: the analyst's name in triage…
+    public var analyst: String
+    /// …and the operating-system user who ran the program.
+    public var osUser: String
+    /// The role in force when the event was made.
+    public var role: Role
+    public var createdAt: Timestamp
+    /// How long the case was on screen before the decision, in milliseconds.
+    public var dwellMs: Int64?
+    /// Whether model scores, attributions and rationales were hidden when deciding.
+    public var blind: Bool
+    /// The model versions shown, e.g. `["supportability-xgb@2026-11-01"]`.
+    public var modelVersionsSeen: [String]
+    /// The id of the event this one supersedes (a correction or undo), if any.
+    public var supersedes: Int64?
+    /// The queue policy that served the case (score, oldest, uncertainty, audit…).
+    public var queuePolicy: String?
+    /// The probability with which a sampling policy included the case (nil for non-sampled queues).
+    public var inclusionProbability: Double?
+    /// The version of triage that recorded the event.
+    public var appVersion: String
+
+    public init(id: Int64? = nil, caseID: String, kind: LabelEventKind = .label, decision: String?,
+                reasonCodes: [String] = [], note: String? = nil, analyst: String, osUser: String,
+                role: Role, createdAt: Timestamp, dwellMs: Int64? = nil, blind: Bool = false,
+                modelVersionsSeen: [String] = [], supersedes: Int64? = nil, queuePolicy: String? = nil,
+                inclusionProbability: Double? = nil, appVersion: String) {
+        self.id = id
+        self.caseID = caseID
+        self.kind = kind
+        self.decision = decision
+        self.reasonCodes = reasonCodes
+        self.note = note
+        self.analyst = analyst
+        self.osUser = osUser
+        self.role = role
+        self.createdAt = createdAt
+        self.dwellMs = dwellMs
+        self.blind = blind
+        self.modelVersionsSeen = modelVersionsSeen
+        self.supersedes = supersedes
+        self.queuePolicy = queuePolicy
+        self.inclusionProbability = inclusionProbability
+        self.appVersion = appVersion
+    }
+}
+
+/// The current label of a case, derived from its events: the latest event that no later event
+/// supersedes, unless it is an undo.
+public enum CurrentLabel {
+    /// Folds a case's events (in any order) into its current label event, or nil when the case
+    /// has none (never labelled, or the last label was undone).
+    public static func of(_ events: [LabelEvent]) -> LabelEvent? {
+        let superseded = Set(events.compactMap(\.supersedes))
+        let live = events.filter { e in e.id.map { !superseded.contains($0) } ?? true }
+        guard let last = live.max(by: { ($0.id ?? 0) < ($1.id ?? 0) }) else { return nil }
+        return last.kind == .undo ? nil : last
+    }
+}
+
+/// The version of triage, recorded on every label event.
+public enum TriageVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,115 @@
+/// A problem with one field of one case record, e.g. `scores[0].score: 1.3 is outside [0, 1]`.
+public struct FieldIssue: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Where in the record: a JSON path such as `scores[0].score` or a CSV column name.
+    public var field: String
+    public var reason: String
+
+    public init(field: String, reason: String) {
+        self.field = field
+        self.reason = reason
+    }
+
+    public var description: String { field.isEmpty ? reason : "\(field): \(reason)" }
+}
+
+/// The rules a case record must satisfy before it is stored, beyond its shape.
+public struct CaseRules: Sendable {
+    /// Known policy areas; nil accepts any.
+    public var policies: Set<String>?
+    /// Known decisions, for `gold_label`; nil accepts any.
+    public var decisions: Set<String>?
+    /// How far base + Σ contributions may be from the score (in the attribution's space).
+    public var additivityTolerance: Double
+    /// The policy for records that name none.
+    public var defaultPolicy: String?
+
+    public static let defaultTolerance = 0.01
+
+    public init(policies: Set<String>? = nil, decisions: Set<String>? = nil,
+                additivityTolerance: Double = CaseRules.defaultTolerance, defaultPolicy: String? = nil) {
+        self.policies = policies
+        self.decisions = decisions
+        self.additivityTolerance = additivityTolerance
+        self.defaultPolicy = defaultPolicy
+    }
+
+    /// Rules from a taxonomy: its policy areas and decisions.
+    public init(taxonomy: Taxonomy, additivityTolerance: Double = CaseRules.defaultTolerance,
+                defaultPolicy: String? = nil) {
+        self.init(policies: taxonomy.policyKeys, decisions: Set(taxonomy.decisions.map(\.key)),
+                  additivityTolerance: additivityTolerance, defaultPolicy: defaultPolicy)
+    }
+
+    /// Every rule the record breaks (empty when it is valid).
+    public func issues(in r: CaseRecord) -> [FieldIssue] {
+        var out: [FieldIssue] = []
+        func bad(_ f: String, _ why: String) { out.append(FieldIssue(field: f, reason: why)) }
+
+        if r.caseID.isEmpty { bad("case_id", "is empty") }
+        if r.caseID.utf8.count > 200 { bad("case_id", "is longer than 200 bytes") }
+        if r.merchant.name.isEmpty { bad("merchant.name", "is empty") }
+        let policy = r.policy ?? defaultPolicy
+        if let policy {
+            if let known = policies, !known.contains(policy) {
+                bad("policy", "unknown policy '\(policy)' (known: \(known.sorted().joined(separator: ", ")))")
+            }
+        } else {
+            bad("policy", "missing (give each line a policy, or import with --policy)")
+        }
+        if let g = r.goldLabel, let known = decisions, !known.contains(g) {
+            bad("gold_label", "unknown decision '\(g)' (known: \(known.sorted().joined(separator: ", ")))")
+        }
+        if r.scores.isEmpty { bad("scores", "needs at least one {model, version, score}") }
+        var seen = Set<String>()
+        for (i, s) in r.scores.enumerated() {
+            let f = "scores[\(i)]"
+            if s.model.isEmpty { bad("\(f).model", "is empty") }
+            if s.version.isEmpty { bad("\(f).version", "is empty") }
+            if !s.score.isFinite || s.score < 0 || s.score > 1 { bad("\(f).score", "\(s.score) is outside [0, 1]") }
+            if let t = s.threshold, !t.isFinite || t < 0 || t > 1 { bad("\(f).threshold", "\(t) is outside [0, 1]") }
+            if !seen.insert("\(s.model)\u{0}\(s.version)").inserted {
+                bad(f, "model '\(s.model)' version '\(s.version)' is scored twice")
+            }
+        }
+        for (i, a) in r.attributions.enumerated() {
+            let f = r.attributions.count == 1 ? "attributions" : "attributions[\(i)]"
+            guard let s = r.scores.first(where: { $0.model == a.model && $0.version == a.version }) else {
+                bad("\(f).model", "no score for model '\(a.model)' version '\(a.version)' to explain")
+                continue
+            }
+            if !a.baseValue.isFinite { bad("\(f).base_value", "is not a finite number") }
+            var features = Set<String>()
+            for (j, item) in a.items.enumerated() {
+                if !item.contribution.isFinite { bad("\(f).items[\(j)].contribution", "is not a finite number") }
+                if item.feature.isEmpty { bad("\(f).items[\(j)].feature", "is empty") }
+                if !features.insert(item.feature).inserted {
+                    bad("\(f).items[\(j)].feature", "feature '\(item.feature)' appears twice")
+                }
+            }
+            if a.baseValue.isFinite, a.items.allSatisfy({ $0.contribution.isFinite }), s.score.isFinite {
+                let gap = a.additivityGap(score: s.score)
+                if gap > additivityTolerance {
+                    let target = a.space == .logit ? "logit(score)" : "score"
+                    bad(f, "contributions do not add up: base_value + Σ contributions = \(rounded(a.total)), "
+                        + "\(target) = \(rounded(a.space == .logit ? Logit.logit(s.score) : s.score)) "
+                        + "(gap \(rounded(gap)) > tolerance \(additivityTolerance))")
+                }
+            }
+        }
+        var evidenceIDs = Set<String>()
+        for (i, e) in r.evidence.enumerated() {
+            if e.id.isEmpty { bad("evidence[\(i)].id", "is empty") }
+            if !evidenceIDs.insert(e.id).inserted { bad("evidence[\(i)].id", "'\(e.id)' appears twice") }
+        }
+        for (i, ra) in r.rationales.enumerated() {
+            if ra.text.isEmpty { bad("rationales[\(i)].text", "is empty") }
+            if ra.model.isEmpty { bad("rationales[\(i)].model", "is empty") }
+        }
+        return out
+    }
+
+    private func rounded(_ x: Double) -> String {
+        let s = (x * 10_000).rounded() / 10_000
+        return "\(s)"
+    }
+}

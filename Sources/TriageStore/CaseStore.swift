@@ -1,0 +1,134 @@
+import TriageCore
+
+/// The one interface through which everything in triage reads and writes cases and labels.
+///
+/// The UI and the commands hold a `CaseStore` and never see SQL. `SQLiteStore` (module
+/// `TriageSQLite`) is the embedded implementation; a PostgreSQL one implements the same protocol.
+/// Every method is synchronous and safe to call from any thread; writes are short transactions.
+public protocol CaseStore: AnyObject, Sendable {
+    /// Where the store lives, for display (a file path or a server URL without password).
+    var location: String { get }
+
+    // MARK: Taxonomy
+    /// The decisions, policy areas and reason codes in force.
+    func taxonomy() throws -> Taxonomy
+    /// Replaces the taxonomy (decisions, policies, reasons). Existing labels are untouched.
+    func replaceTaxonomy(_ taxonomy: Taxonomy) throws
+
+    // MARK: Import
+    /// Runs one import: `feed` writes records through the sink inside a single transaction.
+    /// If `feed` throws, or `commit` is false when it returns, nothing of the import is stored.
+    /// On success the batch (provenance and counts) is recorded and returned.
+    func importBatch(_ info: ImportBatchInfo, _ feed: (any ImportSink) throws -> ImportFeedResult) throws -> ImportBatch
+    /// Past imports, newest first.
+    func importBatches(limit: Int) throws -> [ImportBatch]
+
+    // MARK: Reading
+    /// One page of the queue in `query`'s order, starting after `cursor` (keyset pagination).
+    func queuePage(_ query: QueueQuery, after cursor: QueueCursor?, limit: Int) throws -> [QueueRow]
+    /// Everything about one case, or nil when there is no such case.
+    func caseDetail(caseID: String) throws -> CaseDetail?
+    /// Counts for `triage stats` and headers.
+    func stats() throws -> StoreStats
+
+    // MARK: Labels
+    /// Records a label event durably (committed before this returns) and updates the case status.
+    /// Throws ``StoreError`` when the case is unknown, the decision or a reason is not in the
+    /// taxonomy, or the case's current label is not the one the draft expects to supersede.
+    @discardableResult
+    func recordLabel(_ draft: LabelDraft) throws -> LabelEvent
+    /// A case's label events, oldest first.
+    func labelEvents(caseID: String) throws -> [LabelEvent]
+
+    // MARK: Export
+    /// Streams one row per labelled case (whose current label was made at or after `since`), in
+    /// label order, calling `row` for each without holding them all in memory. Returns the count.
+    @discardableResult
+    func exportLabels(since: Timestamp?, _ row: (ExportRow) throws -> Void) throws -> Int
+    /// The column vocabulary of an export: every (model, version) scored and every feature name,
+    /// so a CSV writer can lay out its header before streaming rows.
+    func exportColumns() throws -> ExportColumns
+}
+
+/// Where an import comes from, recorded as its provenance.
+public struct ImportBatchInfo: Sendable {
+    public var fileName: String
+    public var sha256: String
+    public var format: String
+    public var startedAt: Timestamp
+    public var importedBy: String
+
+    public init(fileName: String, sha256: String, format: String, startedAt: Timestamp, importedBy: String) {
+        self.fileName = fileName
+        self.sha256 = sha256
+        self.format = format
+        self.startedAt = startedAt
+        self.importedBy = importedBy
+    }
+}
+
+/// What an import's feed reports back to the store when it finishes reading.
+public struct ImportFeedResult: Sendable {
+    /// False to roll the whole import back (for example: a bad line without `--skip-invalid`).
+    public var commit: Bool
+    public var read: Int
+    public var rejected: Int
+
+    public init(commit: Bool, read: Int, rejected: Int) {
+        self.commit = commit
+        self.read = read
+        self.rejected = rejected
+    }
+}
+
+/// What writing one record did.
+public enum WriteOutcome: Sendable, Equatable {
+    /// A case the store did not have.
+    case inserted
+    /// A known case that gained or changed something (a new model version, new evidence…).
+    case updated
+    /// A known case, identical to what was stored: re-importing is idempotent.
+    case unchanged
+}
+
+/// Receives validated records during ``CaseStore/importBatch(_:_:)``.
+public protocol ImportSink {
+    /// Writes one valid record whose policy is resolved. Throws only on storage errors.
+    func write(_ record: CaseRecord, policy: String) throws -> WriteOutcome
+}
+
+/// One import, as recorded: provenance and counts.
+public struct ImportBatch: Sendable, Equatable {
+    public var id: Int64
+    public var fileName: String
+    public var sha256: String
+    public var format: String
+    public var startedAt: Timestamp
+    public var finishedAt: Timestamp?
+    public var importedBy: String
+    public var read: Int
+    public var inserted: Int
+    public var updated: Int
+    public var unchanged: Int
+    public var rejected: Int
+
+    public init(id: Int64, fileName: String, sha256: String, format: String, startedAt: Timestamp,
+                finishedAt: Timestamp?, importedBy: String, read: Int, inserted: Int, updated: Int,
+                unchanged: Int, rejected: Int) {
+        self.id = id
+        self.fileName = fileName
+        self.sha256 = sha256
+        self.format = format
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.importedBy = importedBy
+        self.read = read
+        self.inserted = inserted
+        self.updated = updated
+        self.unchanged = unchanged
+        self.rejected = rejected
+    }
+
+    /// Lines that went in: new, updated or unchanged cases.
+    public var accepted: Int { inserted + updated + unchanged }
+}

@@ -1,0 +1,65 @@
+import TriageCore
+
+/// A label someone wants to record; the store stamps the id and time.
+public struct LabelDraft: Sendable {
+    public var caseID: String
+    public var kind: LabelEventKind
+    public var decision: String?
+    public var reasonCodes: [String]
+    public var note: String?
+    public var analyst: String
+    public var osUser: String
+    public var role: Role
+    public var dwellMs: Int64?
+    public var blind: Bool
+    public var modelVersionsSeen: [String]
+    /// The event this one replaces: required to correct or undo a case's current label, and must
+    /// then be that label's id (so two people cannot silently overwrite each other).
+    public var supersedes: Int64?
+    public var queuePolicy: String?
+    public var inclusionProbability: Double?
+
+    public init(caseID: String, kind: LabelEventKind = .label, decision: String?, reasonCodes: [String] = [],
+                note: String? = nil, analyst: String, osUser: String, role: Role = .analyst, dwellMs: Int64? = nil,
+                blind: Bool = false, modelVersionsSeen: [String] = [], supersedes: Int64? = nil,
+                queuePolicy: String? = nil, inclusionProbability: Double? = nil) {
+        self.caseID = caseID
+        self.kind = kind
+        self.decision = decision
+        self.reasonCodes = reasonCodes
+        self.note = note
+        self.analyst = analyst
+        self.osUser = osUser
+        self.role = role
+        self.dwellMs = dwellMs
+        self.blind = blind
+        self.modelVersionsSeen = modelVersionsSeen
+        self.supersedes = supersedes
+        self.queuePolicy = queuePolicy
+        self.inclusionProbability = inclusionProbability
+    }
+
+    /// Checks the draft against the taxonomy for a case in `policy`. Returns the problems found.
+    public func problems(taxonomy: Taxonomy, policy: String) -> [String] {
+        var out: [String] = []
+        switch kind {
+        case .undo:
+            if decision != nil { out.append("an undo carries no decision") }
+            if supersedes == nil { out.append("an undo must name the event it undoes") }
+        case .label, .adjudication:
+            guard let key = decision else { out.append("a label needs a decision"); break }
+            guard taxonomy.decision(key) != nil else {
+                out.append("unknown decision '\(key)' (known: \(taxonomy.decisions.map(\.key).joined(separator: ", ")))")
+                break
+            }
+            let allowed = Set(taxonomy.reasons(policy: policy, decision: key).map(\.code))
+            for code in reasonCodes where !allowed.contains(code) {
+                out.append("reason '\(code)' is not a reason for '\(key)' in policy '\(policy)' (allowed: \(allowed.sorted().joined(separator: ", ")))")
+            }
+            if Set(reasonCodes).count != reasonCodes.count { out.append("a reason code is given twice") }
+        }
+        if let p = inclusionProbability, !(p > 0 && p <= 1) { out.append("inclusion probability must be in (0, 1]") }
+        return out
+    }
+}
+

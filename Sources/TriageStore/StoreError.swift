@@ -1,0 +1,38 @@
+/// Errors a store reports to people. Each message says what happened and what to do.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    case databaseMissing(path: String)
+    case notADatabase(path: String)
+    case readOnly(path: String)
+    case locked(path: String)
+    case newerSchema(path: String, found: String, known: String)
+    case caseNotFound(String)
+    case invalidLabel(caseID: String, problems: [String])
+    /// The case's current label is not the one the draft expected (someone else labelled it).
+    case labelConflict(caseID: String, current: Int64?, expected: Int64?)
+    case storage(String)
+
+    public var description: String {
+        switch self {
+        case .databaseMissing(let p):
+            return "no database at \(p): run `triage import FILE --db \(p)` to create one, or check --db / $TRIAGE_DB"
+        case .notADatabase(let p):
+            return "\(p) is not a triage database (not SQLite, or damaged): check the path given with --db or $TRIAGE_DB"
+        case .readOnly(let p):
+            return "\(p) is read-only for you: ask its owner for write access (group-writable file and directory)"
+        case .locked(let p):
+            return "\(p) is locked by another process for too long: wait for it (an import?) and try again"
+        case .newerSchema(let p, let found, let known):
+            return "\(p) was written by a newer triage (schema \(found); this one knows up to \(known)): upgrade triage"
+        case .caseNotFound(let id):
+            return "no case with id '\(id)'"
+        case .invalidLabel(let id, let problems):
+            return "label for '\(id)' refused: " + problems.joined(separator: "; ")
+        case .labelConflict(let id, let current, let expected):
+            let cur = current.map { "event \($0)" } ?? "no label"
+            let exp = expected.map { "event \($0)" } ?? "no label"
+            return "case '\(id)' changed meanwhile: its current label is \(cur), not \(exp) as expected; reload and decide again"
+        case .storage(let m):
+            return m
+        }
+    }
+}
