@@ -50,6 +50,7 @@ let package = Package(
             name: "TriageSQLite",
             dependencies: [
                 "TriageCore",
+                "TriageFormats",
                 "TriageStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -68,7 +69,9 @@ let package = Package(
         ),
         .testTarget(name: "TriageCoreTests", dependencies: ["TriageCore"]),
         .testTarget(name: "TriageFormatsTests", dependencies: ["TriageCore", "TriageFormats"]),
-        .testTarget(name: "TriageSQLiteTests", dependencies: ["TriageCore", "TriageFormats", "TriageStore", "TriageSQLite"]),
+        .testTarget(name: "TriageSQLiteTests", dependencies: [
+            "TriageCore", "TriageFormats", "TriageStore", "TriageSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "TriageUITests", dependencies: ["TriageCore", "TriageUI"]),
         // Drive the built `triage` binary (and tmux) and read the database it wrote.
         .testTarget(name: "EndToEndTests", dependencies: ["triage", "TriageSQLite", "TriageStore", "TriageCore"]),

@@ -104,6 +104,19 @@ public struct Attribution: Sendable, Equatable {
         }
     }
 
+    /// Whether the attributions add up to `score` within `tolerance` (in ``space``).
+    ///
+    /// In logit space a score stored as a 32-bit float (as XGBoost and LightGBM return it) loses
+    /// the logit near 0 and 1: a margin of 18 gives 0.99999998, which rounds to 1.0. So a logit
+    /// total whose sigmoid matches the score to float32 precision (1e-6) also adds up.
+    public func addsUp(to score: Double, tolerance: Double) -> Bool {
+        if additivityGap(score: score) <= tolerance { return true }
+        return space == .logit && abs(impliedScore - score) <= Attribution.float32ProbabilityPrecision
+    }
+
+    /// The precision of a probability written as a 32-bit float.
+    public static let float32ProbabilityPrecision = 1e-6
+
     /// Items sorted by |contribution|, largest first (ties by feature name, for a stable display).
     public var itemsByMagnitude: [AttributionItem] {
         items.sorted { a, b in

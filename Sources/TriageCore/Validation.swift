@@ -87,8 +87,8 @@ public struct CaseRules: Sendable {
                 }
             }
             if a.baseValue.isFinite, a.items.allSatisfy({ $0.contribution.isFinite }), s.score.isFinite {
-                let gap = a.additivityGap(score: s.score)
-                if gap > additivityTolerance {
+                if !a.addsUp(to: s.score, tolerance: additivityTolerance) {
+                    let gap = a.additivityGap(score: s.score)
                     let target = a.space == .logit ? "logit(score)" : "score"
                     bad(f, "contributions do not add up: base_value + Σ contributions = \(rounded(a.total)), "
                         + "\(target) = \(rounded(a.space == .logit ? Logit.logit(s.score) : s.score)) "

@@ -53,14 +53,12 @@ public protocol CaseStore: AnyObject, Sendable {
 /// Where an import comes from, recorded as its provenance.
 public struct ImportBatchInfo: Sendable {
     public var fileName: String
-    public var sha256: String
     public var format: String
     public var startedAt: Timestamp
     public var importedBy: String
 
-    public init(fileName: String, sha256: String, format: String, startedAt: Timestamp, importedBy: String) {
+    public init(fileName: String, format: String, startedAt: Timestamp, importedBy: String) {
         self.fileName = fileName
-        self.sha256 = sha256
         self.format = format
         self.startedAt = startedAt
         self.importedBy = importedBy
@@ -73,11 +71,14 @@ public struct ImportFeedResult: Sendable {
     public var commit: Bool
     public var read: Int
     public var rejected: Int
+    /// The SHA-256 of the whole file, hex, computed while reading it.
+    public var sha256: String
 
-    public init(commit: Bool, read: Int, rejected: Int) {
+    public init(commit: Bool, read: Int, rejected: Int, sha256: String) {
         self.commit = commit
         self.read = read
         self.rejected = rejected
+        self.sha256 = sha256
     }
 }
 

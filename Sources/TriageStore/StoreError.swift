@@ -9,6 +9,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidLabel(caseID: String, problems: [String])
     /// The case's current label is not the one the draft expected (someone else labelled it).
     case labelConflict(caseID: String, current: Int64?, expected: Int64?)
+    /// The request breaks a rule of the data (e.g. a taxonomy that drops a policy area in use).
+    case refused(String)
     case storage(String)
 
     public var description: String {
@@ -31,7 +33,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             let cur = current.map { "event \($0)" } ?? "no label"
             let exp = expected.map { "event \($0)" } ?? "no label"
             return "case '\(id)' changed meanwhile: its current label is \(cur), not \(exp) as expected; reload and decide again"
-        case .storage(let m):
+        case .refused(let m), .storage(let m):
             return m
         }
     }

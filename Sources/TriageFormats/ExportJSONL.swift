@@ -1,0 +1,149 @@
+import TriageCore
+
+/// Writes the retraining export as JSON Lines: one ``ExportRow`` per line.
+///
+/// Every line has the same keys in the same order, and absent optional values are written as
+/// `null`, so that pandas (`read_json(lines=True)`) and Spark see one stable schema:
+///
+/// ```json
+/// {"case_id":"c_1","merchant_id":"acct_9f","policy":"gambling","decision":"violation",
+///  "reason_codes":["unlicensed_gambling"],"note":null,"labelled_by":"ana","os_user":"ana",
+///  "role":"analyst","labelled_at":"2026-11-20T14:05:12.345Z","dwell_ms":8200,"blind":false,
+///  "model_versions_seen":["supportability-xgb@2026-11-01"],"label_event_id":42,"sampling_weight":1,
+///  "scores":[{"model":"supportability-xgb","version":"2026-11-01","score":0.93,"threshold":0.5}],
+///  "features":{"chargeback_rate_90d":0.088,"account_age_days":136}}
+/// ```
+///
+/// (shown wrapped; each row is one line). `labelled_at` is RFC 3339 UTC with milliseconds, as
+/// ``Timestamp/iso8601`` writes it; `decision` is null only for an undo; a score's `threshold` is
+/// null when the job gave none. Numbers follow ``JSONWriter`` (integral values without `.0`).
+///
+/// Append rows with ``write(_:)`` and flush ``bytes`` to the file now and then, followed by
+/// ``removeAll()``, to keep memory flat on big exports.
+public struct JSONLExportWriter: Sendable {
+    /// The keys of every line, in order.
+    public static let keys = [
+        "case_id", "merchant_id", "policy", "decision", "reason_codes", "note", "labelled_by", "os_user", "role",
+        "labelled_at", "dwell_ms", "blind", "model_versions_seen", "label_event_id", "sampling_weight", "scores",
+        "features",
+    ]
+
+    private var writer: JSONWriter
+
+    /// A writer whose buffer has room for `capacity` bytes before it grows.
+    public init(reservingCapacity capacity: Int = 1 << 16) {
+        writer = JSONWriter(reservingCapacity: capacity)
+    }
+
+    /// The lines written since the last ``removeAll()``, as UTF-8.
+    public var bytes: [UInt8] { writer.bytes }
+
+    /// Empties the buffer (keeping its memory), after its bytes have been written out.
+    public mutating func removeAll() {
+        writer.removeAll(keepingCapacity: true)
+    }
+
+    /// Returns the lines written so far and empties the buffer.
+    public mutating func takeBytes() -> [UInt8] {
+        let out = writer.bytes
+        writer.removeAll(keepingCapacity: true)
+        return out
+    }
+
+    /// Appends `row` as one line, newline included.
+    public mutating func write(_ row: ExportRow) {
+        Self.encode(row, into: &writer)
+        writer.endLine()
+    }
+
+    /// Writes `row` as one JSON object (without a newline) into `w`.
+    public static func encode(_ row: ExportRow, into w: inout JSONWriter) {
+        let label = row.label
+        w.beginObject()
+        w.field("case_id", row.caseID)
+        w.field("merchant_id", row.merchantID)
+        w.field("policy", row.policy)
+        w.field("decision", label.decision)
+        w.key("reason_codes")
+        w.beginArray()
+        for code in label.reasonCodes { w.string(code) }
+        w.endArray()
+        w.field("note", label.note)
+        w.field("labelled_by", label.analyst)
+        w.field("os_user", label.osUser)
+        w.field("role", label.role.rawValue)
+        w.key("labelled_at")
+        w.string(RFC3339.format(label.createdAt))
+        w.field("dwell_ms", label.dwellMs)
+        w.field("blind", label.blind)
+        w.key("model_versions_seen")
+        w.beginArray()
+        for v in label.modelVersionsSeen { w.string(v) }
+        w.endArray()
+        w.field("label_event_id", label.id)
+        w.field("sampling_weight", row.samplingWeight)
+        w.key("scores")
+        w.beginArray()
+        for s in row.scores {
+            w.beginObject()
+            w.field("model", s.model)
+            w.field("version", s.version)
+            w.field("score", s.score)
+            w.field("threshold", s.threshold)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("features")
+        CaseRecordJSON.writeFeatures(row.features, into: &w)
+        w.endObject()
+    }
+}
+
+/// Formats timestamps exactly as ``Timestamp/iso8601`` does (`2026-11-20T14:03:00.000Z`), without
+/// going through `String(format:)`, which is too slow for exports of millions of rows.
+enum RFC3339 {
+    static func format(_ t: Timestamp) -> String {
+        let ms = t.milliseconds
+        // Years outside 0…9999 do not fit the fixed-width form; leave them to Timestamp.
+        guard ms >= -62_167_219_200_000 && ms < 253_402_300_800_000 else { return t.iso8601 }
+        var days = ms / 86_400_000
+        var msOfDay = ms % 86_400_000
+        if msOfDay < 0 {
+            days -= 1
+            msOfDay += 86_400_000
+        }
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        return String(unsafeUninitializedCapacity: 24) { out in
+            var k = 0
+            func put(_ value: Int64, _ width: Int, _ suffix: UInt8) {
+                var v = value
+                var j = k + width - 1
+                while j >= k {
+                    out[j] = 0x30 + UInt8(v % 10)
+                    v /= 10
+                    j -= 1
+                }
+                k += width
+                out[k] = suffix
+                k += 1
+            }
+            put(y, 4, 0x2D)
+            put(m, 2, 0x2D)
+            put(d, 2, 0x54)
+            put(msOfDay / 3_600_000, 2, 0x3A)
+            put(msOfDay / 60_000 % 60, 2, 0x3A)
+            put(msOfDay / 1000 % 60, 2, 0x2E)
+            put(msOfDay % 1000, 3, 0x5A)
+            return k
+        }
+    }
+}

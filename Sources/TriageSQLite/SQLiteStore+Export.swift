@@ -1,0 +1,42 @@
+import GRDB
+import TriageCore
+import TriageStore
+
+extension SQLiteStore {
+    @discardableResult
+    public func exportLabels(since: Timestamp?, _ body: (ExportRow) throws -> Void) throws -> Int {
+        try guarded {
+            // One read transaction: a consistent snapshot even while others keep labelling.
+            try pool.read { db in
+                let cursor = try Row.fetchCursor(db, sql: """
+                    SELECT c.id AS case_row, c.case_id, c.merchant_id, c.policy, e.*
+                    FROM cases c JOIN label_event e ON e.id = c.current_label
+                    WHERE c.current_label IS NOT NULL AND (?1 IS NULL OR e.created_at >= ?1)
+                    ORDER BY c.current_label
+                    """, arguments: [since?.milliseconds])
+                var n = 0
+                while let r = try cursor.next() {
+                    let row: Int64 = r["case_row"]
+                    let caseID: String = r["case_id"]
+                    let label = Self.labelEvent(r, caseID: caseID)
+                    try body(ExportRow(caseID: caseID, merchantID: r["merchant_id"], policy: r["policy"],
+                                       features: try Self.latestFeatures(db, row), scores: try Self.scores(db, row),
+                                       label: label, samplingWeight: label.inclusionProbability.map { 1 / $0 } ?? 1.0))
+                    n += 1
+                }
+                return n
+            }
+        }
+    }
+
+    public func exportColumns() throws -> ExportColumns {
+        try guarded {
+            try pool.read { db in
+                let scores = try Row.fetchAll(db, sql: "SELECT DISTINCT model, version FROM score ORDER BY model, version")
+                    .map { ModelVersion(model: $0["model"], version: $0["version"]) }
+                let features = try String.fetchAll(db, sql: "SELECT name FROM feature_name ORDER BY name")
+                return ExportColumns(scores: scores, features: features)
+            }
+        }
+    }
+}

@@ -1,0 +1,235 @@
+import GRDB
+import TriageCore
+import TriageStore
+
+extension SQLiteStore {
+    public func importBatch(_ info: ImportBatchInfo, _ feed: (any ImportSink) throws -> ImportFeedResult) throws -> ImportBatch {
+        try guarded {
+            try pool.writeWithoutTransaction { db in
+                // A bulk load wants a big page cache and no fsync per page; labels restore FULL after.
+                try db.execute(sql: "PRAGMA cache_size = -262144; PRAGMA synchronous = NORMAL")
+                defer { try? db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA synchronous = FULL") }
+                var batch: ImportBatch?
+                try db.inTransaction(.immediate) {
+                    try db.execute(sql: """
+                        INSERT INTO import_batch(file_name, sha256, format, started_at, imported_by)
+                        VALUES (?, '', ?, ?, ?)
+                        """, arguments: [info.fileName, info.format, info.startedAt.milliseconds, info.importedBy])
+                    let sink = try SQLiteImportSink(db: db, batchID: db.lastInsertedRowID, now: info.startedAt)
+                    let result = try feed(sink)
+                    guard result.commit else { return .rollback }
+                    let finished = Timestamp.now()
+                    try db.execute(sql: """
+                        UPDATE import_batch SET sha256 = ?, finished_at = ?, read_count = ?, inserted_count = ?, updated_count = ?,
+                            unchanged_count = ?, rejected_count = ? WHERE id = ?
+                        """, arguments: [result.sha256, finished.milliseconds, result.read, sink.inserted, sink.updated, sink.unchanged,
+                                         result.rejected, sink.batchID])
+                    batch = ImportBatch(id: sink.batchID, fileName: info.fileName, sha256: result.sha256, format: info.format,
+                                        startedAt: info.startedAt, finishedAt: finished, importedBy: info.importedBy,
+                                        read: result.read, inserted: sink.inserted, updated: sink.updated,
+                                        unchanged: sink.unchanged, rejected: result.rejected)
+                    return .commit
+                }
+                guard let batch else { throw ImportRolledBack() }
+                return batch
+            }
+        }
+    }
+
+    public func importBatches(limit: Int) throws -> [ImportBatch] {
+        try guarded {
+            try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM import_batch WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT ?",
+                                 arguments: [limit]).map { r in
+                    ImportBatch(id: r["id"], fileName: r["file_name"], sha256: r["sha256"], format: r["format"],
+                                startedAt: Timestamp(milliseconds: r["started_at"]),
+                                finishedAt: (r["finished_at"] as Int64?).map(Timestamp.init(milliseconds:)),
+                                importedBy: r["imported_by"], read: r["read_count"], inserted: r["inserted_count"],
+                                updated: r["updated_count"], unchanged: r["unchanged_count"], rejected: r["rejected_count"])
+                }
+            }
+        }
+    }
+}
+
+/// Thrown by ``SQLiteStore/importBatch(_:_:)`` when the feed asked for a rollback.
+public struct ImportRolledBack: ImportRolledBackSignal, CustomStringConvertible {
+    public var description: String { "the import was rolled back: nothing was stored" }
+}
+
+/// Writes records inside the import's transaction. New cases take a fast path of plain inserts;
+/// known cases are upserted field by field so that re-importing the same file changes nothing.
+final class SQLiteImportSink: ImportSink {
+    let db: Database
+    let batchID: Int64
+    let now: Timestamp
+    var inserted = 0, updated = 0, unchanged = 0
+    private var knownFeatures: Set<String>
+
+    init(db: Database, batchID: Int64, now: Timestamp) throws {
+        self.db = db
+        self.batchID = batchID
+        self.now = now
+        knownFeatures = Set(try String.fetchAll(db, sql: "SELECT name FROM feature_name"))
+    }
+
+    func write(_ r: CaseRecord, policy: String) throws -> WriteOutcome {
+        let head = r.headlineScore ?? ModelScore(model: "", version: "", score: 0)
+        let m = r.merchant
+        let flagged = (r.flaggedAt ?? now).milliseconds
+        try db.cachedStatement(sql: """
+            INSERT INTO cases(case_id, policy, flagged_at, merchant_id, merchant_name, merchant_country, merchant_mcc,
+                              merchant_url, merchant_description, gold_label, score, threshold, margin, batch_id, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(case_id) DO NOTHING
+            """).execute(arguments: [r.caseID, policy, flagged, m.id, m.name, m.country, m.mcc, m.url, m.description,
+                                     r.goldLabel, head.score, head.threshold, head.margin, batchID, now.milliseconds])
+        if db.changesCount == 1 {
+            let row = db.lastInsertedRowID
+            try writeScores(r, row)
+            try writeAttributions(r, row)
+            try writeRationales(r, row)
+            try writeEvidence(r, row)
+            try writeFeatures(r, row)
+            try db.cachedStatement(sql: """
+                INSERT INTO case_search(rowid, name, description, rationale, evidence)
+                SELECT id, name, description, rationale, evidence FROM case_search_source WHERE id = ?
+                """).execute(arguments: [row])
+            inserted += 1
+            return .inserted
+        }
+        return try update(r, policy: policy, flagged: r.flaggedAt?.milliseconds)
+    }
+
+    private func update(_ r: CaseRecord, policy: String, flagged: Int64?) throws -> WriteOutcome {
+        guard let row = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM cases WHERE case_id = ?"),
+                                           arguments: [r.caseID]) else {
+            throw StoreError.storage("case \(r.caseID) vanished during import")
+        }
+        let oldText = try Row.fetchOne(db.cachedStatement(sql:
+            "SELECT name, description, rationale, evidence FROM case_search_source WHERE id = ?"), arguments: [row])
+        let m = r.merchant
+        // Absent optional fields keep what is stored: a rescoring file need not repeat the profile.
+        try db.cachedStatement(sql: """
+            UPDATE cases SET policy = ?2, flagged_at = coalesce(?3, flagged_at), merchant_id = coalesce(?4, merchant_id),
+                merchant_name = ?5, merchant_country = coalesce(?6, merchant_country), merchant_mcc = coalesce(?7, merchant_mcc),
+                merchant_url = coalesce(?8, merchant_url), merchant_description = coalesce(?9, merchant_description),
+                gold_label = coalesce(?10, gold_label), updated_at = ?11
+            WHERE id = ?1 AND NOT (policy IS ?2 AND flagged_at IS coalesce(?3, flagged_at)
+                AND merchant_id IS coalesce(?4, merchant_id) AND merchant_name IS ?5
+                AND merchant_country IS coalesce(?6, merchant_country) AND merchant_mcc IS coalesce(?7, merchant_mcc)
+                AND merchant_url IS coalesce(?8, merchant_url) AND merchant_description IS coalesce(?9, merchant_description)
+                AND gold_label IS coalesce(?10, gold_label))
+            """).execute(arguments: [row, policy, flagged, m.id, m.name, m.country, m.mcc, m.url, m.description,
+                                     r.goldLabel, now.milliseconds])
+        var changed = db.changesCount > 0
+        var textChanged = changed
+        if try writeScores(r, row) {
+            changed = true
+            let scores = try Row.fetchAll(db.cachedStatement(sql:
+                "SELECT model, version, score, threshold FROM score WHERE case_row = ? ORDER BY id"), arguments: [row])
+                .map { ModelScore(model: $0["model"], version: $0["version"], score: $0["score"], threshold: $0["threshold"]) }
+            if let h = ModelScore.headline(of: scores) {
+                try db.cachedStatement(sql: "UPDATE cases SET score = ?, threshold = ?, margin = ?, updated_at = ? WHERE id = ?")
+                    .execute(arguments: [h.score, h.threshold, h.margin, now.milliseconds, row])
+            }
+        }
+        if try writeAttributions(r, row) { changed = true }
+        if try writeRationales(r, row) { changed = true; textChanged = true }
+        if try writeEvidence(r, row) { changed = true; textChanged = true }
+        if try writeFeatures(r, row) { changed = true }
+        if textChanged, let old = oldText {
+            try db.cachedStatement(sql: """
+                INSERT INTO case_search(case_search, rowid, name, description, rationale, evidence) VALUES ('delete', ?, ?, ?, ?, ?)
+                """).execute(arguments: [row, old["name"], old["description"], old["rationale"], old["evidence"]])
+            try db.cachedStatement(sql: """
+                INSERT INTO case_search(rowid, name, description, rationale, evidence)
+                SELECT id, name, description, rationale, evidence FROM case_search_source WHERE id = ?
+                """).execute(arguments: [row])
+        }
+        if changed { updated += 1; return .updated }
+        unchanged += 1
+        return .unchanged
+    }
+
+    /// Upserts the record's scores; true when any row was added or changed.
+    @discardableResult
+    private func writeScores(_ r: CaseRecord, _ row: Int64) throws -> Bool {
+        var changed = false
+        let st = try db.cachedStatement(sql: """
+            INSERT INTO score(case_row, model, version, score, threshold, batch_id) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT(case_row, model, version) DO UPDATE SET score = excluded.score, threshold = excluded.threshold,
+                batch_id = excluded.batch_id
+            WHERE score IS NOT excluded.score OR threshold IS NOT excluded.threshold
+            """)
+        for s in r.scores {
+            try st.execute(arguments: [row, s.model, s.version, s.score, s.threshold, batchID])
+            if db.changesCount > 0 { changed = true }
+        }
+        return changed
+    }
+
+    @discardableResult
+    private func writeAttributions(_ r: CaseRecord, _ row: Int64) throws -> Bool {
+        var changed = false
+        let st = try db.cachedStatement(sql: """
+            INSERT INTO attribution(case_row, model, version, base_value, space, items) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT(case_row, model, version) DO UPDATE SET base_value = excluded.base_value, space = excluded.space,
+                items = excluded.items
+            WHERE base_value IS NOT excluded.base_value OR space IS NOT excluded.space OR items IS NOT excluded.items
+            """)
+        for a in r.attributions {
+            try st.execute(arguments: [row, a.model, a.version, a.baseValue, a.space.rawValue, JSONText.encode(items: a.items)])
+            if db.changesCount > 0 { changed = true }
+        }
+        return changed
+    }
+
+    @discardableResult
+    private func writeRationales(_ r: CaseRecord, _ row: Int64) throws -> Bool {
+        var changed = false
+        let st = try db.cachedStatement(sql: """
+            INSERT INTO rationale(case_row, model, prompt_version, text, evidence_ids, created_at, origin)
+            SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'import'
+            WHERE NOT EXISTS (SELECT 1 FROM rationale WHERE case_row = ?1 AND model = ?2 AND prompt_version IS ?3 AND text = ?4)
+            """)
+        for ra in r.rationales {
+            try st.execute(arguments: [row, ra.model, ra.promptVersion, ra.text, JSONText.encode(strings: ra.evidenceIDs),
+                                       ra.createdAt?.milliseconds])
+            if db.changesCount > 0 { changed = true }
+        }
+        return changed
+    }
+
+    @discardableResult
+    private func writeEvidence(_ r: CaseRecord, _ row: Int64) throws -> Bool {
+        var changed = false
+        let st = try db.cachedStatement(sql: """
+            INSERT INTO evidence(case_row, evidence_id, kind, source, text) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(case_row, evidence_id) DO UPDATE SET kind = excluded.kind, source = excluded.source, text = excluded.text
+            WHERE kind IS NOT excluded.kind OR source IS NOT excluded.source OR text IS NOT excluded.text
+            """)
+        for e in r.evidence {
+            try st.execute(arguments: [row, e.id, e.kind, e.source, e.text])
+            if db.changesCount > 0 { changed = true }
+        }
+        return changed
+    }
+
+    /// Adds a feature snapshot when the record has one that differs from the latest stored.
+    @discardableResult
+    private func writeFeatures(_ r: CaseRecord, _ row: Int64) throws -> Bool {
+        guard !r.features.isEmpty else { return false }
+        let json = JSONText.encode(features: r.features)
+        let latest = try String.fetchOne(db.cachedStatement(sql:
+            "SELECT features FROM feature_snapshot WHERE case_row = ? ORDER BY id DESC LIMIT 1"), arguments: [row])
+        guard latest != json else { return false }
+        try db.cachedStatement(sql: "INSERT INTO feature_snapshot(case_row, batch_id, taken_at, features) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [row, batchID, (r.flaggedAt ?? now).milliseconds, json])
+        for f in r.features where !knownFeatures.contains(f.name) {
+            knownFeatures.insert(f.name)
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO feature_name(name) VALUES (?)").execute(arguments: [f.name])
+        }
+        return true
+    }
+}

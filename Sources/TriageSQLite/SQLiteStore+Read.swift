@@ -1,0 +1,122 @@
+import GRDB
+import TriageCore
+import TriageStore
+
+extension SQLiteStore {
+    public func queuePage(_ query: QueueQuery, after cursor: QueueCursor?, limit: Int) throws -> [QueueRow] {
+        // Arguments in the order their `?` appear: the lease time in the join, the filters, the limit.
+        var args: [any DatabaseValueConvertible] = [Timestamp.now().milliseconds]
+        var conditions: [String] = []
+        if let s = query.status { conditions.append("c.status = ?"); args.append(s.rawValue) }
+        if let p = query.policy { conditions.append("c.policy = ?"); args.append(p) }
+        if let c = query.country { conditions.append("c.merchant_country = ?"); args.append(c) }
+        if let lo = query.minScore { conditions.append("c.score >= ?"); args.append(lo) }
+        if let hi = query.maxScore { conditions.append("c.score <= ?"); args.append(hi) }
+        let (key, order, cmp): (String, String, String) = switch query.sort {
+        case .score: ("c.score", "DESC", "<")
+        case .age: ("c.flagged_at", "ASC", ">")
+        case .uncertainty: ("c.margin", "ASC", ">")
+        }
+        if let cursor {
+            conditions.append("(\(key), c.id) \(cmp) (?, ?)")
+            args.append(query.sort == .age ? Int64(cursor.key) as any DatabaseValueConvertible : cursor.key)
+            args.append(cursor.rowID)
+        }
+        args.append(limit)
+        let sql = """
+            SELECT c.id, c.case_id, c.policy, c.merchant_name, c.merchant_country, c.score, c.threshold, c.flagged_at,
+                   c.status, a.analyst AS assignee
+            FROM cases c LEFT JOIN assignment a ON a.case_row = c.id AND a.lease_until > ?
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+            ORDER BY \(key) \(order), c.id \(order)
+            LIMIT ?
+            """
+        return try guarded {
+            try pool.read { db in
+                try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(args)).map { r in
+                    QueueRow(rowID: r["id"], caseID: r["case_id"], policy: r["policy"], merchantName: r["merchant_name"],
+                             country: r["merchant_country"], score: r["score"], threshold: r["threshold"],
+                             flaggedAt: (r["flagged_at"] as Int64?).map(Timestamp.init(milliseconds:)),
+                             status: CaseStatus(rawValue: r["status"]) ?? .open, assignee: r["assignee"])
+                }
+            }
+        }
+    }
+
+    public func caseDetail(caseID: String) throws -> CaseDetail? {
+        try guarded {
+            try pool.read { db in
+                guard let c = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE case_id = ?"),
+                                               arguments: [caseID]) else { return nil }
+                let row: Int64 = c["id"]
+                let mc = MerchantCase(
+                    caseID: c["case_id"], policy: c["policy"],
+                    flaggedAt: (c["flagged_at"] as Int64?).map(Timestamp.init(milliseconds:)),
+                    merchant: Merchant(id: c["merchant_id"], name: c["merchant_name"], country: c["merchant_country"],
+                                       mcc: c["merchant_mcc"], url: c["merchant_url"], description: c["merchant_description"]),
+                    status: CaseStatus(rawValue: c["status"]) ?? .open, goldLabel: c["gold_label"])
+                let scores = try Self.scores(db, row)
+                let attributions = try Row.fetchAll(db.cachedStatement(sql:
+                    "SELECT * FROM attribution WHERE case_row = ? ORDER BY id"), arguments: [row]).map { r in
+                    Attribution(model: r["model"], version: r["version"], baseValue: r["base_value"],
+                                space: AttributionSpace(rawValue: r["space"]) ?? .logit,
+                                items: JSONText.decodeItems(r["items"]))
+                }
+                let rationales = try Row.fetchAll(db.cachedStatement(sql:
+                    "SELECT * FROM rationale WHERE case_row = ? ORDER BY id"), arguments: [row]).map { r in
+                    Rationale(model: r["model"], promptVersion: r["prompt_version"], text: r["text"],
+                              evidenceIDs: JSONText.decodeStrings(r["evidence_ids"]) ?? [],
+                              createdAt: (r["created_at"] as Int64?).map(Timestamp.init(milliseconds:)))
+                }
+                let evidence = try Row.fetchAll(db.cachedStatement(sql:
+                    "SELECT * FROM evidence WHERE case_row = ? ORDER BY id"), arguments: [row]).map { r in
+                    Evidence(id: r["evidence_id"], kind: r["kind"], source: r["source"], text: r["text"])
+                }
+                let features = try Self.latestFeatures(db, row)
+                let labels = try Self.labelEvents(db, row, caseID: mc.caseID)
+                return CaseDetail(case: mc, scores: scores, attributions: attributions, rationales: rationales,
+                                  evidence: evidence, features: features, labels: labels)
+            }
+        }
+    }
+
+    static func scores(_ db: Database, _ row: Int64) throws -> [ModelScore] {
+        try Row.fetchAll(db.cachedStatement(sql:
+            "SELECT model, version, score, threshold FROM score WHERE case_row = ? ORDER BY id"), arguments: [row])
+            .map { ModelScore(model: $0["model"], version: $0["version"], score: $0["score"], threshold: $0["threshold"]) }
+    }
+
+    static func latestFeatures(_ db: Database, _ row: Int64) throws -> [(name: String, value: FeatureValue)] {
+        let json = try String.fetchOne(db.cachedStatement(sql:
+            "SELECT features FROM feature_snapshot WHERE case_row = ? ORDER BY id DESC LIMIT 1"), arguments: [row])
+        return json.map(JSONText.decodeFeatures) ?? []
+    }
+
+    static func labelEvents(_ db: Database, _ row: Int64, caseID: String) throws -> [LabelEvent] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM label_event WHERE case_row = ? ORDER BY id"),
+                         arguments: [row]).map { labelEvent($0, caseID: caseID) }
+    }
+
+    static func labelEvent(_ r: Row, caseID: String) -> LabelEvent {
+        LabelEvent(id: r["id"], caseID: caseID, kind: LabelEventKind(rawValue: r["kind"]) ?? .label,
+                   decision: r["decision"], reasonCodes: JSONText.decodeStrings(r["reason_codes"]) ?? [],
+                   note: r["note"], analyst: r["analyst"], osUser: r["os_user"], role: Role(rawValue: r["role"]) ?? .analyst,
+                   createdAt: Timestamp(milliseconds: r["created_at"]), dwellMs: r["dwell_ms"], blind: r["blind"],
+                   modelVersionsSeen: JSONText.decodeStrings(r["model_versions_seen"]) ?? [],
+                   supersedes: r["supersedes"], queuePolicy: r["queue_policy"],
+                   inclusionProbability: r["inclusion_probability"], appVersion: r["app_version"])
+    }
+
+    public func stats() throws -> StoreStats {
+        try guarded {
+            try pool.read { db in
+                let cases = try Row.fetchAll(db, sql: "SELECT policy, status, count(*) AS n FROM cases GROUP BY policy, status ORDER BY policy, status")
+                    .map { PolicyStatusCount(policy: $0["policy"], status: CaseStatus(rawValue: $0["status"]) ?? .open, count: $0["n"]) }
+                let labels = try Int.fetchOne(db, sql: "SELECT count(*) FROM label_event") ?? 0
+                let imports = try Row.fetchOne(db, sql: "SELECT count(*) AS n, max(finished_at) AS last FROM import_batch WHERE finished_at IS NOT NULL")
+                return StoreStats(cases: cases, labelEvents: labels, imports: imports?["n"] ?? 0,
+                                  lastImport: (imports?["last"] as Int64?).map(Timestamp.init(milliseconds:)))
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import GRDB
+import TriageCore
+import TriageStore
+
+extension SQLiteStore {
+    public func taxonomy() throws -> Taxonomy {
+        try guarded { try pool.read { db in try Self.readTaxonomy(db) } }
+    }
+
+    public func replaceTaxonomy(_ taxonomy: Taxonomy) throws {
+        let problems = taxonomy.problems()
+        guard problems.isEmpty else { throw StoreError.refused("taxonomy refused: " + problems.joined(separator: "; ")) }
+        try guarded {
+            try pool.write { db in
+                // Cases must keep a policy area that exists.
+                let used = try String.fetchAll(db, sql: "SELECT DISTINCT policy FROM cases")
+                let missing = Set(used).subtracting(taxonomy.policyKeys).sorted()
+                guard missing.isEmpty else {
+                    throw StoreError.refused("taxonomy refused: cases still belong to policy areas it drops: "
+                                             + missing.joined(separator: ", "))
+                }
+                try db.execute(sql: "DELETE FROM decision; DELETE FROM policy_area; DELETE FROM reason_code;")
+                try Self.writeTaxonomy(taxonomy, db)
+            }
+        }
+    }
+
+    static func writeTaxonomy(_ t: Taxonomy, _ db: Database) throws {
+        for (i, d) in t.decisions.enumerated() {
+            try db.execute(sql: "INSERT INTO decision(key, label, hotkey, is_final, position) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [d.key, d.label, String(d.hotkey), d.isFinal, i])
+        }
+        func reason(_ policy: String, _ r: ReasonCode, _ i: Int) throws {
+            try db.execute(sql: "INSERT INTO reason_code(policy, code, label, hotkey, decisions, position) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [policy, r.code, r.label, String(r.hotkey), r.decisions.map(JSONText.encode(strings:)), i])
+        }
+        for (i, r) in t.globalReasons.enumerated() { try reason("", r, i) }
+        for (i, p) in t.policies.enumerated() {
+            try db.execute(sql: "INSERT INTO policy_area(key, name, summary, position) VALUES (?, ?, ?, ?)",
+                           arguments: [p.key, p.name, p.summary, i])
+            for (j, r) in p.reasons.enumerated() { try reason(p.key, r, j) }
+        }
+    }
+
+    static func readTaxonomy(_ db: Database) throws -> Taxonomy {
+        let decisions = try Row.fetchAll(db, sql: "SELECT * FROM decision ORDER BY position").map { row in
+            Decision(key: row["key"], label: row["label"], hotkey: Character(row["hotkey"] as String),
+                     isFinal: row["is_final"])
+        }
+        var reasons: [String: [ReasonCode]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM reason_code ORDER BY policy, position") {
+            let decisions: String? = row["decisions"]
+            reasons[row["policy"], default: []].append(ReasonCode(
+                code: row["code"], label: row["label"], hotkey: Character(row["hotkey"] as String),
+                decisions: decisions.flatMap(JSONText.decodeStrings)))
+        }
+        let policies = try Row.fetchAll(db, sql: "SELECT * FROM policy_area ORDER BY position").map { row in
+            PolicyArea(key: row["key"], name: row["name"], summary: row["summary"], reasons: reasons[row["key"]] ?? [])
+        }
+        return Taxonomy(decisions: decisions, policies: policies, globalReasons: reasons[""] ?? [])
+    }
+}

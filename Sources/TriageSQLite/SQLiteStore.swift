@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+import TriageCore
+import TriageStore
+
+/// The case store on a SQLite file, through GRDB: the embedded default.
+///
+/// One `DatabasePool` (WAL: readers never wait for the writer), every write a short IMMEDIATE
+/// transaction with a busy timeout, `synchronous = FULL` so a label is durable when
+/// ``recordLabel(_:)`` returns. Several processes may open the same file at once.
+public final class SQLiteStore: CaseStore, @unchecked Sendable {
+    let pool: DatabasePool
+    /// The file path.
+    public let path: String
+    public var location: String { path }
+
+    /// How long a write waits for another process's write lock before giving up.
+    public static let busyTimeout: TimeInterval = 10
+
+    /// Opens (and, with `create`, creates) the database at `path`, applying pending migrations.
+    ///
+    /// Throws ``StoreError`` with a message for people: no such file (without `create`), not a
+    /// database, read-only, locked for longer than the busy timeout, or a newer schema.
+    public init(path: String, create: Bool) throws {
+        self.path = path
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        let exists = fm.fileExists(atPath: path, isDirectory: &isDir)
+        if isDir.boolValue { throw StoreError.notADatabase(path: path) }
+        if !exists {
+            guard create else { throw StoreError.databaseMissing(path: path) }
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty, !fm.fileExists(atPath: dir) {
+                do { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+                catch { throw StoreError.storage("cannot create the directory \(dir): \(error.localizedDescription)") }
+            }
+        } else {
+            if !fm.isWritableFile(atPath: path) { throw StoreError.readOnly(path: path) }
+            let dir = (path as NSString).deletingLastPathComponent
+            if !fm.isWritableFile(atPath: dir.isEmpty ? "." : dir) { throw StoreError.readOnly(path: dir.isEmpty ? "." : dir) }
+            // SQLite files start with this 16-byte header; anything else is not ours to touch.
+            if let h = FileHandle(forReadingAtPath: path) {
+                let head = h.readData(ofLength: 16)
+                try? h.close()
+                if !head.isEmpty && head != Data("SQLite format 3\u{0}".utf8) { throw StoreError.notADatabase(path: path) }
+            }
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(Self.busyTimeout)
+        config.label = "triage"
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try Self.migrate(pool, path: path)
+        } catch let e as StoreError {
+            throw e
+        } catch let e as DatabaseError {
+            throw Self.translate(e, path: path)
+        }
+    }
+
+    private static func migrate(_ pool: DatabasePool, path: String) throws {
+        let migrator = Schema.migrator
+        let (superseded, complete) = try pool.read { db in
+            (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
+        }
+        if superseded {
+            let applied = try pool.read { db in try migrator.appliedIdentifiers(db) }
+            let unknown = applied.subtracting(migrator.migrations).sorted()
+            throw StoreError.newerSchema(path: path, found: unknown.last ?? "unknown", known: Schema.latest)
+        }
+        if !complete {
+            try migrator.migrate(pool)
+            try pool.write { db in
+                if try Int.fetchOne(db, sql: "SELECT count(*) FROM decision") == 0 {
+                    try Self.writeTaxonomy(Taxonomy.standard, db)
+                }
+            }
+        }
+    }
+
+    /// Maps SQLite errors to messages for people.
+    static func translate(_ e: DatabaseError, path: String) -> StoreError {
+        switch e.resultCode {
+        case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .notADatabase(path: path)
+        case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN: return .readOnly(path: path)
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return .locked(path: path)
+        case .SQLITE_FULL: return .storage("the disk holding \(path) is full: nothing was saved; free some space and try again")
+        case .SQLITE_IOERR: return .storage("cannot write \(path) (I/O error: \(e.message ?? "unknown")): nothing was saved")
+        default: return .storage("database error on \(path): \(e.message ?? "\(e.resultCode)")")
+        }
+    }
+
+    /// Runs `body` and maps SQLite errors to ``StoreError``.
+    func guarded<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() }
+        catch let e as DatabaseError { throw Self.translate(e, path: path) }
+    }
+
+    /// Writes the WAL back into the main file and truncates it, so the next process opens fast.
+    public func checkpoint() throws {
+        try guarded { _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) } }
+    }
+
+    /// Runs `PRAGMA integrity_check`; returns "ok" when the file is sound.
+    public func integrityCheck() throws -> String {
+        try guarded { try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") } }
+    }
+
+    /// The schema migrations applied to this file.
+    public func appliedMigrations() throws -> [String] {
+        try guarded { try pool.read { db in try Schema.migrator.appliedMigrations(db) } }
+    }
+}

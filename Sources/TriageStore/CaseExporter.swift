@@ -1,0 +1,52 @@
+import Foundation
+import TriageCore
+import TriageFormats
+
+/// The formats `triage export` writes.
+public enum ExportFormat: String, Sendable, CaseIterable {
+    /// One JSON object per labelled case; every line has the same keys.
+    case jsonl
+    /// A header row, then one row per labelled case; scores and features as columns.
+    case csv
+
+    /// The format a file name suggests (`.csv` is CSV, anything else JSON Lines).
+    public static func guess(path: String?) -> ExportFormat {
+        (path?.lowercased().hasSuffix(".csv") ?? false) ? .csv : .jsonl
+    }
+}
+
+/// Streams the retraining export from a store to a byte sink in constant memory.
+public struct CaseExporter {
+    public let store: any CaseStore
+
+    public init(store: any CaseStore) { self.store = store }
+
+    /// Writes one row per labelled case whose current label was made at or after `since`.
+    /// `sink` receives the output in chunks of about 1 MiB. Returns the number of rows.
+    @discardableResult
+    public func export(format: ExportFormat, since: Timestamp?, to sink: ([UInt8]) throws -> Void) throws -> Int {
+        let flushAt = 1 << 20
+        switch format {
+        case .jsonl:
+            var w = JSONLExportWriter(reservingCapacity: flushAt + (1 << 16))
+            let n = try store.exportLabels(since: since) { row in
+                w.write(row)
+                if w.bytes.count >= flushAt {
+                    try sink(w.bytes)
+                    w.removeAll()
+                }
+            }
+            try sink(w.bytes)
+            return n
+        case .csv:
+            var w = CSVExportWriter(columns: try store.exportColumns())
+            w.writeHeader()
+            let n = try store.exportLabels(since: since) { row in
+                w.write(row)
+                if w.bytes.count >= flushAt { try sink(w.takeBytes()) }
+            }
+            try sink(w.takeBytes())
+            return n
+        }
+    }
+}

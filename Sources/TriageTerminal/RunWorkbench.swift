@@ -1,0 +1,44 @@
+import Glibc
+import TriageStore
+import TriageUI
+
+/// Runs the analyst workbench on the terminal until the analyst quits (`q`) or a SIGINT, SIGTERM
+/// or SIGHUP arrives; the terminal is restored in every case, and on a crash.
+///
+/// Throws ``TerminalError`` before touching the screen when there is no usable terminal (`TERM`
+/// unset or `dumb`, stdin/stdout not a terminal, a terminal type ncurses does not know). Colour is
+/// off when `options.monochrome` is set or `NO_COLOR` is set to a non-empty value. Nothing is
+/// written to stdout while curses owns the screen.
+///
+/// Returns how the session ended, so the command can pick its exit status (e.g. 128 + signal).
+///
+/// ```swift
+/// try runWorkbench(store: store, options: WorkbenchOptions(analyst: "ana", databaseName: "cases.db"))
+/// ```
+@discardableResult
+public func runWorkbench(store: any CaseStore, options: WorkbenchOptions) throws -> WorkbenchEnding {
+    let noColor = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
+    let terminal = try Terminal(monochrome: options.monochrome || noColor, theme: options.theme)
+    defer { terminal.close() }
+    let runtime = WorkbenchRuntime(store: store, options: options, size: terminal.size)
+    runtime.start()
+    var dirty = true
+    var shownMinute = runtime.state.now.milliseconds / 60_000
+    while !runtime.isFinished {
+        let signal = terminal.takeQuitSignal()
+        if signal != 0 { return .signal(signal) }
+        if dirty {
+            terminal.draw(runtime.frame())
+            dirty = false
+        }
+        if let key = terminal.readKey() {
+            runtime.handle(key: key)
+            dirty = true
+        } else {
+            runtime.tick() // ages on screen count minutes: redraw when the minute turns
+            let minute = runtime.state.now.milliseconds / 60_000
+            if minute != shownMinute { shownMinute = minute; dirty = true }
+        }
+    }
+    return .quit
+}

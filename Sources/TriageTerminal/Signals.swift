@@ -1,0 +1,17 @@
+import CNcursesw
+
+/// Signal handling for the workbench. Every call into the shim's signal functions lives in this
+/// one file: their state is `static` in the header, so each object file has its own copy.
+enum Signals {
+    /// Installs the handlers: SIGINT/SIGTERM/SIGHUP set a flag the main loop checks (see
+    /// ``takeQuitSignal()``); SIGSEGV/SIGABRT/SIGBUS/SIGILL/SIGFPE/SIGTRAP restore the terminal
+    /// with `endwin` and re-raise. Install before curses starts, so ncurses keeps its hands off
+    /// SIGINT and SIGTERM.
+    static func install() { triage_install_signal_handlers() }
+
+    /// Puts back whatever handled these signals before ``install()``.
+    static func restore() { triage_restore_signal_handlers() }
+
+    /// The quit signal received since the last call, or 0.
+    static func takeQuitSignal() -> Int32 { triage_take_quit_signal() }
+}

@@ -1,0 +1,148 @@
+import CNcursesw
+import Glibc
+import TriageUI
+
+/// The terminal, through ncursesw: the only code in triage that calls curses.
+///
+/// Starting it checks that there is a usable terminal (before curses could print anything),
+/// installs the signal handlers, sets a UTF-8 locale and puts the terminal in cbreak, no-echo,
+/// keypad mode with a short Esc delay and no cursor. ``close()`` (also run on SIGINT/SIGTERM/
+/// SIGHUP through the main loop, and by the crash handler) gives the terminal back.
+final class Terminal {
+    private var screen: OpaquePointer?
+    private var pairs: ColorPairs
+    /// The theme fitted to the terminal's colours.
+    let theme: Theme
+
+    /// Takes over the terminal. `monochrome` draws with attributes only.
+    init(monochrome: Bool, theme: Theme) throws {
+        let term = getenv("TERM").map { String(cString: $0) }
+        guard let term, !term.isEmpty, term != "dumb" else { throw TerminalError.unsupportedTerminal(term: term) }
+        guard isatty(0) == 1, isatty(1) == 1 else { throw TerminalError.notATerminal }
+        setlocale(LC_ALL, "")
+        if String(cString: triage_codeset()) != "UTF-8" {
+            setlocale(LC_CTYPE, "C.UTF-8") // wide characters need a UTF-8 locale
+        }
+        Signals.install()
+        guard let s = newterm(nil, triage_stdout(), triage_stdin()) else {
+            Signals.restore()
+            throw TerminalError.unknownTerminal(term: term)
+        }
+        screen = s
+        set_term(s)
+        let win = triage_stdscr()
+        cbreak()
+        noecho()
+        nonl()
+        keypad(win, true)
+        intrflush(win, false)
+        leaveok(win, true)
+        set_escdelay(25)
+        curs_set(0)
+        wtimeout(win, 1000) // wake once a second for periodic work; no busy loop
+
+        var colors = 0
+        if !monochrome && has_colors() {
+            start_color()
+            use_default_colors()
+            colors = Int(triage_colors())
+        }
+        pairs = ColorPairs(colors: colors)
+        self.theme = colors == 0 ? .monochrome : theme.adapted(toColors: colors)
+    }
+
+    deinit { close() }
+
+    /// Gives the terminal back (idempotent).
+    func close() {
+        guard let s = screen else { return }
+        endwin()
+        delscreen(s)
+        screen = nil
+        Signals.restore()
+    }
+
+    /// The terminal's size now.
+    var size: TerminalSize { TerminalSize(width: Int(triage_cols()), height: Int(triage_lines())) }
+
+    /// The next key, or nil when none came within a second (or a signal interrupted the wait).
+    func readKey() -> Key? {
+        var value: wint_t = 0
+        let status = wget_wch(triage_stdscr(), &value)
+        return KeyDecoder.decode(status: status, value: UInt32(value), size: { size })
+    }
+
+    /// A quit signal (SIGINT, SIGTERM, SIGHUP) received since the last call, or 0.
+    func takeQuitSignal() -> Int32 { Signals.takeQuitSignal() }
+
+    /// Copies `grid` to the screen (ncurses sends only what changed).
+    func draw(_ grid: Grid) {
+        let win = triage_stdscr()
+        let rows = min(grid.height, Int(triage_lines()))
+        let cols = min(grid.width, Int(triage_cols()))
+        var line: [cchar_t] = []
+        line.reserveCapacity(cols + 1)
+        for y in 0..<rows {
+            line.removeAll(keepingCapacity: true)
+            var x = 0
+            while x < cols {
+                let cell = grid[x, y]
+                let width = max(1, Int(cell.width))
+                let style = theme.style(for: cell.role, highlight: cell.highlight)
+                let attrs = attributes(style)
+                let pair = pairs.pair(for: style)
+                if cell.isContinuation { x += 1; continue } // a stray half: its head was cut off
+                let fits = x + width <= cols
+                if fits, let chars = Self.wideChars(cell.grapheme, width: width) {
+                    line.append(Self.cchar(chars, attrs, pair))
+                } else {
+                    // libc disagrees about the width (or it does not fit): keep the columns.
+                    line.append(Self.cchar([0xFFFD, 0], attrs, pair))
+                    if width == 2 && fits { line.append(Self.cchar([0x20, 0], attrs, pair)) }
+                }
+                x += width
+            }
+            line.append(cchar_t())
+            _ = line.withUnsafeBufferPointer { buf in
+                mvwadd_wchnstr(win, Int32(y), 0, buf.baseAddress, Int32(buf.count - 1))
+            }
+        }
+        wnoutrefresh(win)
+        doupdate()
+    }
+
+    /// The curses attributes of a style.
+    private func attributes(_ s: Style) -> attr_t {
+        var a = triage_a_normal()
+        if s.bold { a |= triage_a_bold() }
+        if s.reverse { a |= triage_a_reverse() }
+        if s.underline { a |= triage_a_underline() }
+        return a
+    }
+
+    /// The grapheme as a NUL-terminated `wchar_t` string for `setcchar`: the base character and
+    /// at most four zero-width characters after it (what a cell holds), or nil when the C
+    /// library's `wcwidth` does not give the base the width the grid gave it.
+    static func wideChars(_ g: Character, width: Int) -> [wchar_t]? {
+        var out: [wchar_t] = []
+        for s in g.unicodeScalars {
+            let c = wchar_t(bitPattern: s.value)
+            if out.isEmpty {
+                if s.value >= 0x80 && Int(wcwidth(c)) != width { return nil }
+                if s.value < 0x20 || s.value == 0x7F { return nil }
+            } else if wcwidth(c) != 0 || out.count >= 5 {
+                break
+            }
+            out.append(c)
+        }
+        guard !out.isEmpty else { return nil }
+        out.append(0)
+        return out
+    }
+
+    private static func cchar(_ chars: [wchar_t], _ attrs: attr_t, _ pair: Int16) -> cchar_t {
+        var cc = cchar_t()
+        _ = chars.withUnsafeBufferPointer { setcchar(&cc, $0.baseAddress, attrs, pair, nil) }
+        return cc
+    }
+}

@@ -1,0 +1,175 @@
+import TriageCore
+import TriageStore
+
+/// The selected case in full, as lines to scroll through: the merchant, every model score, the
+/// attributions as bar charts, the rationales with the evidence they cite, and the label history.
+///
+/// Every piece of case text is untrusted: it is sanitised (``Sanitize``) before it is measured
+/// and wrapped. No line is cut at the pane's edge (a cut URL could hide a look-alike domain's
+/// real ending): long lines wrap.
+public enum DetailView {
+    /// The detail of `detail` laid out `width` columns wide.
+    public static func lines(for detail: CaseDetail, width: Int, now: Timestamp) -> [StyledLine] {
+        guard width > 0 else { return [] }
+        var out: [StyledLine] = []
+        merchant(detail, width: width, now: now, into: &out)
+        scores(detail, width: width, into: &out)
+        for a in detail.attributions {
+            out.append(.blank)
+            let score = detail.scores.last { $0.model == a.model && $0.version == a.version }
+            out += AttributionChart.lines(a, score: score, width: width)
+        }
+        rationales(detail, width: width, into: &out)
+        labels(detail, width: width, into: &out)
+        // Nothing is cut at the pane's edge: a line too long wraps under its own indent.
+        return out.flatMap { line in
+            let indent = line.text.prefix { $0 == " " }.count
+            return line.wrapped(toWidth: width, indent: indent + 4)
+        }
+    }
+
+    // MARK: - Sections
+
+    static func merchant(_ d: CaseDetail, width: Int, now: Timestamp, into out: inout [StyledLine]) {
+        let c = d.case
+        let m = c.merchant
+        out += wrap(m.name, width: width, indent: 0, role: .title)
+        var meta = StyledLine(Sanitize.line(c.caseID), .dim)
+        meta.append(" · ", .dim)
+        meta.append(Sanitize.line(c.policy))
+        meta.append(" · ", .dim)
+        meta.append(c.status.rawValue, c.status == .open ? .normal : .currentLabel)
+        if let t = c.flaggedAt {
+            meta.append(" · flagged ", .dim)
+            meta.append(Format.day(t) + " (" + Format.age(since: t, now: now) + " ago)")
+        }
+        out.append(meta)
+        var facts = StyledLine()
+        func fact(_ label: String, _ value: String?) {
+            guard let value, !value.isEmpty else { return }
+            if !facts.spans.isEmpty { facts.append("  ") }
+            facts.append(label + " ", .label)
+            facts.append(Sanitize.line(value))
+        }
+        fact("Country", m.country)
+        fact("MCC", m.mcc)
+        fact("Merchant", m.id)
+        if !facts.spans.isEmpty { out.append(facts) }
+        if let url = m.url, !url.isEmpty {
+            var l = StyledLine("URL ", .label)
+            l.append(Sanitize.line(url))
+            out.append(l)
+        }
+        if let description = m.description, !description.isEmpty {
+            out += wrap(description, width: width, indent: 0)
+        }
+    }
+
+    static func scores(_ d: CaseDetail, width: Int, into out: inout [StyledLine]) {
+        out.append(.blank)
+        out.append(StyledLine("Scores", .title))
+        guard !d.scores.isEmpty else {
+            out.append(StyledLine("  none", .dim))
+            return
+        }
+        var latest: [String: Int] = [:]
+        for (i, s) in d.scores.enumerated() { latest[s.model] = i }
+        let modelWidth = min(24, d.scores.map { Sanitize.line($0.model).displayWidth }.max() ?? 0)
+        let versionWidth = min(16, d.scores.map { Sanitize.line($0.version).displayWidth }.max() ?? 0)
+        for (i, s) in d.scores.enumerated() {
+            let current = latest[s.model] == i
+            var l = StyledLine("  " + Sanitize.line(s.model).padded(toWidth: modelWidth) + " ", current ? .normal : .dim)
+            l.append(Sanitize.line(s.version).padded(toWidth: versionWidth) + "  ", .dim)
+            l.append(Format.score(s.score) + " ", current ? Format.scoreRole(s.score) : .dim)
+            switch s.isAboveThreshold {
+            case .some(true):
+                l.append("▲ above " + Format.score(s.threshold!), current ? .aboveThreshold : .dim)
+            case .some(false):
+                l.append("▽ below " + Format.score(s.threshold!), current ? .belowThreshold : .dim)
+            case .none:
+                l.append("no threshold", .dim)
+            }
+            if !current { l.append("  superseded", .dim) }
+            out.append(l)
+        }
+    }
+
+    static func rationales(_ d: CaseDetail, width: Int, into out: inout [StyledLine]) {
+        var cited = Set<String>()
+        let byID = Dictionary(d.evidence.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for r in d.rationales {
+            out.append(.blank)
+            var title = StyledLine("Rationale", .title)
+            var about = " · " + Sanitize.line(r.model)
+            if let p = r.promptVersion { about += " · prompt " + Sanitize.line(p) }
+            if let t = r.createdAt { about += " · " + Format.day(t) }
+            title.append(about, .dim)
+            out.append(title)
+            out += wrap(r.text, width: width, indent: 2)
+            for id in r.evidenceIDs {
+                cited.insert(id)
+                if let e = byID[id] {
+                    out += evidence(e, width: width)
+                } else {
+                    var l = StyledLine("  [" + Sanitize.line(id) + "] ", .label)
+                    l.append("cited, but not in this case's evidence", .error)
+                    out.append(l)
+                }
+            }
+        }
+        let uncited = d.evidence.filter { !cited.contains($0.id) }
+        guard !uncited.isEmpty else { return }
+        out.append(.blank)
+        out.append(StyledLine(d.rationales.isEmpty ? "Evidence" : "Other evidence", .title))
+        for e in uncited { out += evidence(e, width: width) }
+    }
+
+    /// `[e1] website · https://…` then the evidence text, wrapped and indented.
+    static func evidence(_ e: Evidence, width: Int) -> [StyledLine] {
+        var head = StyledLine("  [" + Sanitize.line(e.id) + "]", .label)
+        let about = [e.kind, e.source].compactMap { $0 }.filter { !$0.isEmpty }.map(Sanitize.line)
+        if !about.isEmpty { head.append(" " + about.joined(separator: " · "), .dim) }
+        var out = [head]
+        if let text = e.text, !text.isEmpty { out += wrap(text, width: width, indent: 6) }
+        return out
+    }
+
+    static func labels(_ d: CaseDetail, width: Int, into out: inout [StyledLine]) {
+        out.append(.blank)
+        out.append(StyledLine("Labels", .title))
+        guard !d.labels.isEmpty else {
+            out.append(StyledLine("  none yet", .dim))
+            return
+        }
+        let current = d.currentLabel?.id
+        let superseded = Set(d.labels.compactMap(\.supersedes))
+        for e in d.labels {
+            let live = e.id != nil && e.id == current
+            let role: StyleRole = live ? .currentLabel : (e.id.map(superseded.contains) ?? false) ? .dim : .normal
+            var l = StyledLine("  " + Format.minute(e.createdAt) + "  ", .dim)
+            l.append(Sanitize.line(e.analyst), role == .dim ? .dim : .label)
+            l.append("  ")
+            switch e.kind {
+            case .undo:
+                l.append("undo" + (e.supersedes.map { " of #\($0)" } ?? ""), role)
+            case .label, .adjudication:
+                let what = (e.kind == .adjudication ? "adjudicated " : "") + Sanitize.line(e.decision ?? "?")
+                l.append(what, role)
+                if !e.reasonCodes.isEmpty {
+                    l.append(" (" + e.reasonCodes.map(Sanitize.line).joined(separator: ", ") + ")", role == .dim ? .dim : .normal)
+                }
+            }
+            if let id = e.id { l.append("  #\(id)", .dim) }
+            if live { l.append("  current", .currentLabel) }
+            out.append(l)
+            if let note = e.note, !note.isEmpty { out += wrap("“" + note + "”", width: width, indent: 4) }
+        }
+    }
+
+    /// Untrusted multi-line text, sanitised and word-wrapped under an indent.
+    static func wrap(_ text: String, width: Int, indent: Int, role: StyleRole = .normal) -> [StyledLine] {
+        let pad = String(repeating: " ", count: indent)
+        let inner = max(1, width - indent)
+        return Sanitize.lines(text).flatMap { $0.wrapped(toWidth: inner) }.map { StyledLine(pad + $0, role) }
+    }
+}

@@ -1,0 +1,43 @@
+/// The `?` overlay: every binding of the ``Keymap``, by section, in a box over the screen.
+enum HelpOverlay {
+    static func lines(_ keymap: Keymap) -> [StyledLine] {
+        let keyWidth = min(22, keymap.bindings.map(\.keysLabel.displayWidth).max() ?? 0)
+        var out: [StyledLine] = []
+        for section in KeyBinding.Section.allCases {
+            let bindings = keymap.bindings.filter { $0.section == section }
+            guard !bindings.isEmpty else { continue }
+            if !out.isEmpty { out.append(.blank) }
+            out.append(StyledLine(section.rawValue, .title))
+            for b in bindings {
+                var l = StyledLine("  " + b.keysLabel.padded(toWidth: keyWidth), .statusKey)
+                l.append("  " + b.help, .help)
+                out.append(l)
+            }
+        }
+        return out
+    }
+
+    static func draw(_ keymap: Keymap, into grid: inout Grid) {
+        let body = lines(keymap)
+        let w = min(grid.width - 4, max(40, (body.map(\.width).max() ?? 0) + 4))
+        let h = min(grid.height - 2, body.count + 2)
+        guard w > 10, h > 3 else { return }
+        let x = (grid.width - w) / 2, y = (grid.height - h) / 2
+        grid.fill(x: x, y: y, width: w, height: h, role: .help)
+        let rule = String(repeating: "─", count: w - 2)
+        grid.put("┌" + rule + "┐", x: x, y: y, role: .border)
+        grid.put("└" + rule + "┘", x: x, y: y + h - 1, role: .border)
+        for row in (y + 1)..<(y + h - 1) {
+            grid.put("│", x: x, y: row, role: .border)
+            grid.put("│", x: x + w - 1, y: row, role: .border)
+        }
+        let title = " Keys · ? or Esc closes "
+        grid.put(title, x: x + max(1, (w - title.displayWidth) / 2), y: y, maxWidth: w - 2, role: .title)
+        for (i, line) in body.prefix(h - 2).enumerated() {
+            grid.draw(line, x: x + 2, y: y + 1 + i, width: w - 4)
+        }
+        for row in (y + 1)..<(y + h - 1) { // spans in other roles keep the overlay's background
+            grid.highlight(x: x + 1, y: row, width: w - 2, role: .help)
+        }
+    }
+}

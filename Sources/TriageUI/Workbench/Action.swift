@@ -1,0 +1,51 @@
+import TriageCore
+import TriageStore
+
+/// Everything that can change the workbench's state: what a person asked for (through the
+/// ``Keymap``) and what a finished ``Effect`` brought back. ``Workbench/update(_:_:)`` handles both.
+///
+/// Movement actions mean "move in the focused pane": in the queue they move the selection, in the
+/// detail pane they scroll it.
+public enum Action: Sendable {
+    // MARK: People
+    /// The next case (detail focus: scroll down a line).
+    case moveDown
+    /// The previous case (detail focus: scroll up a line).
+    case moveUp
+    /// A screenful further (queue or detail).
+    case pageDown
+    /// A screenful back.
+    case pageUp
+    /// The first case of the queue (detail focus: the top of the detail).
+    case top
+    /// The last case of the queue (detail focus: the end of the detail).
+    case bottom
+    /// Move the focus to the detail pane.
+    case focusDetail
+    /// Move the focus back to the queue.
+    case focusQueue
+    /// Switch the focus between queue and detail.
+    case toggleFocus
+    /// Scroll the detail pane by this many lines (negative: up), whatever has the focus.
+    case scrollDetail(Int)
+    /// The terminal has a new size.
+    case resize(width: Int, height: Int)
+    /// Show or hide the key help.
+    case toggleHelp
+    /// Reload the queue window, the counts and the detail.
+    case refresh
+    /// Leave the workbench.
+    case quit
+
+    // MARK: Results of effects
+    /// The rows that a ``PageRequest`` asked for (up to `limit`, in queue order).
+    case pageLoaded(PageRequest, [QueueRow])
+    /// A case's detail (nil: the case no longer exists).
+    case detailLoaded(caseID: String, CaseDetail?)
+    /// Fresh counts for the header.
+    case statsLoaded(StoreStats)
+    /// Something to tell the analyst in the status bar.
+    case showMessage(StatusMessage)
+    /// The clock moved on (periodic refresh); ages are computed against it.
+    case tick(Timestamp)
+}

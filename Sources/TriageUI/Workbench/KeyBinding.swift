@@ -1,0 +1,29 @@
+/// One entry of the ``Keymap``: the keys, the action they trigger, and how help and hints
+/// describe it.
+public struct KeyBinding: Sendable {
+    /// The part of the help overlay the binding is listed in.
+    public enum Section: String, Sendable, CaseIterable {
+        case queue = "Queue"
+        case detail = "Detail"
+        case general = "General"
+    }
+
+    public var keys: [Key]
+    public var action: Action
+    /// A line of help, e.g. `Next case (in the detail pane: scroll down)`.
+    public var help: String
+    public var section: Section
+    /// A short hint for the status bar, `keys` then words, e.g. `j/k move`; nil keeps it out.
+    public var hint: String?
+
+    public init(_ keys: [Key], _ action: Action, help: String, section: Section, hint: String? = nil) {
+        self.keys = keys
+        self.action = action
+        self.help = help
+        self.section = section
+        self.hint = hint
+    }
+
+    /// The keys as written in the help overlay, e.g. `j, ↓`.
+    public var keysLabel: String { keys.map(\.label).joined(separator: ", ") }
+}

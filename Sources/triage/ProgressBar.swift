@@ -1,0 +1,32 @@
+import Foundation
+import TriageStore
+
+/// A one-line progress bar on stderr, redrawn in place (only used when stderr is a terminal).
+final class ProgressBar {
+    let label: String
+    let started = Date()
+
+    init(label: String) { self.label = label }
+
+    func update(_ p: ImportProgress) {
+        let elapsed = max(Date().timeIntervalSince(started), 0.001)
+        let rate = Int(Double(p.linesRead) / elapsed)
+        var line = "\(label): \(p.linesRead) lines, \(rate)/s"
+        if let total = p.totalBytes, total > 0 {
+            let frac = min(1, Double(p.bytesRead) / Double(total))
+            let width = 24
+            let filled = Int(frac * Double(width))
+            line = "\(label) [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+                + "] \(Int(frac * 100))%  \(p.linesRead) lines, \(rate)/s"
+            if frac > 0.01 {
+                let eta = elapsed / frac - elapsed
+                line += ", \(Int(eta))s left"
+            }
+        }
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+    }
+
+    func finish() {
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import TriageCore
+
+/// `triage`: the command-line entry point.
+@main
+struct Triage: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "triage",
+        abstract: "A terminal workbench for reviewing merchants that ML models flagged.",
+        discussion: """
+        Analysts triage a queue of flagged merchants: see why each was flagged (model scores, \
+        feature attributions, an LLM rationale and its evidence), decide, give reason codes, move on. \
+        Every decision is an append-only label event that can be exported for retraining.
+
+        Start here:
+          triage demo                         open the workbench on bundled sample data
+          triage import cases.jsonl           load your model's output (JSON Lines or CSV)
+          triage                              open the workbench on your database
+          triage export --out labels.jsonl    labels for retraining
+
+        The database is --db PATH, else $TRIAGE_DB, else $XDG_DATA_HOME/triage/triage.sqlite \
+        (~/.local/share/triage/triage.sqlite). Set NO_COLOR to turn colour off.
+
+        Exit codes: 0 success; 1 other failure; 64 bad usage; 65 bad input data (an import \
+        with bad lines); 66 a file or database that does not exist; 69 a database that is not \
+        triage's (or newer than this version); 73 cannot create an output file; 74 read or \
+        write error (disk full…); 75 database locked by another process for too long (try again); \
+        77 permission denied (read-only database).
+        """,
+        version: TriageVersion.current,
+        subcommands: [Open.self, Demo.self, Import.self, Export.self, Sample.self, Stats.self, TaxonomyCommand.self],
+        defaultSubcommand: Open.self
+    )
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+import TriageCore
+
+@Suite struct RulesTests {
+    let rules = CaseRules(taxonomy: .standard)
+
+    func valid() -> CaseRecord {
+        let score = 0.93
+        let base = -1.5
+        return CaseRecord(
+            caseID: "c_1", policy: "gambling", flaggedAt: Timestamp.parse("2026-11-20T14:03:00Z"),
+            merchant: Merchant(id: "acct_9f", name: "Lucky Spins", country: "CA", mcc: "7995"),
+            scores: [ModelScore(model: "supportability-xgb", version: "2026-11-01", score: score, threshold: 0.5)],
+            attributions: [Attribution(model: "supportability-xgb", version: "2026-11-01", baseValue: base, space: .logit, items: [
+                AttributionItem(feature: "gambling_keywords_score", value: .number(0.97), contribution: 2.0),
+                AttributionItem(feature: "rest", contribution: Logit.logit(score) - base - 2.0)])],
+            rationales: [Rationale(model: "policy-llm", promptVersion: "v7", text: "Slots [e1]", evidenceIDs: ["e1"])],
+            evidence: [Evidence(id: "e1", kind: "website", source: "https://x", text: "spin to win")],
+            goldLabel: "violation")
+    }
+
+    @Test func aValidRecordHasNoIssues() {
+        #expect(rules.issues(in: valid()).isEmpty)
+    }
+
+    @Test func scoreOutsideTheUnitInterval() {
+        var r = valid()
+        r.scores[0].score = 1.3
+        r.attributions = []
+        #expect(rules.issues(in: r).map(\.field) == ["scores[0].score"])
+        r.scores[0].score = .nan
+        #expect(rules.issues(in: r).map(\.field) == ["scores[0].score"])
+    }
+
+    @Test func unknownPolicyNamesTheKnownOnes() throws {
+        var r = valid()
+        r.policy = "casinos"
+        let issue = try #require(rules.issues(in: r).first)
+        #expect(issue.field == "policy")
+        #expect(issue.reason.contains("unknown policy 'casinos'"))
+        #expect(issue.reason.contains("gambling"))
+    }
+
+    @Test func missingPolicyUsesTheDefault() {
+        var r = valid()
+        r.policy = nil
+        #expect(rules.issues(in: r).map(\.field) == ["policy"])
+        let withDefault = CaseRules(taxonomy: .standard, defaultPolicy: "fraud")
+        #expect(withDefault.issues(in: r).isEmpty)
+    }
+
+    @Test func additivityBeyondTolerance() throws {
+        var r = valid()
+        r.attributions[0].items[0].contribution += 0.5
+        let issue = try #require(rules.issues(in: r).first)
+        #expect(issue.field == "attributions")
+        #expect(issue.reason.contains("do not add up"))
+        let lenient = CaseRules(taxonomy: .standard, additivityTolerance: 0.6)
+        #expect(lenient.issues(in: r).isEmpty)
+    }
+
+    @Test func attributionWithoutItsScore() {
+        var r = valid()
+        r.attributions[0].version = "2025-01-01"
+        #expect(rules.issues(in: r).map(\.field) == ["attributions.model"])
+    }
+
+    @Test func duplicatesAndEmpties() {
+        var r = valid()
+        r.scores.append(r.scores[0])
+        r.evidence.append(r.evidence[0])
+        r.merchant.name = ""
+        r.goldLabel = "maybe"
+        let fields = rules.issues(in: r).map(\.field)
+        #expect(fields.contains("scores[1]"))
+        #expect(fields.contains("evidence[1].id"))
+        #expect(fields.contains("merchant.name"))
+        #expect(fields.contains("gold_label"))
+    }
+
+    @Test func noScores() {
+        var r = valid()
+        r.scores = []
+        r.attributions = []
+        #expect(rules.issues(in: r).map(\.field) == ["scores"])
+    }
+}
