@@ -72,8 +72,8 @@ let package = Package(
         .testTarget(name: "TriageSQLiteTests", dependencies: [
             "TriageCore", "TriageFormats", "TriageStore", "TriageSQLite", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "TriageUITests", dependencies: ["TriageCore", "TriageUI"]),
+        .testTarget(name: "TriageUITests", dependencies: ["TriageCore", "TriageUI", "TriageStore", "TriageFormats", "TriageSQLite", .product(name: "GRDB", package: "GRDB.swift")]),
         // Drive the built `triage` binary (and tmux) and read the database it wrote.
-        .testTarget(name: "EndToEndTests", dependencies: ["triage", "TriageSQLite", "TriageStore", "TriageCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["triage", "TriageCore", "TriageFormats"]),
     ]
 )

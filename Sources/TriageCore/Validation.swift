@@ -45,6 +45,40 @@ public struct CaseRules: Sendable {
         var out: [FieldIssue] = []
         func bad(_ f: String, _ why: String) { out.append(FieldIssue(field: f, reason: why)) }
 
+        // SQLite (and C strings generally) end text at a NUL: refuse it rather than lose the rest.
+        func nul(_ f: String, _ t: String?) {
+            if let t, t.utf8.contains(0) { bad(f, "contains a NUL character (U+0000), which cannot be stored") }
+        }
+        nul("case_id", r.caseID)
+        nul("policy", r.policy)
+        nul("merchant.id", r.merchant.id)
+        nul("merchant.name", r.merchant.name)
+        nul("merchant.country", r.merchant.country)
+        nul("merchant.mcc", r.merchant.mcc)
+        nul("merchant.url", r.merchant.url)
+        nul("merchant.description", r.merchant.description)
+        nul("gold_label", r.goldLabel)
+        for (i, s) in r.scores.enumerated() { nul("scores[\(i)].model", s.model); nul("scores[\(i)].version", s.version) }
+        for (i, ra) in r.rationales.enumerated() {
+            nul("rationales[\(i)].text", ra.text)
+            nul("rationales[\(i)].model", ra.model)
+            nul("rationales[\(i)].prompt_version", ra.promptVersion)
+            for id in ra.evidenceIDs { nul("rationales[\(i)].evidence", id) }
+        }
+        for (i, e) in r.evidence.enumerated() {
+            nul("evidence[\(i)].id", e.id); nul("evidence[\(i)].kind", e.kind)
+            nul("evidence[\(i)].source", e.source); nul("evidence[\(i)].text", e.text)
+        }
+        for f in r.features {
+            nul("features", f.name)
+            if case .string(let v) = f.value { nul("features.\(f.name)", v) }
+        }
+        for (i, a) in r.attributions.enumerated() {
+            for (j, item) in a.items.enumerated() {
+                nul("attributions[\(i)].items[\(j)].feature", item.feature)
+                if case .string(let v)? = item.value { nul("attributions[\(i)].items[\(j)].value", v) }
+            }
+        }
         if r.caseID.isEmpty { bad("case_id", "is empty") }
         if r.caseID.utf8.count > 200 { bad("case_id", "is longer than 200 bytes") }
         if r.merchant.name.isEmpty { bad("merchant.name", "is empty") }
@@ -65,8 +99,18 @@ public struct CaseRules: Sendable {
             let f = "scores[\(i)]"
             if s.model.isEmpty { bad("\(f).model", "is empty") }
             if s.version.isEmpty { bad("\(f).version", "is empty") }
-            if !s.score.isFinite || s.score < 0 || s.score > 1 { bad("\(f).score", "\(s.score) is outside [0, 1]") }
-            if let t = s.threshold, !t.isFinite || t < 0 || t > 1 { bad("\(f).threshold", "\(t) is outside [0, 1]") }
+            if !s.score.isFinite {
+                bad("\(f).score", "\(nonFiniteName(s.score)) is not a score (must be a number in [0, 1])")
+            } else if s.score < 0 || s.score > 1 {
+                bad("\(f).score", "\(s.score) is outside [0, 1]")
+            }
+            if let t = s.threshold {
+                if !t.isFinite {
+                    bad("\(f).threshold", "\(nonFiniteName(t)) is not a threshold (must be a number in [0, 1])")
+                } else if t < 0 || t > 1 {
+                    bad("\(f).threshold", "\(t) is outside [0, 1]")
+                }
+            }
             if !seen.insert("\(s.model)\u{0}\(s.version)").inserted {
                 bad(f, "model '\(s.model)' version '\(s.version)' is scored twice")
             }
@@ -77,10 +121,12 @@ public struct CaseRules: Sendable {
                 bad("\(f).model", "no score for model '\(a.model)' version '\(a.version)' to explain")
                 continue
             }
-            if !a.baseValue.isFinite { bad("\(f).base_value", "is not a finite number") }
+            if !a.baseValue.isFinite { bad("\(f).base_value", "must be a finite number, got \(nonFiniteName(a.baseValue))") }
             var features = Set<String>()
             for (j, item) in a.items.enumerated() {
-                if !item.contribution.isFinite { bad("\(f).items[\(j)].contribution", "is not a finite number") }
+                if !item.contribution.isFinite {
+                    bad("\(f).items[\(j)].contribution", "must be a finite number, got \(nonFiniteName(item.contribution))")
+                }
                 if item.feature.isEmpty { bad("\(f).items[\(j)].feature", "is empty") }
                 if !features.insert(item.feature).inserted {
                     bad("\(f).items[\(j)].feature", "feature '\(item.feature)' appears twice")
@@ -96,6 +142,10 @@ public struct CaseRules: Sendable {
                 }
             }
         }
+        var featureNames = Set<String>(), repeatedFeatures = Set<String>()
+        for f in r.features where !featureNames.insert(f.name).inserted && repeatedFeatures.insert(f.name).inserted {
+            bad("features.\(f.name)", "appears twice")
+        }
         var evidenceIDs = Set<String>()
         for (i, e) in r.evidence.enumerated() {
             if e.id.isEmpty { bad("evidence[\(i)].id", "is empty") }
@@ -107,6 +157,9 @@ public struct CaseRules: Sendable {
         }
         return out
     }
+
+    /// A non-finite number as Python writes it (`NaN`, `Infinity`, `-Infinity`), as files spell it.
+    private func nonFiniteName(_ x: Double) -> String { x.isNaN ? "NaN" : x < 0 ? "-Infinity" : "Infinity" }
 
     private func rounded(_ x: Double) -> String {
         let s = (x * 10_000).rounded() / 10_000

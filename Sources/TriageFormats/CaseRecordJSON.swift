@@ -38,6 +38,15 @@ import TriageCore
 /// - `evidence`: an array of `{id, kind, source, text}`.
 /// - `features`: an object of feature name → number, string, boolean or null, kept in file order.
 ///
+/// **Non-finite numbers.** With a parser that accepts Python's `NaN`, `Infinity` and `-Infinity`
+/// (``JSONLimits/allowsNonFiniteNumbers``, which the importer turns on), they mean:
+/// - in a `features` value or an attribution item's `value`: a missing value, i.e.
+///   ``FeatureValue/null`` (NaN is how gradient-boosted models' feature snapshots say "missing");
+/// - in `score`, `threshold`, `base_value` and `contribution`: they decode as they are, and
+///   ``CaseRules/issues(in:)`` reports them (`scores[0].score: NaN is not a score…`), along with
+///   the record's other problems;
+/// - in `flagged_at`, `created_at` and an integer `case_id`: a shape error here.
+///
 /// **Unknown keys are ignored**, at the top level and inside nested objects, so that files from
 /// newer scoring jobs still import (forward compatibility).
 ///
@@ -60,6 +69,9 @@ public enum CaseRecordJSON {
         case .string(let s)?:
             caseID = s
         case .number(let d)?:
+            guard d.isFinite else {
+                throw FieldIssue(field: "case_id", reason: "must be a string or an integer, got \(nonFiniteName(d))")
+            }
             guard d.rounded(.towardZero) == d else {
                 throw FieldIssue(field: "case_id", reason: "must be a string or an integer, got \(d)")
             }
@@ -195,11 +207,12 @@ public enum CaseRecordJSON {
         return Attribution(model: model, version: version, baseValue: baseValue, space: space, items: items)
     }
 
+    /// A feature value; a non-finite number (Python's NaN, ±Infinity) is a missing value, `.null`.
     private static func featureValue(_ value: JSONValue) -> FeatureValue? {
         switch value {
         case .null: return .null
         case .bool(let b): return .bool(b)
-        case .number(let d): return .number(d)
+        case .number(let d): return d.isFinite ? .number(d) : .null
         case .string(let s): return .string(s)
         case .array, .object: return nil
         }
@@ -207,6 +220,11 @@ public enum CaseRecordJSON {
 
     /// `text` quoted and escaped for a message, cut to 64 characters.
     static func quoted(_ text: String) -> String { JSONWriter.quotedForMessage(text) }
+
+    /// A non-finite number as Python writes it: `NaN`, `Infinity` or `-Infinity`.
+    static func nonFiniteName(_ d: Double) -> String {
+        d.isNaN ? "NaN" : d < 0 ? "-Infinity" : "Infinity"
+    }
 
     // MARK: Encoding
 
@@ -422,6 +440,10 @@ private struct Fields {
             }
             return t
         case .number(let seconds)?:
+            guard seconds.isFinite else {
+                throw FieldIssue(field: path(for: key), reason: "must be a finite number of seconds since 1970, got "
+                                     + CaseRecordJSON.nonFiniteName(seconds))
+            }
             // ±1e11 s is about ±3000 years: far inside Int64 milliseconds.
             guard seconds.magnitude <= 1e11 else {
                 throw FieldIssue(field: path(for: key), reason: "\(seconds) seconds since 1970 is out of range")

@@ -10,10 +10,12 @@
 /// A parsed JSON value.
 ///
 /// Objects keep their members in document order (a parsed object never has two equal keys: the
-/// parser rejects duplicates). Numbers are `Double`s; the parser never produces NaN or infinities.
+/// parser rejects duplicates). Numbers are `Double`s; the parser produces NaN or infinities only
+/// when ``JSONLimits/allowsNonFiniteNumbers`` is on (for Python's `NaN`, `Infinity`, `-Infinity`).
 ///
 /// Equality is structural and order-sensitive: two objects are equal when they have the same
-/// members in the same order; numbers compare with `Double`'s `==` (so `-0.0 == 0.0`).
+/// members in the same order; numbers compare with `Double`'s `==` (so `-0.0 == 0.0`, and a NaN
+/// is equal to nothing, not even itself).
 ///
 /// Values are compared, copied and destroyed recursively, so keep ``JSONLimits/maxDepth`` modest
 /// (the default, 64, is plenty) when parsing untrusted input.
@@ -22,7 +24,7 @@ public enum JSONValue: Sendable {
     case null
     /// `true` or `false`.
     case bool(Bool)
-    /// A number (always finite when parsed).
+    /// A number (finite when parsed, unless ``JSONLimits/allowsNonFiniteNumbers`` is on).
     case number(Double)
     /// A string; it may contain U+0000 (from `\u0000`), so sanitise before display.
     case string(String)
@@ -113,7 +115,8 @@ extension JSONValue: ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral, E
 
 // MARK: - Limits
 
-/// Bounds the parser enforces, so that a hostile or broken line cannot exhaust memory or stack.
+/// Bounds the parser enforces, so that a hostile or broken line cannot exhaust memory or stack,
+/// and how lenient it is about non-finite numbers.
 public struct JSONLimits: Sendable, Equatable {
     /// The deepest nesting of arrays and objects allowed; a top-level array is depth 1.
     public var maxDepth: Int
@@ -123,17 +126,24 @@ public struct JSONLimits: Sendable, Equatable {
     public var maxMembers: Int
     /// The largest document allowed, in bytes.
     public var maxDocumentBytes: Int
+    /// Whether the bare tokens `NaN`, `Infinity` and `-Infinity` — exactly so spelled, as Python's
+    /// `json.dumps` writes non-finite floats — are accepted as numbers (`.nan`, `.infinity`,
+    /// `-.infinity`). They are not JSON, so this is off by default. Other spellings (`nan`, `inf`,
+    /// `-NaN`, `+Infinity`…) are rejected either way.
+    public var allowsNonFiniteNumbers: Bool
 
     /// Limits with the given bounds; each defaults to its value in ``default``.
     public init(maxDepth: Int = 64, maxStringBytes: Int = 1 << 20, maxMembers: Int = 10_000,
-                maxDocumentBytes: Int = 16 << 20) {
+                maxDocumentBytes: Int = 16 << 20, allowsNonFiniteNumbers: Bool = false) {
         self.maxDepth = maxDepth
         self.maxStringBytes = maxStringBytes
         self.maxMembers = maxMembers
         self.maxDocumentBytes = maxDocumentBytes
+        self.allowsNonFiniteNumbers = allowsNonFiniteNumbers
     }
 
-    /// Depth 64, strings up to 1 MiB, 10,000 members per container, documents up to 16 MiB.
+    /// Depth 64, strings up to 1 MiB, 10,000 members per container, documents up to 16 MiB;
+    /// strict about NaN and infinities.
     public static let `default` = JSONLimits()
 }
 
@@ -154,8 +164,12 @@ public struct JSONError: Error, Sendable, Equatable, CustomStringConvertible {
         case unexpected(expected: String, found: String)
         /// A bare word that is not `true`, `false` or `null`, e.g. `True` or `undefined`.
         case invalidLiteral(String)
-        /// `NaN`, `Infinity`, `-Infinity` (or `nan`, `inf`…).
+        /// `NaN`, `Infinity`, `-Infinity` (or `nan`, `inf`…) when non-finite numbers are not allowed.
         case nonFiniteNumber
+        /// A spelling of NaN or infinity other than `NaN`, `Infinity`, `-Infinity` (e.g. `nan`,
+        /// `-NaN`, `inf`) when ``JSONLimits/allowsNonFiniteNumbers`` is on; the associated value is
+        /// the text as written.
+        case unsupportedNonFiniteNumber(String)
         /// A number with a leading zero, such as `012`.
         case leadingZero
         /// A malformed number; the text says what is missing.
@@ -219,6 +233,8 @@ public struct JSONError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .unexpected(expected, found): return "expected \(expected), found \(found)"
         case let .invalidLiteral(word): return "invalid literal '\(word)' (JSON has only true, false and null)"
         case .nonFiniteNumber: return "NaN/Infinity are not JSON"
+        case let .unsupportedNonFiniteNumber(text):
+            return "invalid number '\(text)' (only NaN, Infinity and -Infinity are accepted)"
         case .leadingZero: return "numbers must not have leading zeros"
         case let .invalidNumber(why): return "invalid number: \(why)"
         case .numberOutOfRange: return "number out of range"
@@ -268,7 +284,8 @@ public struct JSONError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// A strict RFC 8259 JSON parser over bytes.
 ///
-/// - Rejects what JSON does not allow: NaN/Infinity, leading zeros, trailing commas, comments,
+/// - Rejects what JSON does not allow: NaN/Infinity (unless ``JSONLimits/allowsNonFiniteNumbers``
+///   is on: then exactly `NaN`, `Infinity` and `-Infinity` are numbers), leading zeros, trailing commas, comments,
 ///   single quotes, raw control characters in strings, malformed UTF-8 (overlong forms, encoded
 ///   surrogates, code points above U+10FFFF), lone surrogate `\u` escapes, duplicate object keys,
 ///   numbers that overflow a `Double`, and anything but whitespace after the value.
@@ -567,24 +584,31 @@ private struct JSONParserState {
         String(decoding: UnsafeRawBufferPointer(rebasing: buf[start..<wordEnd(at: start)]), as: UTF8.self)
     }
 
+    /// Whether the bytes `start..<end` are exactly `word` (case-sensitive).
+    func bytes(_ start: Int, _ end: Int, are word: StaticString) -> Bool {
+        let length = end - start
+        guard length == word.utf8CodeUnitCount else { return false }
+        let p = word.utf8Start
+        for k in 0..<length where buf[start + k] != p[k] { return false }
+        return true
+    }
+
+    /// Whether `word` (already lowercased) is a spelling of NaN or infinity.
+    func isNonFiniteSpelling(_ word: String) -> Bool { ["nan", "inf", "infinity"].contains(word) }
+
     mutating func parseLiteral() throws(JSONError) -> JSONValue {
         let start = i
         let end = wordEnd(at: start)
-        let length = end - start
-        func matches(_ word: StaticString) -> Bool {
-            guard length == word.utf8CodeUnitCount else { return false }
-            let p = word.utf8Start
-            for k in 0..<length where buf[start + k] != p[k] { return false }
-            return true
+        if bytes(start, end, are: "true") { i = end; return .bool(true) }
+        if bytes(start, end, are: "false") { i = end; return .bool(false) }
+        if bytes(start, end, are: "null") { i = end; return .null }
+        if limits.allowsNonFiniteNumbers {
+            if bytes(start, end, are: "NaN") { i = end; return .number(.nan) }
+            if bytes(start, end, are: "Infinity") { i = end; return .number(.infinity) }
         }
-        if matches("true") { i = end; return .bool(true) }
-        if matches("false") { i = end; return .bool(false) }
-        if matches("null") { i = end; return .null }
         let word = word(at: start)
-        switch word.lowercased() {
-        case "nan", "inf", "infinity": throw error(.nonFiniteNumber, at: start)
-        default: throw error(.invalidLiteral(word), at: start)
-        }
+        guard isNonFiniteSpelling(word.lowercased()) else { throw error(.invalidLiteral(word), at: start) }
+        throw error(limits.allowsNonFiniteNumbers ? .unsupportedNonFiniteNumber(word) : .nonFiniteNumber, at: start)
     }
 
     // MARK: Numbers
@@ -600,9 +624,17 @@ private struct JSONParserState {
             i += 1
         }
         guard i < n, isDigit(buf[i]) else {
-            if i < n, case let c = buf[i] | 0x20, c == 0x69 || c == 0x6E, // -Infinity, -NaN
-               ["nan", "inf", "infinity"].contains(word(at: i).lowercased()) {
-                throw error(.nonFiniteNumber, at: start)
+            if i < n, case let c = buf[i] | 0x20, c == 0x69 || c == 0x6E { // -Infinity, -NaN
+                let end = wordEnd(at: i)
+                if limits.allowsNonFiniteNumbers && bytes(i, end, are: "Infinity") {
+                    i = end
+                    return -.infinity
+                }
+                let word = word(at: i)
+                if isNonFiniteSpelling(word.lowercased()) {
+                    throw error(limits.allowsNonFiniteNumbers ? .unsupportedNonFiniteNumber("-" + word) : .nonFiniteNumber,
+                                at: start)
+                }
             }
             throw error(.invalidNumber("expected a digit after '-'"), at: i)
         }

@@ -3,46 +3,6 @@ import TriageCore
 import TriageStore
 
 extension SQLiteStore {
-    public func queuePage(_ query: QueueQuery, after cursor: QueueCursor?, limit: Int) throws -> [QueueRow] {
-        // Arguments in the order their `?` appear: the lease time in the join, the filters, the limit.
-        var args: [any DatabaseValueConvertible] = [Timestamp.now().milliseconds]
-        var conditions: [String] = []
-        if let s = query.status { conditions.append("c.status = ?"); args.append(s.rawValue) }
-        if let p = query.policy { conditions.append("c.policy = ?"); args.append(p) }
-        if let c = query.country { conditions.append("c.merchant_country = ?"); args.append(c) }
-        if let lo = query.minScore { conditions.append("c.score >= ?"); args.append(lo) }
-        if let hi = query.maxScore { conditions.append("c.score <= ?"); args.append(hi) }
-        let (key, order, cmp): (String, String, String) = switch query.sort {
-        case .score: ("c.score", "DESC", "<")
-        case .age: ("c.flagged_at", "ASC", ">")
-        case .uncertainty: ("c.margin", "ASC", ">")
-        }
-        if let cursor {
-            conditions.append("(\(key), c.id) \(cmp) (?, ?)")
-            args.append(query.sort == .age ? Int64(cursor.key) as any DatabaseValueConvertible : cursor.key)
-            args.append(cursor.rowID)
-        }
-        args.append(limit)
-        let sql = """
-            SELECT c.id, c.case_id, c.policy, c.merchant_name, c.merchant_country, c.score, c.threshold, c.flagged_at,
-                   c.status, a.analyst AS assignee
-            FROM cases c LEFT JOIN assignment a ON a.case_row = c.id AND a.lease_until > ?
-            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-            ORDER BY \(key) \(order), c.id \(order)
-            LIMIT ?
-            """
-        return try guarded {
-            try pool.read { db in
-                try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(args)).map { r in
-                    QueueRow(rowID: r["id"], caseID: r["case_id"], policy: r["policy"], merchantName: r["merchant_name"],
-                             country: r["merchant_country"], score: r["score"], threshold: r["threshold"],
-                             flaggedAt: (r["flagged_at"] as Int64?).map(Timestamp.init(milliseconds:)),
-                             status: CaseStatus(rawValue: r["status"]) ?? .open, assignee: r["assignee"])
-                }
-            }
-        }
-    }
-
     public func caseDetail(caseID: String) throws -> CaseDetail? {
         try guarded {
             try pool.read { db in

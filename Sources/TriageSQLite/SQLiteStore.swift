@@ -10,6 +10,9 @@ import TriageStore
 /// ``recordLabel(_:)`` returns. Several processes may open the same file at once.
 public final class SQLiteStore: CaseStore, @unchecked Sendable {
     let pool: DatabasePool
+    /// One connection kept open only to read `PRAGMA data_version` (see ``dataVersion()``): the
+    /// value is per connection, and the pool's readers are several connections.
+    private let versionReader: DatabaseQueue
     /// The file path.
     public let path: String
     public var location: String { path }
@@ -51,9 +54,14 @@ public final class SQLiteStore: CaseStore, @unchecked Sendable {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
+        var versionConfig = Configuration()
+        versionConfig.readonly = true
+        versionConfig.busyMode = .timeout(Self.busyTimeout)
+        versionConfig.label = "triage.data_version"
         do {
             pool = try DatabasePool(path: path, configuration: config)
             try Self.migrate(pool, path: path)
+            versionReader = try DatabaseQueue(path: path, configuration: versionConfig)
         } catch let e as StoreError {
             throw e
         } catch let e as DatabaseError {
@@ -97,6 +105,13 @@ public final class SQLiteStore: CaseStore, @unchecked Sendable {
     func guarded<T>(_ body: () throws -> T) throws -> T {
         do { return try body() }
         catch let e as DatabaseError { throw Self.translate(e, path: path) }
+    }
+
+    /// `PRAGMA data_version` on a connection of its own, which no one writes through: SQLite
+    /// changes it whenever any other connection commits (other processes, other instances, and
+    /// this store's pool writer); reading it is a read transaction that touches no table.
+    public func dataVersion() throws -> Int64 {
+        try guarded { try versionReader.unsafeRead { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0 } }
     }
 
     /// Writes the WAL back into the main file and truncates it, so the next process opens fast.

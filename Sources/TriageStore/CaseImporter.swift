@@ -172,7 +172,9 @@ public struct CaseImporter {
                 switch format {
                 case .jsonl:
                     var lines = LineReader(source: source)
-                    let parser = JSONParser()
+                    // Python's json.dumps writes NaN/Infinity for non-finite floats (a missing
+                    // feature is NaN); accept exactly those, and let the decoder and rules judge them.
+                    let parser = JSONParser(limits: JSONLimits(allowsNonFiniteNumbers: true))
                     while let next = try lines.next() {
                         let n = lines.lineNumber
                         switch next {
@@ -182,7 +184,8 @@ public struct CaseImporter {
                             report(n, [FieldIssue(field: "", reason: "line longer than \(lines.maxLineBytes >> 20) MiB (at least \(bytes) bytes); not read")])
                             if !options.skipInvalid { writing = false }
                         case .line(let bytes):
-                            if bytes.allSatisfy({ $0 == 32 || $0 == 9 }) { continue } // blank lines are allowed
+                            // Blank lines (spaces, tabs, stray carriage returns) are allowed.
+                            if bytes.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
                             let decoded: DecodedLine
                             do throws(JSONError) {
                                 let value = try parser.parse(bytes)

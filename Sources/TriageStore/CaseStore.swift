@@ -24,8 +24,22 @@ public protocol CaseStore: AnyObject, Sendable {
     func importBatches(limit: Int) throws -> [ImportBatch]
 
     // MARK: Reading
-    /// One page of the queue in `query`'s order, starting after `cursor` (keyset pagination).
+    /// One page of the queue in `query`'s order: the `limit` rows right after `cursor` (keyset
+    /// pagination; `after: nil` starts at the top of the queue). Fewer rows means the queue ends.
     func queuePage(_ query: QueueQuery, after cursor: QueueCursor?, limit: Int) throws -> [QueueRow]
+    /// The `limit` rows right before `cursor`, returned in queue order (keyset pagination run
+    /// backwards; `before: nil` gives the last page of the queue). Fewer rows means the queue
+    /// starts among them. Same filters and rows as ``queuePage(_:after:limit:)``: paging back from
+    /// a cursor meets exactly the rows paging forward reached it through.
+    func queuePage(_ query: QueueQuery, before cursor: QueueCursor?, limit: Int) throws -> [QueueRow]
+    /// How many cases match `query`'s filters (its sort does not matter): the queue's length.
+    func queueCount(_ query: QueueQuery) throws -> Int
+    /// A value that changes whenever a transaction is committed to the store by anyone (another
+    /// process, another store instance on the same database, or this one's own writes), and stays
+    /// the same while nothing is committed. Cheap enough to poll every second, so a view can reload
+    /// what it shows when someone else changed it. Only equality means anything, and only between
+    /// values from the same store instance.
+    func dataVersion() throws -> Int64
     /// Everything about one case, or nil when there is no such case.
     func caseDetail(caseID: String) throws -> CaseDetail?
     /// Counts for `triage stats` and headers.

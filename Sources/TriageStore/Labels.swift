@@ -58,6 +58,7 @@ public struct LabelDraft: Sendable {
             }
             if Set(reasonCodes).count != reasonCodes.count { out.append("a reason code is given twice") }
         }
+        if note?.utf8.contains(0) == true { out.append("the note contains a NUL character (U+0000), which cannot be stored") }
         if let p = inclusionProbability, !(p > 0 && p <= 1) { out.append("inclusion probability must be in (0, 1]") }
         return out
     }

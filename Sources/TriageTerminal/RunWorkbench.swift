@@ -35,7 +35,9 @@ public func runWorkbench(store: any CaseStore, options: WorkbenchOptions) throws
             runtime.handle(key: key)
             dirty = true
         } else {
-            runtime.tick() // ages on screen count minutes: redraw when the minute turns
+            // Redraw when the data changed elsewhere (the window was reloaded) or the minute
+            // turned (ages on screen count minutes).
+            if runtime.tick() { dirty = true }
             let minute = runtime.state.now.milliseconds / 60_000
             if minute != shownMinute { shownMinute = minute; dirty = true }
         }

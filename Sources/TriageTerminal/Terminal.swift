@@ -91,9 +91,10 @@ final class Terminal {
                 let style = theme.style(for: cell.role, highlight: cell.highlight)
                 let attrs = attributes(style)
                 let pair = pairs.pair(for: style)
-                if cell.isContinuation { x += 1; continue } // a stray half: its head was cut off
                 let fits = x + width <= cols
-                if fits, let chars = Self.wideChars(cell.grapheme, width: width) {
+                if cell.isContinuation { // a half whose head is gone (the grid avoids this): a blank
+                    line.append(Self.cchar([0x20, 0], attrs, pair))
+                } else if fits, let chars = Self.wideChars(cell.grapheme, width: width) {
                     line.append(Self.cchar(chars, attrs, pair))
                 } else {
                     // libc disagrees about the width (or it does not fit): keep the columns.

@@ -41,6 +41,15 @@ enum Paths {
         ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
     }
 
+    /// A path as the workbench header shows it: `~` for the home directory, and only the file
+    /// name when it is long, so the header's counts stay visible.
+    static func display(_ p: String) -> String {
+        let home = home()
+        let shown = p.hasPrefix(home + "/") ? "~" + p.dropFirst(home.count) : p
+        guard shown.count > 40, let name = shown.split(separator: "/").last else { return shown }
+        return "…/" + name
+    }
+
     static func expand(_ p: String) -> String {
         p == "~" ? home() : p.hasPrefix("~/") ? home() + p.dropFirst(1) : p
     }

@@ -42,7 +42,7 @@ struct Open: ParsableCommand {
     func run() throws {
         try runReporting {
             let store = try global.openStore(create: false)
-            try openWorkbench(store: store, options: workbench.options(analyst: global.analystName, database: store.location))
+            try openWorkbench(store: store, options: workbench.options(analyst: global.analystName, database: Paths.display(store.location)))
         }
     }
 }
@@ -90,7 +90,7 @@ struct Demo: ParsableCommand {
                 print(path)
                 return
             }
-            try openWorkbench(store: store, options: workbench.options(analyst: global.analystName, database: path))
+            try openWorkbench(store: store, options: workbench.options(analyst: global.analystName, database: Paths.display(path)))
         }
     }
 }

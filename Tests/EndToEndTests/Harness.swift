@@ -89,23 +89,18 @@ final class TmuxSession {
         for (k, v) in env.sorted(by: { $0.key < $1.key }) { envArgs += ["-e", "\(k)=\(v)"] }
         let quoted = command.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
         // Keep the pane open after the program exits, so the test can read the last screen.
-        try tmux(["-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)"] + envArgs + [quoted + "; echo '[exited '$?']'; sleep 30"])
+        // The first command starts the tmux server, which would inherit (and hold open) an output
+        // pipe: start it with its output going to a file.
+        let status = try Spawn.run(["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-x", "\(width)",
+                                    "-y", "\(height)"] + envArgs + [quoted + "; echo '[exited '$?']'; sleep 30"]).status
+        guard status == 0 else { throw TmuxError(message: "tmux new-session failed (is tmux installed?)") }
     }
 
     deinit { _ = try? tmux(["kill-server"]) }
 
     @discardableResult
     func tmux(_ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["tmux", "-L", socket] + args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try Spawn.run(["tmux", "-L", socket] + args).output
     }
 
     func send(_ keys: String...) throws { try tmux(["send-keys", "-t", "0"] + keys) }
@@ -143,5 +138,53 @@ final class TmuxSession {
 
     func waitFor(text: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         try waitFor("'\(text)'", timeout: timeout, sourceLocation: sourceLocation) { $0.contains(text) }
+    }
+}
+
+struct TmuxError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// Runs a program with posix_spawn and waits for it with waitpid, its output collected in a
+/// temporary file. (Foundation's Process can miss the exit of a tmux client whose server
+/// daemonises, leaving the test waiting forever.)
+enum Spawn {
+    static func run(_ argv: [String]) throws -> (status: Int32, output: String) {
+        let outPath = NSTemporaryDirectory() + "triage-spawn-\(UUID().uuidString)"
+        defer { unlink(outPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let args = (["/usr/bin/env"] + argv).map { strdup($0) } + [nil]
+        defer { for a in args { free(a) } }
+        // The test runner blocks some signals on its threads; a child inherits that mask, and a
+        // program started under tmux would then never see SIGWINCH. Start children clean.
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigdefault(&attr, &all)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var pid: pid_t = 0
+        // A small, known environment: the test runner's own (NO_COLOR, TERM, locale…) must not
+        // leak into the tmux server and from there into the program under test.
+        let envStrings: [String] = ["PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + NSTemporaryDirectory(), "LANG=C.UTF-8"]
+        let env: [UnsafeMutablePointer<CChar>?] = envStrings.map { strdup($0) } + [nil]
+        defer { for e in env { free(e) } }
+        let rc = posix_spawn(&pid, "/usr/bin/env", &actions, &attr, args, env)
+        guard rc == 0 else { throw TmuxError(message: "cannot run \(argv[0]): \(String(cString: strerror(rc)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let output = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        let exited = (status & 0x7f) == 0
+        return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), output)
     }
 }

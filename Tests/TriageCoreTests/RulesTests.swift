@@ -79,10 +79,49 @@ import TriageCore
         #expect(fields.contains("gold_label"))
     }
 
+    @Test func aFeatureNamedTwiceIsAnIssueOnThatFeature() {
+        var r = valid()
+        r.features = [("x", .number(1)), ("y", .null), ("x", .number(2)), ("z", .bool(true)), ("x", .null), ("y", .null)]
+        #expect(rules.issues(in: r) == [
+            FieldIssue(field: "features.x", reason: "appears twice"),
+            FieldIssue(field: "features.y", reason: "appears twice"),
+        ])
+        r.features = [("x", .number(1)), ("X", .number(2)), ("y", .null)]
+        #expect(rules.issues(in: r).isEmpty)
+    }
+
+    @Test func nonFiniteNumbersAreNamedAsPythonWritesThem() {
+        var r = valid()
+        r.scores[0].score = .nan
+        r.scores[0].threshold = .infinity
+        r.attributions[0].baseValue = -.infinity
+        r.attributions[0].items[1].contribution = .nan
+        #expect(rules.issues(in: r) == [
+            FieldIssue(field: "scores[0].score", reason: "NaN is not a score (must be a number in [0, 1])"),
+            FieldIssue(field: "scores[0].threshold", reason: "Infinity is not a threshold (must be a number in [0, 1])"),
+            FieldIssue(field: "attributions.base_value", reason: "must be a finite number, got -Infinity"),
+            FieldIssue(field: "attributions.items[1].contribution", reason: "must be a finite number, got NaN"),
+        ])
+    }
+
     @Test func noScores() {
         var r = valid()
         r.scores = []
         r.attributions = []
         #expect(rules.issues(in: r).map(\.field) == ["scores"])
+    }
+}
+
+@Suite struct NULTests {
+    @Test func nulInAnyTextFieldIsRefusedNotTruncated() {
+        var r = RulesTests().valid()
+        r.merchant.description = "line two\u{0}hidden"
+        r.evidence[0].text = "a\u{0}b"
+        r.features = [("f\u{0}", .string("x")), ("g", .string("y\u{0}"))]
+        let fields = CaseRules(taxonomy: .standard).issues(in: r).map(\.field)
+        #expect(fields.contains("merchant.description"))
+        #expect(fields.contains("evidence[0].text"))
+        #expect(fields.contains("features"))
+        #expect(fields.contains("features.g"))
     }
 }

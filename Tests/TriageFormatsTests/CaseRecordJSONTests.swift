@@ -17,6 +17,24 @@ private func issue(_ text: String) throws -> FieldIssue? {
     }
 }
 
+/// A parser that accepts Python's `NaN`, `Infinity` and `-Infinity`, as the importer's does.
+private let pythonParser = JSONParser(limits: JSONLimits(allowsNonFiniteNumbers: true))
+
+private func decodePython(_ text: String) throws -> CaseRecord {
+    try CaseRecordJSON.decode(pythonParser.parse(text))
+}
+
+/// The shape problem decoding `text` (parsed with `pythonParser`) gives, or nil when it decodes.
+private func pythonIssue(_ text: String) throws -> FieldIssue? {
+    let value = try pythonParser.parse(text)
+    do throws(FieldIssue) {
+        _ = try CaseRecordJSON.decode(value)
+        return nil
+    } catch {
+        return error
+    }
+}
+
 private let exampleLine = #"""
 {"case_id": "c_1", "policy": "gambling", "flagged_at": "2026-11-20T14:03:00Z",
  "merchant": {"id": "acct_9f", "name": "Lucky Spins", "country": "CA", "mcc": "7995", "url": "https://luckyspins.example", "description": "Spin to win"},
@@ -292,6 +310,65 @@ struct CaseRecordJSONTests {
     @Test func attributionSpaceDefaultsToLogit() throws {
         let r = try decode(line(#""attributions": {"model": "m", "base_value": 0, "items": []}"#))
         #expect(r.attributions.first?.space == .logit)
+    }
+
+    // MARK: Non-finite numbers (Python's json.dumps)
+
+    @Test func nonFiniteFeatureValuesAreMissing() throws {
+        // What json.dumps writes for a GBM feature snapshot with missing values.
+        let text = #"{"case_id": "c_7", "policy": "fraud", "merchant": {"name": "N"}, "#
+            + #""scores": [{"model": "xgb", "version": "v1", "score": 0.62, "threshold": 0.5}], "#
+            + #""attributions": {"model": "xgb", "base_value": 0.1, "items": ["#
+            + #"{"feature": "refund_rate", "value": NaN, "contribution": 0.3}, "#
+            + #"{"feature": "age_days", "value": Infinity, "contribution": 0.0}, "#
+            + #"{"feature": "balance", "value": -Infinity, "contribution": 0.09}]}, "#
+            + #""features": {"refund_rate": NaN, "age_days": Infinity, "balance": -Infinity, "mcc": "7995", "n": 3}}"#
+        let r = try decodePython(text)
+        #expect(r.features.map(\.name) == ["refund_rate", "age_days", "balance", "mcc", "n"])
+        #expect(r.features.map(\.value) == [.null, .null, .null, .string("7995"), .number(3)])
+        #expect(r.attributions.first?.items.map(\.value) == [.null, .null, .null])
+        #expect(CaseRules(defaultPolicy: "fraud").issues(in: r).isEmpty)
+        // The strict parser still rejects the line as a whole.
+        #expect(throws: JSONError.self) { try JSONParser().parse(text) }
+    }
+
+    @Test func nonFiniteScoresAreReportedByCaseRulesNamingTheField() throws {
+        let rules = CaseRules(defaultPolicy: "fraud")
+        let nan = try decodePython(line(scores: #"[{"model": "m", "version": "v1", "score": NaN}]"#))
+        #expect(nan.scores.first?.score.isNaN == true)
+        #expect(rules.issues(in: nan) == [
+            FieldIssue(field: "scores[0].score", reason: "NaN is not a score (must be a number in [0, 1])"),
+        ])
+        #expect(rules.issues(in: nan).first?.description == "scores[0].score: NaN is not a score (must be a number in [0, 1])")
+        let thresholds = try decodePython(line(scores: #"[{"model": "m", "version": "v1", "score": Infinity, "#
+            + #""threshold": -Infinity}]"#))
+        #expect(rules.issues(in: thresholds) == [
+            FieldIssue(field: "scores[0].score", reason: "Infinity is not a score (must be a number in [0, 1])"),
+            FieldIssue(field: "scores[0].threshold", reason: "-Infinity is not a threshold (must be a number in [0, 1])"),
+        ])
+    }
+
+    @Test func nonFiniteAttributionNumbersAreReportedByCaseRules() throws {
+        let r = try decodePython(line(#""attributions": {"model": "m", "base_value": NaN, "items": ["#
+            + #"{"feature": "a", "contribution": 0.1}, {"feature": "b", "contribution": -Infinity}]}"#))
+        #expect(CaseRules(defaultPolicy: "fraud").issues(in: r) == [
+            FieldIssue(field: "attributions.base_value", reason: "must be a finite number, got NaN"),
+            FieldIssue(field: "attributions.items[1].contribution", reason: "must be a finite number, got -Infinity"),
+        ])
+    }
+
+    @Test func nonFiniteTimestampsAndCaseIDsAreShapeErrors() throws {
+        #expect(try pythonIssue(line(#""flagged_at": NaN"#))
+            == FieldIssue(field: "flagged_at", reason: "must be a finite number of seconds since 1970, got NaN"))
+        #expect(try pythonIssue(line(#""flagged_at": -Infinity"#))
+            == FieldIssue(field: "flagged_at", reason: "must be a finite number of seconds since 1970, got -Infinity"))
+        #expect(try pythonIssue(line(#""rationales": [{"model": "m", "text": "t", "created_at": Infinity}]"#))
+            == FieldIssue(field: "rationales[0].created_at",
+                          reason: "must be a finite number of seconds since 1970, got Infinity"))
+        #expect(try pythonIssue(#"{"case_id": Infinity, "merchant": {"name": "N"}, "scores": []}"#)
+            == FieldIssue(field: "case_id", reason: "must be a string or an integer, got Infinity"))
+        #expect(try pythonIssue(#"{"case_id": NaN, "merchant": {"name": "N"}, "scores": []}"#)
+            == FieldIssue(field: "case_id", reason: "must be a string or an integer, got NaN"))
     }
 
     @Test func decodedRecordsGoThroughCaseRules() throws {

@@ -375,6 +375,70 @@ struct JSONErrorTests {
     }
 }
 
+// MARK: - Non-finite numbers (Python's json.dumps)
+
+@Suite("JSON parser: NaN and Infinity when allowed")
+struct JSONNonFiniteTests {
+    static let python = JSONLimits(allowsNonFiniteNumbers: true)
+
+    @Test func offByDefault() {
+        #expect(JSONLimits.default.allowsNonFiniteNumbers == false)
+        for text in ["NaN", "Infinity", "-Infinity", "[1, NaN]", "{\"x\": -Infinity}"] {
+            let e = parseError(text)
+            #expect(e?.kind == .nonFiniteNumber, "\(text)")
+            #expect(e?.message == "NaN/Infinity are not JSON", "\(text)")
+        }
+    }
+
+    @Test func pythonTokensAreNumbersWhenAllowed() throws {
+        #expect(try parse("NaN", limits: Self.python).doubleValue?.isNaN == true)
+        #expect(try parse("Infinity", limits: Self.python) == .number(.infinity))
+        #expect(try parse("-Infinity", limits: Self.python) == .number(-.infinity))
+        let v = try parse(#"{"a": NaN, "b": [Infinity, -Infinity, 1], "c": null, "d":NaN}"#, limits: Self.python)
+        #expect(v["a"]?.doubleValue?.isNaN == true)
+        #expect(v["b"] == [.number(.infinity), .number(-.infinity), 1])
+        #expect(v["c"] == .null)
+        #expect(v["d"]?.doubleValue?.isNaN == true)
+        #expect(v.objectValue?.map(\.key) == ["a", "b", "c", "d"])
+        // Everything else is as strict as before.
+        #expect(try parse("[true, false, null, -0.5]", limits: Self.python) == [true, false, .null, -0.5])
+        #expect(parseError("[1,]", limits: Self.python)?.kind == .trailingComma("]"))
+    }
+
+    @Test(arguments: [
+        ("-NaN", "invalid number '-NaN' (only NaN, Infinity and -Infinity are accepted)", 0),
+        ("nan", "invalid number 'nan' (only NaN, Infinity and -Infinity are accepted)", 0),
+        ("[NAN]", "invalid number 'NAN' (only NaN, Infinity and -Infinity are accepted)", 1),
+        ("infinity", "invalid number 'infinity' (only NaN, Infinity and -Infinity are accepted)", 0),
+        ("inf", "invalid number 'inf' (only NaN, Infinity and -Infinity are accepted)", 0),
+        ("-inf", "invalid number '-inf' (only NaN, Infinity and -Infinity are accepted)", 0),
+        ("{\"x\": -nan}", "invalid number '-nan' (only NaN, Infinity and -Infinity are accepted)", 6),
+        ("Infinityx", "invalid literal 'Infinityx' (JSON has only true, false and null)", 0),
+        ("NaNa", "invalid literal 'NaNa' (JSON has only true, false and null)", 0),
+        ("-Infinityx", "invalid number: expected a digit after '-'", 1),
+        ("+Infinity", "expected a value, found '+'", 0),
+        ("[+NaN]", "expected a value, found '+'", 1),
+        ("NaN1", "trailing data after the value", 3),
+        ("[Infinity Infinity]", "expected ',' or ']', found 'I'", 10),
+        ("- Infinity", "invalid number: expected a digit after '-'", 1),
+        ("\"NaN\" NaN", "trailing data after the value", 6),
+    ])
+    func otherSpellingsAreStillRejected(text: String, message: String, offset: Int) {
+        let e = parseError(text, limits: Self.python)
+        #expect(e?.message == message, "\(text)")
+        #expect(e?.offset == offset, "\(text)")
+    }
+
+    @Test func flagIsPartOfTheLimits() {
+        var limits = JSONLimits(maxDepth: 3)
+        #expect(limits != JSONLimits(maxDepth: 3, allowsNonFiniteNumbers: true))
+        limits.allowsNonFiniteNumbers = true
+        #expect(limits == JSONLimits(maxDepth: 3, allowsNonFiniteNumbers: true))
+        #expect(parseError("[[[[NaN]]]]", limits: limits)?.kind == .tooDeep(limit: 3))
+        #expect(JSONParser(limits: limits).limits.allowsNonFiniteNumbers)
+    }
+}
+
 // MARK: - Limits
 
 @Suite("JSON parser: limits")

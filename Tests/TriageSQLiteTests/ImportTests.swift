@@ -72,7 +72,8 @@ import TriageStore
         ("{\"case_id\": \"c_9\", \"merchant\": {\"name\": \"X\"}, \"policy\": \"gambling\", \"flagged_at\": \"yesterday\", \"scores\": [{\"model\": \"m\", \"version\": \"1\", \"score\": 0.5}]}", "flagged_at", "RFC 3339"),
         ("{\"case_id\": \"c_9\", \"merchant\": {\"name\": \"X\"}, \"policy\": \"casinos\", \"scores\": [{\"model\": \"m\", \"version\": \"1\", \"score\": 0.5}]}", "policy", "unknown policy"),
         ("{\"case_id\": \"c_9\", \"merchant\": {\"name\": \"X\"}, \"policy\": \"gambling\", \"scores\": [{\"model\": \"m\", \"version\": \"1\", \"score\": 0.5}], \"attributions\": {\"model\": \"m\", \"base_value\": -1.0, \"items\": [{\"feature\": \"f\", \"contribution\": 0.2}]}}", "attributions", "do not add up"),
-        ("{\"case_id\": \"c_9\", \"merchant\": {\"name\": \"X\"}, \"policy\": \"gambling\", \"scores\": [{\"model\": \"m\", \"version\": \"1\", \"score\": NaN}]}", "", "not JSON"),
+        ("{\"case_id\": \"c_9\", \"merchant\": {\"name\": \"X\"}, \"policy\": \"gambling\", \"scores\": [{\"model\": \"m\", \"version\": \"1\", \"score\": NaN}]}", "scores[0].score", "NaN is not a score"),
+        ("{\"case_id\": \"c_9\", \"merchant\": {\"name\": \"X\"}, \"policy\": \"gambling\", \"scores\": [{\"model\": \"m\", \"version\": \"1\", \"score\": nan}]}", "", "not JSON: invalid number 'nan'"),
     ])
     func badLinesAreNamedAndNothingIsStored(line: String, field: String, reason: String) throws {
         let t = try TempDB()
@@ -87,6 +88,32 @@ import TriageStore
         #expect(p.reason.contains(reason), "\(p)")
         #expect(try t.store.stats().totalCases == 0)
         #expect(try t.store.importBatches(limit: 10).isEmpty)
+    }
+
+    /// Python's json.dumps writes NaN for missing feature values: such lines import, with the
+    /// feature stored as null; a NaN score is rejected with the field named.
+    @Test func pythonNaNFeaturesImportAsNullAndANaNScoreIsRejected() throws {
+        let t = try TempDB()
+        let lines = [
+            #"{"case_id": "c_1", "policy": "gambling", "merchant": {"name": "X"}, "#
+                + #""scores": [{"model": "m", "version": "1", "score": 0.5}], "features": {"x": NaN, "y": 1}}"#,
+            #"{"case_id": "c_2", "policy": "gambling", "merchant": {"name": "Y"}, "#
+                + #""scores": [{"model": "m", "version": "1", "score": NaN}], "features": {"x": 2, "y": 1}}"#,
+        ]
+        let rejects = t.dir + "/rejects.jsonl"
+        let report = try t.importFile(t.file("python.jsonl", lines), skipInvalid: true, rejects: rejects)
+        let b = try #require(report.batch)
+        #expect(b.read == 2 && b.inserted == 1 && b.rejected == 1)
+        #expect(report.problems.count == 1)
+        let p = try #require(report.problems.first)
+        #expect(p.line == 2)
+        #expect(p.field == "scores[0].score")
+        #expect(p.reason == "NaN is not a score (must be a number in [0, 1])")
+        let d = try #require(try t.store.caseDetail(caseID: "c_1"))
+        #expect(d.features.map(\.name) == ["x", "y"])
+        #expect(d.features.map(\.value) == [.null, .number(1)])
+        #expect(try t.store.caseDetail(caseID: "c_2") == nil)
+        #expect(try String(contentsOfFile: rejects, encoding: .utf8) == lines[1] + "\n")
     }
 
     @Test func skipInvalidStoresTheGoodAndCopiesTheBadUntouched() throws {
@@ -106,7 +133,7 @@ import TriageStore
     @Test func blankLinesAreIgnoredAndCRLFIsAccepted() throws {
         let t = try TempDB()
         let p = t.dir + "/crlf.jsonl"
-        let text = Fixture.line(Fixture.record("c_1")) + "\r\n\r\n   \n" + Fixture.line(Fixture.record("c_2")) // no final newline
+        let text = Fixture.line(Fixture.record("c_1")) + "\r\n\r\n   \n\r\r\n \r\t\n" + Fixture.line(Fixture.record("c_2")) // no final newline
         FileManager.default.createFile(atPath: p, contents: Data(text.utf8))
         let b = try #require(try t.importFile(p).batch)
         #expect(b.inserted == 2 && b.read == 2)

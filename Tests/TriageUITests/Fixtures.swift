@@ -104,12 +104,8 @@ enum Fixtures {
                    attributions: [], rationales: [], evidence: [], features: [], labels: [])
     }
 
-    static let stats = StoreStats(cases: [
-        PolicyStatusCount(policy: "gambling", status: .open, count: 812),
-        PolicyStatusCount(policy: "weapons", status: .open, count: 300),
-        PolicyStatusCount(policy: "counterfeit", status: .open, count: 122),
-        PolicyStatusCount(policy: "gambling", status: .decided, count: 40),
-    ], labelEvents: 41, imports: 1, lastImport: nil)
+    /// The queue's length in a loaded state (the header says 1,234 cases).
+    static let queueCount = 1234
 
     /// A loaded state showing `rows` with `detail` for the selected row.
     static func state(width: Int, height: Int, rows: [QueueRow] = rows, selection: Int = 0,
@@ -120,7 +116,7 @@ enum Fixtures {
         s.selection = selection
         s.detail = detail
         s.loaded = true
-        s.stats = stats
+        s.queueCount = queueCount
         s.hasMoreBelow = hasMoreBelow
         return s
     }

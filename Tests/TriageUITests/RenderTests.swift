@@ -170,11 +170,16 @@ import Testing
     @Test func theHeaderDescribesTheQueue() {
         var state = Fixtures.state(width: 120, height: 40)
         state.query = QueueQuery(policy: "gambling", status: nil, sort: .age)
+        state.queueCount = 852
         let header = Workbench.render(state).rowText(0)
         #expect(header.hasPrefix(" triage · cases.db · queue: gambling · any status · by age · 852 cases"))
         #expect(header.hasSuffix("ana"))
+        // The count is the store's count of this very query, whatever its filters.
         state.query = QueueQuery(country: "CA", minScore: 0.5)
-        #expect(!Workbench.render(state).rowText(0).contains("by score ·")) // counts do not cover a country filter
+        state.queueCount = 1
+        #expect(Workbench.render(state).rowText(0).contains(" · country CA · score 0.50–1 · by score · 1 case "))
+        state.queueCount = nil // not counted yet
+        #expect(Workbench.render(state).rowText(0).contains(" · by score  "))
     }
 
     @Test func columnsAdaptToTheQuery() {
@@ -289,7 +294,7 @@ import Testing
         ── c_101│ Detail                                                       │────────
          Lucky S│   Enter, l, →          Focus the detail pane                 │
          c_101 ·│   Esc, h, ←            Back to the queue (closes help)       │
-         Country│   Tab                  Switch focus between queue and detail │
+         Country│   Tab, Shift-Tab       Switch focus between queue and detail │
          URL htt│   J                    Scroll the detail down a line         │
          Online │   K                    Scroll the detail up a line           │
          Accepts│                                                              │

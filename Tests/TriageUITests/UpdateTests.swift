@@ -7,16 +7,23 @@ import Testing
 @Suite struct UpdateTests {
     static let window = WorkbenchLayout(size: TerminalSize(width: 80, height: 24)).queueRows
 
-    /// A full window of 8 rows with more below, its detail loaded for the selection.
-    func fullWindow(selection: Int = 0, trail: [QueueCursor] = [], more: Bool = true) -> WorkbenchState {
+    /// A full window of 8 rows with more below, its detail loaded for the selection; `above`
+    /// rows of the queue precede it.
+    func fullWindow(selection: Int = 0, above: Int = 0, more: Bool = true) -> WorkbenchState {
         let rows = (0..<Int64(Self.window)).map { Fixtures.row(200 + $0, "Merchant \($0)", score: 0.9 - Double($0) / 100) }
         var s = Fixtures.state(width: 80, height: 24, rows: rows, selection: selection,
                                detail: Fixtures.detail(for: rows[selection]), hasMoreBelow: more)
-        s.trail = trail
+        s.hasMoreAbove = above > 0
+        s.offset = above
         return s
     }
 
-    func cursors(_ rows: ArraySlice<QueueRow>) -> [QueueCursor] { rows.map { $0.cursor(for: .score) } }
+    func cursor(_ s: WorkbenchState, _ i: Int) -> QueueCursor { s.rows[i].cursor(for: .score) }
+
+    func request(_ s: WorkbenchState, _ anchor: PageAnchor, _ select: SelectionTarget, above: Int?) -> Effect {
+        .loadPage(PageRequest(query: s.query, anchor: anchor, windowSize: 8, select: select, generation: s.generation,
+                              rowsAbove: above))
+    }
 
     @Test func windowAt80x24IsEightRows() { #expect(Self.window == 8) }
 
@@ -29,9 +36,7 @@ import Testing
     @Test func moveDownPastTheWindowScrollsOneRow() {
         var s = fullWindow(selection: 7)
         let effects = Workbench.update(&s, .moveDown)
-        let expected = PageRequest(query: s.query, trail: cursors(s.rows.prefix(1)), limit: 9,
-                                   select: .index(7), generation: s.generation)
-        #expect(effects == [.loadPage(expected)])
+        #expect(effects == [request(s, .after(cursor(s, 0)), .index(7), above: 1)])
         #expect(s.selection == 7) // unchanged until the page arrives
     }
 
@@ -47,12 +52,10 @@ import Testing
         #expect(s.selection == 2)
     }
 
-    @Test func moveUpAtTheWindowTopDropsOneCursorFromTheTrail() {
-        let trail = [QueueCursor(key: 0.99, rowID: 1), QueueCursor(key: 0.98, rowID: 2)]
-        var s = fullWindow(selection: 0, trail: trail)
+    @Test func moveUpAtTheWindowTopEndsTheWindowBeforeItsLastRow() {
+        var s = fullWindow(selection: 0, above: 2)
         let effects = Workbench.update(&s, .moveUp)
-        #expect(effects == [.loadPage(PageRequest(query: s.query, trail: [trail[0]], limit: 9, select: .index(0),
-                                                  generation: s.generation))])
+        #expect(effects == [request(s, .before(cursor(s, 7)), .index(0), above: 1)])
     }
 
     @Test func moveUpAtTheTopOfTheQueueStays() {
@@ -61,11 +64,10 @@ import Testing
         #expect(s.selection == 0)
     }
 
-    @Test func pageDownAppendsTheWholeWindowToTheTrail() {
+    @Test func pageDownStartsAfterTheWindow() {
         var s = fullWindow(selection: 2)
         let effects = Workbench.update(&s, .pageDown)
-        #expect(effects == [.loadPage(PageRequest(query: s.query, trail: cursors(s.rows[...]), limit: 9,
-                                                  select: .index(2), generation: s.generation))])
+        #expect(effects == [request(s, .after(cursor(s, 7)), .index(2), above: 8)])
     }
 
     @Test func pageDownOnTheLastWindowSelectsTheLastRow() {
@@ -74,12 +76,10 @@ import Testing
         #expect(s.selection == 7)
     }
 
-    @Test func pageUpDropsAWindowOfCursors() {
-        let trail = (0..<10).map { QueueCursor(key: 1 - Double($0) / 100, rowID: Int64($0)) }
-        var s = fullWindow(selection: 4, trail: trail)
+    @Test func pageUpEndsBeforeTheWindow() {
+        var s = fullWindow(selection: 4, above: 10)
         let effects = Workbench.update(&s, .pageUp)
-        #expect(effects == [.loadPage(PageRequest(query: s.query, trail: Array(trail.prefix(2)), limit: 9,
-                                                  select: .index(4), generation: s.generation))])
+        #expect(effects == [request(s, .before(cursor(s, 0)), .index(4), above: 2)])
     }
 
     @Test func pageUpOnTheFirstWindowSelectsTheFirstRow() {
@@ -91,16 +91,14 @@ import Testing
     @Test func topReloadsFromTheStartOnlyWhenNeeded() {
         var s = fullWindow(selection: 5)
         #expect(Workbench.update(&s, .top) == [.loadDetail(caseID: "c_200")])
-        var t = fullWindow(selection: 5, trail: [QueueCursor(key: 0.99, rowID: 1)])
-        #expect(Workbench.update(&t, .top) == [.loadPage(PageRequest(query: t.query, trail: [], limit: 9,
-                                                                       select: .index(0), generation: t.generation))])
+        var t = fullWindow(selection: 5, above: 1)
+        #expect(Workbench.update(&t, .top) == [request(t, .top, .index(0), above: 0)])
     }
 
     @Test func bottomAsksForTheLastWindowOrSelectsTheLastRow() {
         var s = fullWindow(selection: 1)
         let effects = Workbench.update(&s, .bottom)
-        #expect(effects == [.loadLastPage(EndRequest(query: s.query, trail: [], rows: s.rows, windowSize: 8,
-                                                     generation: s.generation))])
+        #expect(effects == [request(s, .end, .last, above: nil)])
         var t = fullWindow(selection: 1, more: false)
         #expect(Workbench.update(&t, .bottom) == [.loadDetail(caseID: "c_207")])
         #expect(t.selection == 7)
@@ -112,13 +110,12 @@ import Testing
             Issue.record("no page requested")
             return
         }
-        let next = Array(s.rows.dropFirst()) + [Fixtures.row(208, "Merchant 8", score: 0.82),
-                                                Fixtures.row(209, "Merchant 9", score: 0.81)]
-        let effects = Workbench.update(&s, .pageLoaded(request, next))
+        let next = Array(s.rows.dropFirst()) + [Fixtures.row(208, "Merchant 8", score: 0.82)]
+        let effects = Workbench.update(&s, .pageLoaded(request, QueueWindow(rows: next, moreAbove: true, moreBelow: true)))
         #expect(s.rows.map(\.caseID) == (201...208).map { "c_\($0)" })
-        #expect(s.hasMoreBelow)
+        #expect(s.hasMoreBelow && s.hasMoreAbove)
         #expect(s.selection == 7 && s.selectedRow?.caseID == "c_208")
-        #expect(s.trail.count == 1 && s.position == 9)
+        #expect(s.offset == 1 && s.position == 9)
         #expect(effects == [.loadDetail(caseID: "c_208")])
     }
 
@@ -126,8 +123,37 @@ import Testing
         var s = fullWindow(selection: 7)
         guard case .loadPage(let old) = Workbench.update(&s, .moveDown).first else { return }
         _ = Workbench.update(&s, .pageDown) // a newer request
-        #expect(Workbench.update(&s, .pageLoaded(old, [Fixtures.row(1, "x", score: 0.5)])) == [])
+        let stale = QueueWindow(rows: [Fixtures.row(1, "x", score: 0.5)], moreAbove: false, moreBelow: false)
+        #expect(Workbench.update(&s, .pageLoaded(old, stale)) == [])
         #expect(s.rows.count == 8)
+    }
+
+    @Test func aShortWindowAfterACursorIsTakenFromTheEndInstead() {
+        var s = fullWindow(selection: 7, above: 40)
+        guard case .loadPage(let asked) = Workbench.update(&s, .pageDown).first else { return }
+        let tail = (0..<3).map { Fixtures.row(300 + Int64($0), "Tail \($0)", score: 0.1) }
+        let effects = Workbench.update(&s, .pageLoaded(asked, QueueWindow(rows: tail, moreAbove: true, moreBelow: false)))
+        // c_302 was to be selected (row 7, clamped); in the last window it is the last row.
+        #expect(effects == [request(s, .end, .caseID("c_302", fallback: 7), above: nil)])
+        #expect(s.rows.first?.caseID == "c_200") // the old window stays until the new one arrives
+    }
+
+    @Test func aShortWindowBeforeACursorIsTakenFromTheTopInstead() {
+        var s = fullWindow(selection: 3, above: 2)
+        guard case .loadPage(let asked) = Workbench.update(&s, .pageUp).first else { return }
+        let head = (0..<2).map { Fixtures.row(100 + Int64($0), "Head \($0)", score: 0.99) }
+        let effects = Workbench.update(&s, .pageLoaded(asked, QueueWindow(rows: head, moreAbove: false, moreBelow: true)))
+        #expect(effects == [request(s, .top, .index(3), above: 0)])
+    }
+
+    @Test func theLastWindowTakesItsPositionFromTheCount() {
+        var s = fullWindow(selection: 5, more: false)
+        s.hasMoreAbove = true
+        s.offset = nil
+        #expect(s.rowsAbove == Fixtures.queueCount - 8 && s.position == Fixtures.queueCount - 2)
+        s.queueCount = nil
+        #expect(s.position == nil)
+        #expect(!Workbench.render(s).rowText(23).contains(" of ")) // no position shown while unknown
     }
 
     @Test func inTheDetailPaneMovementScrolls() {
@@ -203,12 +229,13 @@ import Testing
     @Test func resizingToAnotherWindowHeightReloadsKeepingTheSelectedCase() {
         var s = fullWindow(selection: 6)
         let effects = Workbench.update(&s, .resize(width: 120, height: 40)) // 37 rows
-        #expect(effects == [.loadPage(PageRequest(query: s.query, trail: [], limit: 38,
-                                                  select: .caseID("c_206", fallback: 6), generation: s.generation))])
+        #expect(effects == [.loadPage(PageRequest(query: s.query, anchor: .at(cursor(s, 0)), windowSize: 37,
+                                                  select: .caseID("c_206", fallback: 6), generation: s.generation,
+                                                  rowsAbove: 0))])
         var t = fullWindow(selection: 6)
         let shrink = Workbench.update(&t, .resize(width: 80, height: 16)) // 5 rows: c_206 must scroll up
-        #expect(shrink == [.loadPage(PageRequest(query: t.query, trail: cursors(t.rows.prefix(2)), limit: 6,
-                                                 select: .index(4), generation: t.generation))])
+        #expect(shrink == [.loadPage(PageRequest(query: t.query, anchor: .after(cursor(t, 1)), windowSize: 5,
+                                                 select: .index(4), generation: t.generation, rowsAbove: 2))])
     }
 
     @Test func resizingTooSmallAndBack() {
@@ -221,8 +248,45 @@ import Testing
     @Test func startLoadsCountsAndTheFirstWindow() {
         var s = WorkbenchState(databaseName: "db", analyst: "a", query: QueueQuery(),
                                size: TerminalSize(width: 80, height: 24), now: Fixtures.now)
-        #expect(Workbench.start(&s) == [.loadStats, .loadPage(PageRequest(query: QueueQuery(), trail: [], limit: 9,
-                                                                           select: .index(0), generation: 1))])
+        #expect(Workbench.start(&s) == [
+            .checkDataVersion, .loadCount(QueueQuery()),
+            .loadPage(PageRequest(query: QueueQuery(), anchor: .top, windowSize: 8, select: .index(0), generation: 1,
+                                  rowsAbove: 0)),
+        ])
+    }
+
+    @Test func aTickChecksTheDataVersionAndAChangeReloadsInPlace() {
+        var s = fullWindow(selection: 3, above: 12)
+        s.dataVersion = nil
+        let later = Timestamp(milliseconds: Fixtures.now.milliseconds + 1000)
+        #expect(Workbench.update(&s, .tick(later)) == [.checkDataVersion])
+        #expect(s.now == later)
+        #expect(Workbench.update(&s, .dataVersionRead(7)) == []) // the first read only sets the mark
+        #expect(Workbench.update(&s, .dataVersionRead(7)) == [])
+        let effects = Workbench.update(&s, .dataVersionRead(8))
+        #expect(effects == [
+            .loadCount(s.query),
+            request(s, .at(cursor(s, 0)), .caseID("c_203", fallback: 3), above: 12),
+            .loadDetail(caseID: "c_203"),
+        ])
+        #expect(s.dataVersion == 8)
+    }
+
+    @Test func refreshReloadsInPlaceToo() {
+        var s = fullWindow(selection: 3, above: 12)
+        #expect(Workbench.update(&s, .refresh) == [
+            .loadCount(s.query),
+            request(s, .at(cursor(s, 0)), .caseID("c_203", fallback: 3), above: 12),
+            .loadDetail(caseID: "c_203"),
+        ])
+    }
+
+    @Test func aCountForAnotherQueryIsIgnored() {
+        var s = fullWindow()
+        _ = Workbench.update(&s, .countLoaded(QueueQuery(policy: "weapons"), 3))
+        #expect(s.queueCount == Fixtures.queueCount)
+        _ = Workbench.update(&s, .countLoaded(s.query, 41))
+        #expect(s.queueCount == 41)
     }
 
     @Test func aVanishedCaseIsReported() {

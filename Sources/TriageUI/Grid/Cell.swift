@@ -12,6 +12,7 @@ public struct Cell: Sendable, Equatable {
     /// A role painted behind the text (the selection bar), merged with ``role`` by the theme.
     public var highlight: StyleRole?
 
+    /// A cell showing `grapheme` (`width` 2 for a wide one, 0 for a continuation) in `role`.
     public init(grapheme: Character, width: UInt8 = 1, role: StyleRole = .normal, highlight: StyleRole? = nil) {
         self.grapheme = grapheme
         self.width = width

@@ -10,7 +10,9 @@
 /// g.renderText()  // "東京 Tower\n"
 /// ```
 public struct Grid: Sendable, Equatable {
+    /// Columns.
     public let width: Int
+    /// Rows.
     public let height: Int
     /// Row-major cells: the cell at (x, y) is `cells[y * width + x]`.
     public private(set) var cells: [Cell]
@@ -123,22 +125,5 @@ public struct Grid: Sendable, Equatable {
             cells[i + 1].width = 1
         }
         cells[i] = cell
-    }
-}
-
-extension String {
-    /// The string cut to at most `width` columns without an ellipsis (never splitting a wide
-    /// character).
-    public func clipped(toWidth width: Int) -> String {
-        guard width > 0 else { return "" }
-        var out = ""
-        var used = 0
-        for c in self {
-            let w = DisplayWidth.of(c)
-            if used + w > width { break }
-            out.append(c)
-            used += w
-        }
-        return out
     }
 }

@@ -92,4 +92,19 @@ extension String {
             return String(repeating: " ", count: left) + t + String(repeating: " ", count: gap - left)
         }
     }
+
+    /// The string cut to at most `width` columns without an ellipsis (never splitting a wide
+    /// character).
+    public func clipped(toWidth width: Int) -> String {
+        guard width > 0 else { return "" }
+        var out = ""
+        var used = 0
+        for c in self {
+            let w = DisplayWidth.of(c)
+            if used + w > width { break }
+            out.append(c)
+            used += w
+        }
+        return out
+    }
 }

@@ -37,12 +37,18 @@ public enum TerminalColor: Sendable, Hashable {
 
 /// How one role looks: colours and attributes.
 public struct Style: Sendable, Hashable {
+    /// Text colour.
     public var foreground: TerminalColor
+    /// Cell colour behind the text.
     public var background: TerminalColor
+    /// Bold (many terminals also brighten the colour).
     public var bold: Bool
+    /// Swap foreground and background.
     public var reverse: Bool
+    /// Underlined.
     public var underline: Bool
 
+    /// A style; everything defaults to the terminal's own look.
     public init(fg: TerminalColor = .default, bg: TerminalColor = .default, bold: Bool = false,
                 reverse: Bool = false, underline: Bool = false) {
         self.foreground = fg

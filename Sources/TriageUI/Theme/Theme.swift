@@ -10,12 +10,14 @@
 /// theme[.scoreHigh]  // red foreground
 /// ```
 public struct Theme: Sendable, Equatable {
+    /// A name for messages and theme files, e.g. `dark`.
     public var name: String
     /// Styles for terminals with 256 colours (roles missing here are drawn plain).
     public var styles: [StyleRole: Style]
     /// Styles for terminals with 8 or 16 colours; nil derives them by nearest colour.
     public var basicStyles: [StyleRole: Style]?
 
+    /// A theme from its role tables.
     public init(name: String, styles: [StyleRole: Style], basicStyles: [StyleRole: Style]? = nil) {
         self.name = name
         self.styles = styles

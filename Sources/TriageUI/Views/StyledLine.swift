@@ -3,17 +3,22 @@
 public struct StyledLine: Sendable, Equatable {
     /// One run of text in one role.
     public struct Span: Sendable, Equatable {
+        /// The text (sanitised before it is measured, when it is case text).
         public var text: String
+        /// How the text is drawn.
         public var role: StyleRole
 
+        /// A span of `text` in `role`.
         public init(_ text: String, _ role: StyleRole = .normal) {
             self.text = text
             self.role = role
         }
     }
 
+    /// The runs of text, left to right.
     public var spans: [Span]
 
+    /// A line of these spans.
     public init(_ spans: [Span] = []) { self.spans = spans }
 
     /// A line of one span.

@@ -38,14 +38,18 @@ public enum Action: Sendable {
     case quit
 
     // MARK: Results of effects
-    /// The rows that a ``PageRequest`` asked for (up to `limit`, in queue order).
-    case pageLoaded(PageRequest, [QueueRow])
+    /// The window that a ``PageRequest`` asked for.
+    case pageLoaded(PageRequest, QueueWindow)
     /// A case's detail (nil: the case no longer exists).
     case detailLoaded(caseID: String, CaseDetail?)
-    /// Fresh counts for the header.
-    case statsLoaded(StoreStats)
+    /// How many cases this queue has (for the header).
+    case countLoaded(QueueQuery, Int)
+    /// The store's data version (see ``CaseStore/dataVersion()``): when it differs from the last
+    /// one read, someone committed, and the window, the count and the detail are reloaded.
+    case dataVersionRead(Int64)
     /// Something to tell the analyst in the status bar.
     case showMessage(StatusMessage)
-    /// The clock moved on (periodic refresh); ages are computed against it.
+    /// The clock moved on (about once a second); ages are computed against it, and the data
+    /// version is checked.
     case tick(Timestamp)
 }

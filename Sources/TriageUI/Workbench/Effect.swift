@@ -4,14 +4,15 @@ import TriageStore
 /// performs effects against the store and feeds their results back as ``Action``s. Keeping them
 /// values makes `update` pure and testable.
 public enum Effect: Sendable, Equatable {
-    /// Fetch one window of the queue.
+    /// Fetch one window of the queue (answered by ``Action/pageLoaded(_:_:)``).
     case loadPage(PageRequest)
-    /// Find the last window of the queue (see ``EndRequest``).
-    case loadLastPage(EndRequest)
-    /// Fetch the detail of one case.
+    /// Fetch the detail of one case (answered by ``Action/detailLoaded(caseID:_:)``).
     case loadDetail(caseID: String)
-    /// Fetch the counts shown in the header.
-    case loadStats
+    /// Count the cases of this queue, for the header (answered by ``Action/countLoaded(_:_:)``).
+    case loadCount(QueueQuery)
+    /// Read the store's data version, to learn whether anyone committed since the last read
+    /// (answered by ``Action/dataVersionRead(_:)``).
+    case checkDataVersion
     /// Leave the workbench.
     case quit
 }

@@ -8,14 +8,18 @@ public struct KeyBinding: Sendable {
         case general = "General"
     }
 
+    /// Every key that triggers the action (the first is shown in hints).
     public var keys: [Key]
+    /// What the keys do.
     public var action: Action
     /// A line of help, e.g. `Next case (in the detail pane: scroll down)`.
     public var help: String
+    /// Where the help overlay lists it.
     public var section: Section
     /// A short hint for the status bar, `keys` then words, e.g. `j/k move`; nil keeps it out.
     public var hint: String?
 
+    /// A binding of `keys` to `action`.
     public init(_ keys: [Key], _ action: Action, help: String, section: Section, hint: String? = nil) {
         self.keys = keys
         self.action = action

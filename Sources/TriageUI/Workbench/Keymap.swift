@@ -5,8 +5,10 @@
 /// Keymap.standard.action(for: .char("j"))  // .moveDown
 /// ```
 public struct Keymap: Sendable {
+    /// The bindings, in the order hints are shown.
     public var bindings: [KeyBinding]
 
+    /// A keymap of these bindings (a key listed twice triggers the first).
     public init(_ bindings: [KeyBinding]) { self.bindings = bindings }
 
     /// The action bound to `key` (the first binding that lists it), or nil.
@@ -31,7 +33,7 @@ public struct Keymap: Sendable {
         KeyBinding([.char("k"), .up], .moveUp, help: "Previous case (detail: scroll up)", section: .queue),
         KeyBinding([.enter, .char("l"), .right], .focusDetail, help: "Focus the detail pane", section: .detail, hint: "Enter detail"),
         KeyBinding([.escape, .char("h"), .left], .focusQueue, help: "Back to the queue (closes help)", section: .detail),
-        KeyBinding([.tab], .toggleFocus, help: "Switch focus between queue and detail", section: .detail, hint: "Tab focus"),
+        KeyBinding([.tab, .backTab], .toggleFocus, help: "Switch focus between queue and detail", section: .detail, hint: "Tab focus"),
         KeyBinding([.pageDown, .ctrl("f"), .char(" ")], .pageDown, help: "Page down", section: .queue, hint: "PgDn/PgUp page"),
         KeyBinding([.pageUp, .ctrl("b")], .pageUp, help: "Page up", section: .queue),
         KeyBinding([.char("g"), .home], .top, help: "First case (detail: top)", section: .queue, hint: "g/G first/last"),

@@ -1,63 +1,64 @@
 import TriageStore
 
-/// One window of the queue to fetch, described completely: a keyset page starting after the last
-/// cursor of ``trail``.
-///
-/// The store pages forward only (``CaseStore/queuePage(_:after:limit:)``), so the workbench keeps
-/// the cursor of every row above the window it shows — the *trail* — to page back up: moving up
-/// one row drops the trail's last cursor, a page up drops a window's worth.
+/// Where a window of the queue is taken from: a keyset position, so that any window, anywhere in
+/// a queue of millions, is one or two short index walks (``CaseStore/queuePage(_:after:limit:)``
+/// and ``CaseStore/queuePage(_:before:limit:)``). The workbench holds no cursors but those of
+/// the rows on screen.
+public enum PageAnchor: Sendable, Equatable {
+    /// The first rows of the queue.
+    case top
+    /// The rows right after this cursor (scrolling or paging down).
+    case after(QueueCursor)
+    /// The rows from this cursor's row on, that row included if it is still in the queue: the
+    /// window reloaded in place (refresh, data changed elsewhere, resize).
+    case at(QueueCursor)
+    /// The rows right before this cursor, the window ending just above it (scrolling or paging up).
+    case before(QueueCursor)
+    /// The last rows of the queue.
+    case end
+}
+
+/// One window of the queue to fetch, described completely.
 public struct PageRequest: Sendable, Equatable {
+    /// The queue.
     public var query: QueueQuery
-    /// The cursors of every row above the window, in queue order (empty at the top).
-    public var trail: [QueueCursor]
-    /// Rows to fetch: the window's height plus one, to learn whether more follow.
-    public var limit: Int
+    /// Where the window is taken from.
+    public var anchor: PageAnchor
+    /// The window's height: rows to show.
+    public var windowSize: Int
     /// Which row to select once the rows arrive.
     public var select: SelectionTarget
     /// Requests are numbered; a result for an older request than the latest is ignored.
     public var generation: Int
+    /// How many rows of the queue should be above the window, as far as the workbench knows (for
+    /// the position shown); nil when unknown, e.g. at the end before the count is known.
+    public var rowsAbove: Int?
 
-    public init(query: QueueQuery, trail: [QueueCursor], limit: Int, select: SelectionTarget, generation: Int) {
+    /// A request for the window at `anchor`.
+    public init(query: QueueQuery, anchor: PageAnchor, windowSize: Int, select: SelectionTarget, generation: Int,
+                rowsAbove: Int?) {
         self.query = query
-        self.trail = trail
-        self.limit = limit
+        self.anchor = anchor
+        self.windowSize = windowSize
         self.select = select
         self.generation = generation
+        self.rowsAbove = rowsAbove
     }
-
-    /// The cursor the page starts after (nil: the top of the queue).
-    public var after: QueueCursor? { trail.last }
-    /// The window's height.
-    public var windowSize: Int { max(0, limit - 1) }
 }
 
-/// Which row of a freshly loaded window gets the selection.
-public enum SelectionTarget: Sendable, Equatable {
-    /// The row at this index, clamped to the rows that came.
-    case index(Int)
-    /// The last row.
-    case last
-    /// The row of this case if it is in the window, else the row at `fallback` (clamped).
-    case caseID(String, fallback: Int)
-}
-
-/// A request for the queue's last window. Without a backwards page in the store, the runtime
-/// walks forward from where the window is, keeping only cursors, for at most `budget` rows.
-public struct EndRequest: Sendable, Equatable {
-    public var query: QueueQuery
-    /// The trail above the current window.
-    public var trail: [QueueCursor]
-    /// The rows of the current window (the walk continues after the last of them).
+/// The rows a ``PageRequest`` brought back, and whether the queue goes on beyond them.
+public struct QueueWindow: Sendable, Equatable {
+    /// At most the request's window size, in queue order.
     public var rows: [QueueRow]
-    /// The window's height.
-    public var windowSize: Int
-    public var generation: Int
+    /// Whether rows of the queue precede the window.
+    public var moreAbove: Bool
+    /// Whether rows of the queue follow the window.
+    public var moreBelow: Bool
 
-    public init(query: QueueQuery, trail: [QueueCursor], rows: [QueueRow], windowSize: Int, generation: Int) {
-        self.query = query
-        self.trail = trail
+    /// A window of `rows`.
+    public init(rows: [QueueRow], moreAbove: Bool, moreBelow: Bool) {
         self.rows = rows
-        self.windowSize = windowSize
-        self.generation = generation
+        self.moreAbove = moreAbove
+        self.moreBelow = moreBelow
     }
 }

@@ -1,36 +1,37 @@
 import TriageStore
 
-/// Runs the queue's paging effects against a store.
+/// Runs the queue's page requests against a store: each window is one keyset page (two for
+/// ``PageAnchor/at(_:)``), one row longer than the window to learn whether the queue goes on.
 enum QueuePager {
-    /// Rows fetched per query while walking to the end.
-    static let chunk = 1000
-
-    /// The last window of the queue, found by walking forward from the current window and keeping
-    /// only cursors (the store has no backwards page). Stops after `budget` rows; `reachedEnd`
-    /// says whether the walk got to the end.
-    static func lastWindow(_ r: EndRequest, store: any CaseStore, budget: Int)
-        throws -> (request: PageRequest, rows: [QueueRow], reachedEnd: Bool, walked: Int) {
-        let sort = r.query.sort
-        var trail = r.trail
-        var tail = r.rows // the last rows seen, at most windowSize of them
-        var after = tail.last.map { $0.cursor(for: sort) } ?? trail.last
-        var walked = 0
-        var reachedEnd = false
-        while walked < budget {
-            let page = try store.queuePage(r.query, after: after, limit: chunk)
-            walked += page.count
-            tail += page
-            if tail.count > r.windowSize {
-                let spill = tail.count - r.windowSize
-                trail += tail.prefix(spill).map { $0.cursor(for: sort) }
-                tail.removeFirst(spill)
-            }
-            if page.count < chunk { reachedEnd = true; break }
-            after = page.last!.cursor(for: sort)
+    static func window(_ r: PageRequest, store: any CaseStore) throws -> QueueWindow {
+        let q = r.query, size = r.windowSize
+        guard size > 0 else { return QueueWindow(rows: [], moreAbove: false, moreBelow: false) }
+        /// The window starting after `cursor`.
+        func down(after cursor: QueueCursor?, moreAbove: Bool) throws -> QueueWindow {
+            let rows = try store.queuePage(q, after: cursor, limit: size + 1)
+            return QueueWindow(rows: Array(rows.prefix(size)), moreAbove: moreAbove, moreBelow: rows.count > size)
         }
-        let request = PageRequest(query: r.query, trail: trail, limit: r.windowSize + 1,
-                                  select: .last, generation: r.generation)
-        let rows = reachedEnd ? tail : try store.queuePage(r.query, after: trail.last, limit: r.windowSize + 1)
-        return (request, rows, reachedEnd, walked)
+        /// The window ending before `cursor`.
+        func up(before cursor: QueueCursor?, moreBelow: Bool) throws -> QueueWindow {
+            let rows = try store.queuePage(q, before: cursor, limit: size + 1)
+            return QueueWindow(rows: Array(rows.suffix(size)), moreAbove: rows.count > size, moreBelow: moreBelow)
+        }
+        switch r.anchor {
+        case .top:
+            return try down(after: nil, moreAbove: false)
+        case .after(let cursor):
+            // The cursor's row was above (it was on screen); if it has left the queue since, a
+            // move up finds out and goes to the top.
+            return try down(after: cursor, moreAbove: true)
+        case .at(let cursor):
+            // The window starts after the row just above the cursor's, so the cursor's row is in
+            // it if it still is in the queue.
+            let previous = try store.queuePage(q, before: cursor, limit: 1).first
+            return try down(after: previous?.cursor(for: q.sort), moreAbove: previous != nil)
+        case .before(let cursor):
+            return try up(before: cursor, moreBelow: true)
+        case .end:
+            return try up(before: nil, moreBelow: false)
+        }
     }
 }

@@ -5,9 +5,10 @@ import TriageStore
 /// ``update(_:_:)`` applies an ``Action`` and returns the ``Effect``s to perform, ``render(_:)``
 /// draws the state into a ``Grid``. Neither touches the store or the terminal.
 public enum Workbench {
-    /// The effects that load the first screen: counts and the top of the queue.
+    /// The effects that load the first screen: the data version (first, so that any commit after
+    /// it is noticed), the count and the top of the queue.
     public static func start(_ state: inout WorkbenchState) -> [Effect] {
-        [.loadStats] + reload(&state, trail: [], select: .index(0))
+        [.checkDataVersion, .loadCount(state.query)] + reload(&state, .top, select: .index(0), rowsAbove: 0)
     }
 
     /// Applies `action` to `state`; returns what must be done next (load a page, a detail…).
@@ -18,7 +19,7 @@ public enum Workbench {
     /// ```
     public static func update(_ state: inout WorkbenchState, _ action: Action) -> [Effect] {
         switch action {
-        case .pageLoaded, .detailLoaded, .statsLoaded, .showMessage, .tick, .resize:
+        case .pageLoaded, .detailLoaded, .countLoaded, .dataVersionRead, .showMessage, .tick, .resize:
             break
         default:
             state.status = nil // a key press clears the last message
@@ -67,32 +68,33 @@ public enum Workbench {
             state.helpVisible = true // (hiding is handled above)
             return []
         case .refresh:
-            var effects: [Effect] = [.loadStats]
-            let select: SelectionTarget = state.selectedRow.map { .caseID($0.caseID, fallback: state.selection) }
-                ?? .index(state.selection)
-            effects += reload(&state, trail: state.trail, select: select)
-            if let row = state.selectedRow { effects.append(.loadDetail(caseID: row.caseID)) }
-            return effects
+            return reloadInPlace(&state)
         case .quit:
             state.quitRequested = true
             return [.quit]
-        case .pageLoaded(let request, let rows):
-            return pageLoaded(&state, request, rows)
+        case .pageLoaded(let request, let window):
+            return pageLoaded(&state, request, window)
         case .detailLoaded(let caseID, let detail):
             guard caseID == state.selectedRow?.caseID else { return [] }
             state.detail = detail
             if detail == nil { state.status = .error("case \(caseID) is no longer in the database; press r to reload") }
             state.detailScroll = min(state.detailScroll, maxDetailScroll(state))
             return []
-        case .statsLoaded(let stats):
-            state.stats = stats
+        case .countLoaded(let query, let count):
+            if query == state.query { state.queueCount = count }
             return []
+        case .dataVersionRead(let version):
+            let previous = state.dataVersion
+            state.dataVersion = version
+            // Someone committed: what is on screen may be stale. (The first read only sets the mark.)
+            guard let previous, previous != version else { return [] }
+            return reloadInPlace(&state)
         case .showMessage(let message):
             state.status = message
             return []
         case .tick(let now):
             state.now = now
-            return []
+            return [.checkDataVersion]
         }
     }
 
@@ -101,45 +103,66 @@ public enum Workbench {
     /// Moves the selection by `delta` rows, paging the window when it leaves it.
     static func moveSelection(_ state: inout WorkbenchState, by delta: Int) -> [Effect] {
         guard !state.rows.isEmpty else { return [] }
+        let n = state.rows.count
         let target = state.selection + delta
         if state.rows.indices.contains(target) {
             return select(&state, target)
         }
-        if target >= state.rows.count {
-            guard state.hasMoreBelow else { return select(&state, state.rows.count - 1) }
-            let shift = min(target - (state.rows.count - 1), state.rows.count)
-            let trail = state.trail + state.rows.prefix(shift).map { $0.cursor(for: state.query.sort) }
-            return reload(&state, trail: trail, select: .index(state.rows.count - 1))
+        if target >= n {
+            guard state.hasMoreBelow else { return select(&state, n - 1) }
+            // Scroll down: the window starts after the rows that scroll off its top.
+            let shift = min(target - (n - 1), n)
+            return reload(&state, .after(cursor(state, shift - 1)), select: .index(n - 1),
+                          rowsAbove: state.rowsAbove.map { $0 + shift })
         }
-        guard !state.trail.isEmpty else { return select(&state, 0) }
-        let shift = min(-target, state.trail.count)
-        return reload(&state, trail: Array(state.trail.dropLast(shift)), select: .index(0))
+        guard state.hasMoreAbove else { return select(&state, 0) }
+        // Scroll up: the window ends just above the rows that scroll off its bottom.
+        let shift = min(-target, n)
+        return reload(&state, .before(cursor(state, n - shift)), select: .index(0),
+                      rowsAbove: state.rowsAbove.map { $0 - shift })
     }
 
     static func pageDown(_ state: inout WorkbenchState) -> [Effect] {
         guard !state.rows.isEmpty else { return [] }
         guard state.hasMoreBelow else { return select(&state, state.rows.count - 1) }
-        let trail = state.trail + state.rows.map { $0.cursor(for: state.query.sort) }
-        return reload(&state, trail: trail, select: .index(state.selection))
+        return reload(&state, .after(cursor(state, state.rows.count - 1)), select: .index(state.selection),
+                      rowsAbove: state.rowsAbove.map { $0 + state.rows.count })
     }
 
     static func pageUp(_ state: inout WorkbenchState) -> [Effect] {
-        guard !state.trail.isEmpty else { return state.rows.isEmpty ? [] : select(&state, 0) }
-        let shift = min(max(1, state.layout.queueRows), state.trail.count)
-        return reload(&state, trail: Array(state.trail.dropLast(shift)), select: .index(state.selection))
+        guard !state.rows.isEmpty else { return [] }
+        guard state.hasMoreAbove else { return select(&state, 0) }
+        return reload(&state, .before(cursor(state, 0)), select: .index(state.selection),
+                      rowsAbove: state.rowsAbove.map { $0 - state.layout.queueRows })
     }
 
     static func top(_ state: inout WorkbenchState) -> [Effect] {
-        guard !state.trail.isEmpty else { return state.rows.isEmpty ? [] : select(&state, 0) }
-        return reload(&state, trail: [], select: .index(0))
+        guard state.hasMoreAbove else { return state.rows.isEmpty ? [] : select(&state, 0) }
+        return reload(&state, .top, select: .index(0), rowsAbove: 0)
     }
 
+    /// The last window of the queue: one backwards page from the end.
     static func bottom(_ state: inout WorkbenchState) -> [Effect] {
         guard !state.rows.isEmpty else { return [] }
         guard state.hasMoreBelow else { return select(&state, state.rows.count - 1) }
-        state.generation += 1
-        return [.loadLastPage(EndRequest(query: state.query, trail: state.trail, rows: state.rows,
-                                         windowSize: state.layout.queueRows, generation: state.generation))]
+        return reload(&state, .end, select: .last, rowsAbove: nil)
+    }
+
+    /// Reloads the window where it is, the count, and the selected case's detail, keeping the
+    /// selection on the same case if it is still in the window (refresh, or data changed elsewhere).
+    static func reloadInPlace(_ state: inout WorkbenchState) -> [Effect] {
+        var effects: [Effect] = [.loadCount(state.query)]
+        let select: SelectionTarget = state.selectedRow.map { .caseID($0.caseID, fallback: state.selection) }
+            ?? .index(state.selection)
+        let anchor: PageAnchor = state.rows.isEmpty ? .top : .at(cursor(state, 0))
+        effects += reload(&state, anchor, select: select, rowsAbove: state.rowsAbove)
+        if let row = state.selectedRow { effects.append(.loadDetail(caseID: row.caseID)) }
+        return effects
+    }
+
+    /// The cursor of the window's row `index`, in the queue's order.
+    static func cursor(_ state: WorkbenchState, _ index: Int) -> QueueCursor {
+        state.rows[index].cursor(for: state.query.sort)
     }
 
     /// Selects a row of the current window; loads its detail if it is another case.
@@ -152,32 +175,38 @@ public enum Workbench {
         return [.loadDetail(caseID: row.caseID)]
     }
 
-    /// Asks for the window after `trail` at the current window height.
-    static func reload(_ state: inout WorkbenchState, trail: [QueueCursor], select: SelectionTarget) -> [Effect] {
+    /// Asks for the window at `anchor` at the current window height.
+    static func reload(_ state: inout WorkbenchState, _ anchor: PageAnchor, select: SelectionTarget,
+                       rowsAbove: Int?) -> [Effect] {
         let window = state.layout.queueRows
         guard window > 0 else { return [] }
         state.generation += 1
-        return [.loadPage(PageRequest(query: state.query, trail: trail, limit: window + 1, select: select,
-                                      generation: state.generation))]
+        return [.loadPage(PageRequest(query: state.query, anchor: anchor, windowSize: window, select: select,
+                                      generation: state.generation, rowsAbove: rowsAbove.map { max(0, $0) }))]
     }
 
-    static func pageLoaded(_ state: inout WorkbenchState, _ request: PageRequest, _ rows: [QueueRow]) -> [Effect] {
+    static func pageLoaded(_ state: inout WorkbenchState, _ request: PageRequest, _ page: QueueWindow) -> [Effect] {
         guard request.generation == state.generation, request.query == state.query else { return [] }
-        let window = request.windowSize
-        if rows.count < window && !request.trail.isEmpty {
-            // Near the end of the queue with room to spare (after a resize, or rows that went
-            // away): start the window earlier so it is full, keeping the same case selected.
-            let wanted = pick(request.select, in: rows)
-            let missing = min(window - rows.count, request.trail.count)
-            let select: SelectionTarget = rows.isEmpty ? .last
-                : .caseID(rows[wanted].caseID, fallback: wanted + missing)
-            return reload(&state, trail: Array(request.trail.dropLast(missing)), select: select)
+        let rows = page.rows
+        if rows.count < request.windowSize && (page.moreAbove || page.moreBelow) {
+            // A short window with rows beyond it: near an end of the queue with room to spare (a
+            // resize, rows that went away, paging up near the top). Take the window at that end
+            // instead, so it is full, keeping the same case selected.
+            if page.moreAbove {
+                let wanted = pick(request.select, in: rows)
+                let select: SelectionTarget = rows.isEmpty ? .last
+                    : .caseID(rows[wanted].caseID, fallback: wanted + request.windowSize - rows.count)
+                return reload(&state, .end, select: select, rowsAbove: nil)
+            }
+            // These rows are the top of the queue; the selection means the same there.
+            return reload(&state, .top, select: request.select, rowsAbove: 0)
         }
         let previous = state.selectedRow?.caseID
         state.loaded = true
-        state.trail = request.trail
-        state.rows = Array(rows.prefix(window))
-        state.hasMoreBelow = rows.count > window
+        state.rows = rows
+        state.hasMoreAbove = page.moreAbove
+        state.hasMoreBelow = page.moreBelow
+        state.offset = page.moreAbove ? request.rowsAbove.map { max(1, $0) } : 0
         state.selection = pick(request.select, in: state.rows)
         guard let row = state.selectedRow else {
             state.detail = nil
@@ -222,16 +251,17 @@ public enum Workbench {
         let window = state.layout.queueRows
         state.detailScroll = min(state.detailScroll, maxDetailScroll(state))
         guard window > 0 else { return [] }
-        if !state.loaded { return reload(&state, trail: [], select: .index(0)) } // started too small
+        if !state.loaded { return reload(&state, .top, select: .index(0), rowsAbove: 0) } // started too small
         guard window != oldWindow || state.rows.count > window else { return [] }
         if state.selection >= window {
             // Keep the selected case on screen: scroll it to the window's last row.
             let shift = state.selection - window + 1
-            let trail = state.trail + state.rows.prefix(shift).map { $0.cursor(for: state.query.sort) }
-            return reload(&state, trail: trail, select: .index(window - 1))
+            return reload(&state, .after(cursor(state, shift - 1)), select: .index(window - 1),
+                          rowsAbove: state.rowsAbove.map { $0 + shift })
         }
         let select: SelectionTarget = state.selectedRow.map { .caseID($0.caseID, fallback: state.selection) }
             ?? .index(0)
-        return reload(&state, trail: state.trail, select: select)
+        return reload(&state, state.rows.isEmpty ? .top : .at(cursor(state, 0)), select: select,
+                      rowsAbove: state.rowsAbove)
     }
 }

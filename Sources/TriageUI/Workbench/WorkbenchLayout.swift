@@ -6,15 +6,20 @@
 ///
 /// Row 0 is the header and the last row the status bar in both arrangements.
 public struct WorkbenchLayout: Sendable, Equatable {
+    /// How the panes are placed.
     public enum Arrangement: Sendable, Equatable {
         case sideBySide, stacked, tooSmall
     }
 
+    /// The smallest usable size.
     public static let minimumWidth = 60
     public static let minimumHeight = 16
+    /// From this width on, queue and detail sit side by side.
     public static let sideBySideWidth = 120
 
+    /// Side by side, stacked, or too small.
     public var arrangement: Arrangement
+    /// The top line.
     public var header: Rect
     /// The queue pane: its first row holds the column titles, the rest the list.
     public var queue: Rect
@@ -22,8 +27,10 @@ public struct WorkbenchLayout: Sendable, Equatable {
     public var divider: Rect
     /// The detail pane.
     public var detail: Rect
+    /// The bottom line.
     public var statusBar: Rect
 
+    /// The layout for a terminal of `size`.
     public init(size: TerminalSize) {
         let w = size.width, h = size.height
         guard w >= Self.minimumWidth, h >= Self.minimumHeight else {

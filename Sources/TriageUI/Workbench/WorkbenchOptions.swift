@@ -14,6 +14,7 @@ public struct WorkbenchOptions: Sendable {
     /// The colour theme (ignored when ``monochrome``).
     public var theme: Theme
 
+    /// Options with the default queue (open cases by score) and the dark theme.
     public init(analyst: String, databaseName: String, monochrome: Bool = false,
                 initialQuery: QueueQuery = QueueQuery(), theme: Theme = .dark) {
         self.analyst = analyst

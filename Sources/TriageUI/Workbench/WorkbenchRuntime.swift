@@ -11,13 +11,14 @@ import TriageStore
 /// let grid = runtime.frame()
 /// ```
 public final class WorkbenchRuntime {
+    /// The current state (changed only through actions).
     public private(set) var state: WorkbenchState
+    /// Where the cases come from.
     public let store: any CaseStore
-    /// Rows a single End/`G` may walk through looking for the end of the queue (the store pages
-    /// forward only); pressing it again walks on.
-    public var endJumpBudget = 200_000
     private let clock: @Sendable () -> Timestamp
 
+    /// A runtime for `store` on a terminal of `size`; `clock` gives the time ages are measured against.
+    /// Call ``start()`` next.
     public init(store: any CaseStore, options: WorkbenchOptions, size: TerminalSize,
                 clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) {
         self.store = store
@@ -46,9 +47,15 @@ public final class WorkbenchRuntime {
         perform(Workbench.update(&state, action))
     }
 
-    /// Moves the clock on (call periodically, e.g. when no key came for a second).
-    public func tick() {
+    /// Moves the clock on and checks whether anyone committed to the store since the last check;
+    /// if so, reloads the window, the count and the detail. Call it about once a second (e.g. when
+    /// no key came for a second). Returns true when the screen needs drawing again: the data
+    /// changed, or a message (an error reading the store) appeared.
+    @discardableResult
+    public func tick() -> Bool {
+        let seen = state.dataVersion, message = state.status
         dispatch(.tick(clock()))
+        return (seen != nil && state.dataVersion != seen) || state.status != message
     }
 
     /// The screen for the current state.
@@ -68,20 +75,13 @@ public final class WorkbenchRuntime {
         do {
             switch effect {
             case .loadPage(let request):
-                let rows = try store.queuePage(request.query, after: request.after, limit: request.limit)
-                return [.pageLoaded(request, rows)]
-            case .loadLastPage(let request):
-                let end = try QueuePager.lastWindow(request, store: store, budget: endJumpBudget)
-                var results: [Action] = [.pageLoaded(end.request, end.rows)]
-                if !end.reachedEnd {
-                    results.append(.showMessage(.info(
-                        "moved \(Format.count(end.walked)) cases down, not yet the end: press G again to go on")))
-                }
-                return results
+                return [.pageLoaded(request, try QueuePager.window(request, store: store))]
             case .loadDetail(let caseID):
                 return [.detailLoaded(caseID: caseID, try store.caseDetail(caseID: caseID))]
-            case .loadStats:
-                return [.statsLoaded(try store.stats())]
+            case .loadCount(let query):
+                return [.countLoaded(query, try store.queueCount(query))]
+            case .checkDataVersion:
+                return [.dataVersionRead(try store.dataVersion())]
             case .quit:
                 return []
             }

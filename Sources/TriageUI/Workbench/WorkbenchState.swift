@@ -4,14 +4,17 @@ import TriageStore
 /// Everything the workbench shows, as a value: ``Workbench/update(_:_:)`` changes it and
 /// ``Workbench/render(_:)`` draws it.
 ///
-/// Only the queue rows on screen are held (``rows``), with the cursors to page from (``trail``);
-/// a queue of a million cases costs a window of rows, not a million.
+/// Only the queue rows on screen are held (``rows``): every other window is reached by a keyset
+/// page from one of their cursors (see ``PageAnchor``), so a queue of a million cases costs a
+/// window of rows, not a million.
 public struct WorkbenchState: Sendable {
     /// The database as shown in the header.
     public var databaseName: String
+    /// Who is working (shown in the header).
     public var analyst: String
     /// The queue being worked.
     public var query: QueueQuery
+    /// The terminal's size.
     public var size: TerminalSize
     /// The time ages are measured against (updated by ticks, so rendering stays pure).
     public var now: Timestamp
@@ -20,28 +23,38 @@ public struct WorkbenchState: Sendable {
 
     /// The queue rows in the window, in queue order (at most the window's height).
     public var rows: [QueueRow] = []
-    /// The cursors of every row above the window (see ``PageRequest``).
-    public var trail: [QueueCursor] = []
+    /// Whether rows precede the window.
+    public var hasMoreAbove = false
     /// Whether rows follow the window.
     public var hasMoreBelow = false
+    /// How many rows precede the window, as counted while the window moved (see ``rowsAbove``):
+    /// it can be off by the cases others moved into or out of the queue above the window since
+    /// it was last at the top or the end.
+    public var offset: Int?
     /// Index of the selected row in ``rows``.
     public var selection = 0
     /// Whether the first window has arrived.
     public var loaded = false
     /// The selected case's detail, once loaded (it may briefly belong to the previous case).
     public var detail: CaseDetail?
+    /// Which pane the movement keys act on.
     public var focus: Focus = .queue
     /// First detail line shown.
     public var detailScroll = 0
+    /// The status-bar message, until the next key.
     public var status: StatusMessage?
+    /// Whether the `?` overlay is shown.
     public var helpVisible = false
-    /// Counts for the header, once loaded.
-    public var stats: StoreStats?
+    /// Cases in the queue (with every filter of ``query``), once counted.
+    public var queueCount: Int?
+    /// The store's data version when last read (see ``Action/dataVersionRead(_:)``).
+    public var dataVersion: Int64?
     /// The number of the latest page request (older results are ignored).
     public var generation = 0
     /// Set once the analyst asked to leave.
     public var quitRequested = false
 
+    /// A state with nothing loaded yet (see ``Workbench/start(_:)``).
     public init(databaseName: String, analyst: String, query: QueueQuery, size: TerminalSize,
                 now: Timestamp, keymap: Keymap = .standard) {
         self.databaseName = databaseName
@@ -61,18 +74,20 @@ public struct WorkbenchState: Sendable {
         return d
     }
 
-    /// 1-based position of the selected row in the whole queue.
-    public var position: Int? { selectedRow == nil ? nil : trail.count + selection + 1 }
+    /// How many rows of the queue precede the window, or nil when unknown: 0 at the top, the
+    /// count less the window at the end, else ``offset``.
+    public var rowsAbove: Int? {
+        if !hasMoreAbove { return 0 }
+        if !hasMoreBelow, let n = queueCount { return max(1, n - rows.count) }
+        return offset
+    }
+
+    /// 1-based position of the selected row in the whole queue, when known.
+    public var position: Int? {
+        guard selectedRow != nil, let above = rowsAbove else { return nil }
+        return above + selection + 1
+    }
 
     /// The screen's layout at the current size.
     public var layout: WorkbenchLayout { WorkbenchLayout(size: size) }
-
-    /// Cases in the queue according to the counts, or nil when unknown (no counts yet, or a
-    /// filter the counts do not cover: country, score bounds).
-    public var queueCount: Int? {
-        guard let stats, query.country == nil, query.minScore == nil, query.maxScore == nil else { return nil }
-        return stats.cases.filter { c in
-            (query.policy == nil || c.policy == query.policy) && (query.status == nil || c.status == query.status)
-        }.reduce(0) { $0 + $1.count }
-    }
 }

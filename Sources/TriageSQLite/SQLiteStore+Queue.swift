@@ -1,0 +1,111 @@
+import GRDB
+import TriageCore
+import TriageStore
+
+/// The queue: keyset pages in both directions and counts, all on the `cases_by_*` indexes.
+///
+/// Every queue order is a sort key then the row id, both in the same direction, so a page is one
+/// index walk from a row-value comparison `(key, id) < (?, ?)` — never an OFFSET, which costs as
+/// many rows as it skips. A backwards page walks the same index the other way and is reversed here.
+extension SQLiteStore {
+    public func queuePage(_ query: QueueQuery, after cursor: QueueCursor?, limit: Int) throws -> [QueueRow] {
+        try queueRows(query, from: cursor, direction: .forward, limit: limit)
+    }
+
+    public func queuePage(_ query: QueueQuery, before cursor: QueueCursor?, limit: Int) throws -> [QueueRow] {
+        try queueRows(query, from: cursor, direction: .backward, limit: limit)
+    }
+
+    public func queueCount(_ query: QueueQuery) throws -> Int {
+        let (conditions, args) = Self.filters(query)
+        let sql = "SELECT count(*) FROM cases c" + Self.whereClause(conditions)
+        return try guarded {
+            try pool.read { db in
+                try Int.fetchOne(db.cachedStatement(sql: sql), arguments: StatementArguments(args)) ?? 0
+            }
+        }
+    }
+
+    /// Which way a page runs from its cursor.
+    private enum PageDirection {
+        /// In queue order, after the cursor.
+        case forward
+        /// Against queue order, before the cursor (the rows come back reversed into queue order).
+        case backward
+    }
+
+    /// The one builder of queue pages: `limit` rows next to `cursor` in `direction` (nil: from the
+    /// top going forward, from the end going backward), returned in queue order.
+    private func queueRows(_ query: QueueQuery, from cursor: QueueCursor?, direction: PageDirection,
+                           limit: Int) throws -> [QueueRow] {
+        guard limit > 0 else { return [] } // SQLite reads a negative LIMIT as "no limit"
+        let (key, queueDescending) = Self.sortKey(query.sort)
+        // Backwards is the queue order reversed: the rows nearest the cursor come first.
+        let descending = queueDescending != (direction == .backward)
+        let order = descending ? "DESC" : "ASC"
+        // Arguments in the order their `?` appear: the lease time in the join, the filters, the
+        // cursor, the limit.
+        var args: [any DatabaseValueConvertible] = [Timestamp.now().milliseconds]
+        var (conditions, filterArgs) = Self.filters(query)
+        args += filterArgs
+        if let cursor {
+            conditions.append("(\(key), c.id) \(descending ? "<" : ">") (?, ?)")
+            args.append(Self.keyValue(cursor.key, sort: query.sort))
+            args.append(cursor.rowID)
+        }
+        args.append(limit)
+        let sql = """
+            SELECT c.id, c.case_id, c.policy, c.merchant_name, c.merchant_country, c.score, c.threshold, c.flagged_at,
+                   c.status, a.analyst AS assignee
+            FROM cases c LEFT JOIN assignment a ON a.case_row = c.id AND a.lease_until > ?
+            """ + Self.whereClause(conditions) + """
+
+            ORDER BY \(key) \(order), c.id \(order)
+            LIMIT ?
+            """
+        let rows = try guarded {
+            try pool.read { db in
+                try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(args)).map { r in
+                    QueueRow(rowID: r["id"], caseID: r["case_id"], policy: r["policy"], merchantName: r["merchant_name"],
+                             country: r["merchant_country"], score: r["score"], threshold: r["threshold"],
+                             flaggedAt: (r["flagged_at"] as Int64?).map(Timestamp.init(milliseconds:)),
+                             status: CaseStatus(rawValue: r["status"]) ?? .open, assignee: r["assignee"])
+                }
+            }
+        }
+        return direction == .backward ? rows.reversed() : rows
+    }
+
+    /// The conditions (on `cases c`) and their arguments for `query`'s filters, shared by pages and counts.
+    private static func filters(_ query: QueueQuery) -> (conditions: [String], arguments: [any DatabaseValueConvertible]) {
+        var conditions: [String] = []
+        var args: [any DatabaseValueConvertible] = []
+        if let s = query.status { conditions.append("c.status = ?"); args.append(s.rawValue) }
+        if let p = query.policy { conditions.append("c.policy = ?"); args.append(p) }
+        if let c = query.country { conditions.append("c.merchant_country = ?"); args.append(c) }
+        if let lo = query.minScore { conditions.append("c.score >= ?"); args.append(lo) }
+        if let hi = query.maxScore { conditions.append("c.score <= ?"); args.append(hi) }
+        return (conditions, args)
+    }
+
+    private static func whereClause(_ conditions: [String]) -> String {
+        conditions.isEmpty ? "" : "\nWHERE " + conditions.joined(separator: " AND ")
+    }
+
+    /// The column a queue is sorted on, and whether the queue runs down it (highest first).
+    /// The row id breaks ties in the same direction. See ``QueueRow/cursor(for:)`` for the keys.
+    private static func sortKey(_ sort: QueueSort) -> (column: String, descending: Bool) {
+        switch sort {
+        case .score: ("c.score", true)
+        case .age: ("c.flagged_at", false)
+        case .uncertainty: ("c.margin", false)
+        }
+    }
+
+    /// A cursor's key as the column stores it: `flagged_at` is integer milliseconds.
+    private static func keyValue(_ key: Double, sort: QueueSort) -> any DatabaseValueConvertible {
+        guard sort == .age else { return key }
+        // Clamped: a cursor from a row without a flag time carries Int64.max as a Double (2^63).
+        return key >= 9.2e18 ? Int64.max : key <= -9.2e18 ? Int64.min : Int64(key)
+    }
+}

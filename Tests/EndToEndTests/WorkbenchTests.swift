@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+import TriageCore
+import TriageFormats
+
+/// The real binary in a real terminal (tmux): what a person sees, and what the database holds after.
+@Suite(.serialized) struct WorkbenchTests {
+    @Test func demoOpensOnTheSampleDataMovesAndQuitsCleanly() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/demo.sqlite"
+        let tmux = try TmuxSession(command: ["sh", "-c", "cd '\(Harness.root)' && exec '\(Harness.binary)' demo --db '\(db)'"],
+                                   env: ["LANG": "C.UTF-8", "TERM": "xterm-256color"])
+        let first = try tmux.waitFor(text: "1,000 cases", timeout: 30)
+        #expect(first.contains("1 of 1,000"))
+        let firstSelected = selectedRow(first)
+        try tmux.send("j")
+        let moved = try tmux.waitFor(text: "2 of 1,000")
+        #expect(selectedRow(moved) != firstSelected)
+        try tmux.send("G")
+        try tmux.waitFor(text: "1,000 of 1,000")
+        try tmux.send("g")
+        try tmux.waitFor(text: "1 of 1,000")
+        try tmux.send("?")
+        try tmux.waitFor(text: "Quit")
+        try tmux.send("Escape")
+        // Esc then q within the escape delay would read as Alt-q: wait for the overlay to close.
+        try tmux.waitFor("the help overlay to close") { !$0.contains("Quit (") }
+        try tmux.send("q")
+        let end = try tmux.waitFor(text: "[exited 0]")
+        // The terminal was given back: the workbench's screen is gone (alternate screen or cleared).
+        #expect(!end.contains("1 of 1,000"))
+        #expect(try Harness.sql(db, "SELECT count(*) FROM cases") == "1000")
+        #expect(try Harness.sql(db, "SELECT file_name LIKE '%SampleData/cases.jsonl', inserted_count FROM import_batch") == "1|1000")
+        #expect(try Harness.sql(db, "SELECT count(DISTINCT policy) FROM cases") == "7")
+        #expect(try Harness.sql(db, "PRAGMA integrity_check") == "ok")
+    }
+
+    @Test func hostileTextNeverReachesTheTerminal() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/t.sqlite"
+        var r = SampleGenerator(seed: 3).record(at: 0)
+        r.merchant.name = "Evil\u{1B}]0;pwned\u{07}Corp\u{1B}[2J\r\u{202E}exe.gnp"
+        r.merchant.description = "price 0.91\u{08}\u{08}\u{08}\u{08}0.12 \u{1B}]52;c;aGk=\u{07} \u{9B}31m red"
+        r.scores = [ModelScore(model: "m", version: "1", score: 0.99, threshold: 0.5)]
+        r.attributions = []
+        try (CaseRecordJSON.encode(r) + "\n").write(toFile: dir + "/evil.jsonl", atomically: true, encoding: .utf8)
+        let imp = try Harness.run(["import", dir + "/evil.jsonl", "--db", db])
+        #expect(imp.status == 0, "\(imp.stderr)")
+
+        let tmux = try TmuxSession(command: [Harness.binary, "--db", db], env: ["LANG": "C.UTF-8"])
+        let titleBefore = try tmux.title()
+        let screen = try tmux.waitFor(text: "Evil")
+        // The name is shown with visible placeholders, on one line, with what follows it intact.
+        let line = try #require(screen.split(separator: "\n").first { $0.contains("Evil") })
+        #expect(line.contains("Corp"))
+        #expect(screen.contains("triage"))        // the header was not wiped by ESC[2J
+        #expect(try tmux.title() == titleBefore)  // OSC 0 did not set the window title
+        #expect(!(try tmux.title()).contains("pwned"))
+        let colours = try tmux.screen(escapes: true)
+        #expect(!colours.contains("\u{1B}]52"))
+        try tmux.send("q")
+        try tmux.waitFor(text: "[exited 0]")
+    }
+
+    @Test func resizeRedrawsAndTooSmallSaysSo() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/t.sqlite"
+        try Harness.run(["sample", "--n", "50", "--out", dir + "/c.jsonl"])
+        try Harness.run(["import", dir + "/c.jsonl", "--db", db])
+        let tmux = try TmuxSession(command: [Harness.binary, "--db", db], env: ["LANG": "C.UTF-8"])
+        try tmux.waitFor(text: "50 cases")
+        try tmux.resize(width: 40, height: 10)
+        try tmux.waitFor(text: "too small")
+        try tmux.resize(width: 90, height: 30)
+        let narrow = try tmux.waitFor("the queue redrawn at 90 columns") { $0.contains("cc  age") && !$0.contains("too small") }
+        #expect(narrow.split(separator: "\n").allSatisfy { $0.count <= 90 })
+        try tmux.send("q")
+        try tmux.waitFor(text: "[exited 0]")
+    }
+
+    @Test func noColorMeansNoColour() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/t.sqlite"
+        try Harness.run(["sample", "--n", "20", "--out", dir + "/c.jsonl"])
+        try Harness.run(["import", dir + "/c.jsonl", "--db", db])
+        func colourCodes(_ env: [String: String]) throws -> Int {
+            let tmux = try TmuxSession(command: [Harness.binary, "--db", db], env: env)
+            try tmux.waitFor(text: "20 cases")
+            let s = try tmux.screen(escapes: true)
+            try tmux.send("q")
+            try tmux.waitFor(text: "[exited 0]")
+            let n = colourSequences(in: s)
+            return n
+        }
+        #expect(try colourCodes(["LANG": "C.UTF-8", "TERM": "xterm-256color"]) > 0)
+        #expect(try colourCodes(["LANG": "C.UTF-8", "TERM": "xterm-256color", "NO_COLOR": "1"]) == 0)
+    }
+
+    @Test func aDumbTerminalGetsAClearError() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/t.sqlite"
+        try Harness.run(["sample", "--n", "2", "--out", dir + "/c.jsonl"])
+        try Harness.run(["import", dir + "/c.jsonl", "--db", db])
+        let dumb = try Harness.run(["--db", db], env: ["TERM": "dumb"])
+        #expect(dumb.status == 69)
+        #expect(dumb.stderr.contains("TERM"))
+        let unset = try Harness.run(["--db", db])
+        #expect(unset.status == 69)
+    }
+
+    /// How many SGR sequences on the screen set a colour (30–37, 38;…, 40–47, 48;…, 90–97, 100–107).
+    private func colourSequences(in screen: String) -> Int {
+        var n = 0
+        for m in screen.matches(of: /\x1B\[([0-9;]*)m/) {
+            let params = m.output.1.split(separator: ";").compactMap { Int($0) }
+            if params.contains(where: { (30...38).contains($0) || (40...48).contains($0) || (90...97).contains($0) || (100...107).contains($0) }) {
+                n += 1
+            }
+        }
+        return n
+    }
+
+    /// The row marked as selected (the one with the ▸ marker).
+    private func selectedRow(_ screen: String) -> String {
+        screen.split(separator: "\n").first { $0.contains("▸") }.map(String.init) ?? ""
+    }
+}

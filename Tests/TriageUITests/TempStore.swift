@@ -1,0 +1,90 @@
+import Foundation
+import TriageCore
+import TriageFormats
+import TriageSQLite
+import TriageStore
+@testable import TriageUI
+
+/// A real `SQLiteStore` on a fresh file in a temporary directory, holding sample cases; the
+/// directory is removed when the value goes away.
+final class TempStore {
+    let dir: String
+    let path: String
+    let store: SQLiteStore
+
+    /// A store with the first `count` cases of the sample generator (seed 7): realistic records of
+    /// every policy, all open.
+    init(cases count: Int) throws {
+        dir = NSTemporaryDirectory() + "triage-ui-test-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        path = dir + "/cases.sqlite"
+        store = try SQLiteStore(path: path, create: true)
+        try Self.add((0..<count).map { Self.generator.record(at: $0) }, to: store)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: dir) }
+
+    static let generator = SampleGenerator(seed: 7)
+
+    /// Writes `records` through the store's import API, as one import.
+    static func add(_ records: [CaseRecord], to store: any CaseStore) throws {
+        let info = ImportBatchInfo(fileName: "sample", format: "jsonl", startedAt: .now(), importedBy: "tester")
+        _ = try store.importBatch(info) { sink in
+            for r in records { _ = try sink.write(r, policy: r.policy ?? "gambling") }
+            return ImportFeedResult(commit: true, read: records.count, rejected: 0, sha256: "")
+        }
+    }
+
+    /// The whole queue in order, read forward through the store: what the workbench should show.
+    func queue(_ query: QueueQuery = QueueQuery()) throws -> [QueueRow] {
+        var all: [QueueRow] = []
+        while true {
+            let page = try store.queuePage(query, after: all.last?.cursor(for: query.sort), limit: 500)
+            all += page
+            if page.count < 500 { return all }
+        }
+    }
+
+    /// Another store on the same file: as far as SQLite can tell, another process.
+    func otherProcess() throws -> SQLiteStore { try SQLiteStore(path: path, create: false) }
+}
+
+/// The real store, with every queue read counted on the way through: for tests that check how
+/// much the workbench reads. Nothing is faked; every call reaches the SQLite file.
+final class CountingStore: CaseStore, @unchecked Sendable {
+    let base: SQLiteStore
+    var pageQueries = 0
+    var rowsFetched = 0
+
+    init(_ base: SQLiteStore) { self.base = base }
+
+    var location: String { base.location }
+    func queuePage(_ query: QueueQuery, after cursor: QueueCursor?, limit: Int) throws -> [QueueRow] {
+        let rows = try base.queuePage(query, after: cursor, limit: limit)
+        pageQueries += 1
+        rowsFetched += rows.count
+        return rows
+    }
+    func queuePage(_ query: QueueQuery, before cursor: QueueCursor?, limit: Int) throws -> [QueueRow] {
+        let rows = try base.queuePage(query, before: cursor, limit: limit)
+        pageQueries += 1
+        rowsFetched += rows.count
+        return rows
+    }
+    func queueCount(_ query: QueueQuery) throws -> Int { try base.queueCount(query) }
+    func dataVersion() throws -> Int64 { try base.dataVersion() }
+    func caseDetail(caseID: String) throws -> CaseDetail? { try base.caseDetail(caseID: caseID) }
+    func stats() throws -> StoreStats { try base.stats() }
+    func taxonomy() throws -> Taxonomy { try base.taxonomy() }
+    func replaceTaxonomy(_ taxonomy: Taxonomy) throws { try base.replaceTaxonomy(taxonomy) }
+    func importBatch(_ info: ImportBatchInfo, _ feed: (any ImportSink) throws -> ImportFeedResult) throws -> ImportBatch {
+        try base.importBatch(info, feed)
+    }
+    func importBatches(limit: Int) throws -> [ImportBatch] { try base.importBatches(limit: limit) }
+    func recordLabel(_ draft: LabelDraft) throws -> LabelEvent { try base.recordLabel(draft) }
+    func labelEvents(caseID: String) throws -> [LabelEvent] { try base.labelEvents(caseID: caseID) }
+    func exportLabels(since: Timestamp?, _ row: (ExportRow) throws -> Void) throws -> Int {
+        try base.exportLabels(since: since, row)
+    }
+    func exportColumns() throws -> ExportColumns { try base.exportColumns() }
+}
