@@ -19,15 +19,39 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// RFC 3339 in UTC with millisecond precision, e.g. `2026-11-20T14:03:00.000Z`.
     public var iso8601: String {
-        let ms = milliseconds
-        let (days, msOfDay) = ms.floorDivMod(86_400_000)
-        let (y, m, d) = Timestamp.civil(fromDays: days)
-        let h = msOfDay / 3_600_000
-        let mi = msOfDay / 60_000 % 60
-        let s = msOfDay / 1000 % 60
-        let frac = msOfDay % 1000
-        return String(format: "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%03lldZ", y, m, d, h, mi, s, frac)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        appendISO8601(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
+
+    /// Appends ``iso8601`` as ASCII bytes: the fast path for exports of millions of rows
+    /// (no `String(format:)`). Years outside 0…9999 are written with as many digits as they
+    /// need and a leading `-` when negative.
+    public func appendISO8601(to out: inout [UInt8]) {
+        let (days, msOfDay) = milliseconds.floorDivMod(86_400_000)
+        let (y, m, d) = Timestamp.civil(fromDays: days)
+        func put(_ value: Int64, _ width: Int, _ suffix: UInt8) {
+            var n = 1, t = value
+            while t >= 10 { t /= 10; n += 1 }
+            let start = out.count, w = max(width, n)
+            out.append(contentsOf: repeatElement(0x30, count: w))
+            var v = value, j = start + w - 1
+            while v > 0 { out[j] = 0x30 + UInt8(v % 10); v /= 10; j -= 1 }
+            out.append(suffix)
+        }
+        if y < 0 { out.append(0x2D) }
+        put(abs(y), 4, 0x2D)
+        put(m, 2, 0x2D)
+        put(d, 2, 0x54)
+        put(msOfDay / 3_600_000, 2, 0x3A)
+        put(msOfDay / 60_000 % 60, 2, 0x3A)
+        put(msOfDay / 1000 % 60, 2, 0x2E)
+        put(msOfDay % 1000, 3, 0x5A)
+    }
+
+    /// `YYYY-MM-DD` of the UTC day that contains this time.
+    public var isoDate: String { String(iso8601.prefix(while: { $0 != "T" })) }
 
     public var description: String { iso8601 }
 
@@ -104,8 +128,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         }
     }
 
-    // Howard Hinnant's days_from_civil / civil_from_days.
-    static func daysFromCivil(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+    public static func daysFromCivil(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
         let y = m <= 2 ? y0 - 1 : y0
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -114,7 +138,9 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return era * 146_097 + doe - 719_468
     }
 
-    static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
+    /// The proleptic Gregorian (year, month, day) of a count of days since 1970-01-01
+    /// (Howard Hinnant's civil_from_days).
+    public static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
         let z = z0 + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -129,6 +155,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
 }
 
 extension Int64 {
+    /// Division rounding towards −∞, with a remainder that is never negative.
     func floorDivMod(_ d: Int64) -> (Int64, Int64) {
         var q = self / d
         var r = self % d

@@ -568,7 +568,7 @@ public struct CSVWriter: Sendable {
     /// Appends a timestamp as RFC 3339 UTC with milliseconds (as ``Timestamp/iso8601``).
     public mutating func writeField(_ value: Timestamp) {
         separate()
-        CSVWriter.appendTimestamp(value, to: &bytes)
+        value.appendISO8601(to: &bytes)
     }
 
     /// Appends `true` or `false`.
@@ -652,41 +652,4 @@ public struct CSVWriter: Sendable {
         out.append(contentsOf: value.description.utf8)
     }
 
-    /// Appends a timestamp as RFC 3339 UTC with milliseconds, exactly as ``Timestamp/iso8601``.
-    static func appendTimestamp(_ t: Timestamp, to out: inout [UInt8]) {
-        let ms = t.milliseconds
-        var days = ms / 86_400_000
-        var msOfDay = ms % 86_400_000
-        if msOfDay < 0 { days -= 1; msOfDay += 86_400_000 }
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        guard (0...9999).contains(y) else {
-            out.append(contentsOf: t.iso8601.utf8)
-            return
-        }
-        @inline(__always) func digits(_ v: Int64, _ width: Int) {
-            var p: Int64 = 1
-            for _ in 1..<width { p *= 10 }
-            var v = v
-            while p > 0 {
-                out.append(UInt8(truncatingIfNeeded: v / p) + 0x30)
-                v %= p
-                p /= 10
-            }
-        }
-        digits(y, 4); out.append(0x2D); digits(m, 2); out.append(0x2D); digits(d, 2)
-        out.append(0x54)
-        digits(msOfDay / 3_600_000, 2); out.append(0x3A)
-        digits(msOfDay / 60_000 % 60, 2); out.append(0x3A)
-        digits(msOfDay / 1000 % 60, 2); out.append(0x2E)
-        digits(msOfDay % 1000, 3); out.append(0x5A)
-    }
 }

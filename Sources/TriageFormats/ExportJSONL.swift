@@ -73,7 +73,7 @@ public struct JSONLExportWriter: Sendable {
         w.field("os_user", label.osUser)
         w.field("role", label.role.rawValue)
         w.key("labelled_at")
-        w.string(RFC3339.format(label.createdAt))
+        w.string(label.createdAt.iso8601)
         w.field("dwell_ms", label.dwellMs)
         w.field("blind", label.blind)
         w.key("model_versions_seen")
@@ -96,54 +96,5 @@ public struct JSONLExportWriter: Sendable {
         w.key("features")
         CaseRecordJSON.writeFeatures(row.features, into: &w)
         w.endObject()
-    }
-}
-
-/// Formats timestamps exactly as ``Timestamp/iso8601`` does (`2026-11-20T14:03:00.000Z`), without
-/// going through `String(format:)`, which is too slow for exports of millions of rows.
-enum RFC3339 {
-    static func format(_ t: Timestamp) -> String {
-        let ms = t.milliseconds
-        // Years outside 0…9999 do not fit the fixed-width form; leave them to Timestamp.
-        guard ms >= -62_167_219_200_000 && ms < 253_402_300_800_000 else { return t.iso8601 }
-        var days = ms / 86_400_000
-        var msOfDay = ms % 86_400_000
-        if msOfDay < 0 {
-            days -= 1
-            msOfDay += 86_400_000
-        }
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return String(unsafeUninitializedCapacity: 24) { out in
-            var k = 0
-            func put(_ value: Int64, _ width: Int, _ suffix: UInt8) {
-                var v = value
-                var j = k + width - 1
-                while j >= k {
-                    out[j] = 0x30 + UInt8(v % 10)
-                    v /= 10
-                    j -= 1
-                }
-                k += width
-                out[k] = suffix
-                k += 1
-            }
-            put(y, 4, 0x2D)
-            put(m, 2, 0x2D)
-            put(d, 2, 0x54)
-            put(msOfDay / 3_600_000, 2, 0x3A)
-            put(msOfDay / 60_000 % 60, 2, 0x3A)
-            put(msOfDay / 1000 % 60, 2, 0x2E)
-            put(msOfDay % 1000, 3, 0x5A)
-            return k
-        }
     }
 }

@@ -251,9 +251,10 @@ struct CSVWriterTests {
                       Timestamp.parse("2026-11-20T14:03:00.123Z")!, Timestamp.parse("9999-12-31T23:59:59.999Z")!]
         for _ in 0..<2000 { stamps.append(Timestamp(milliseconds: Int64(rng.next() % 400_000_000_000_000) - 62_000_000_000_000)) }
         for t in stamps {
-            var out: [UInt8] = []
-            CSVWriter.appendTimestamp(t, to: &out)
-            #expect(String(decoding: out, as: UTF8.self) == t.iso8601)
+            var w = CSVWriter()
+            w.writeField(t)
+            w.endRow()
+            #expect(String(decoding: w.takeBytes(), as: UTF8.self) == t.iso8601 + "\n")
         }
     }
 
