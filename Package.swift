@@ -23,7 +23,7 @@ let package = Package(
         .systemLibrary(
             name: "CNcursesw",
             pkgConfig: "ncursesw",
-            providers: [.apt(["libncursesw5-dev"])]
+            providers: [.apt(["libncurses-dev"])]
         ),
         // Domain types and rules: cases, scores, attributions, labels, taxonomy. No SQL, no curses.
         .target(name: "TriageCore"),

@@ -20,6 +20,7 @@
 #include <locale.h>
 #include <wchar.h>
 #include <signal.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -76,6 +77,15 @@ static inline void triage_install_signal_handlers(void) {
     static const int quit[] = {SIGINT, SIGTERM, SIGHUP};
     static const int crash[] = {SIGSEGV, SIGABRT, SIGBUS, SIGILL, SIGFPE, SIGTRAP};
     struct sigaction sa;
+    /* A parent may have started us with these blocked (the mask is inherited): then a resize
+     * would never be seen and SIGTERM would not end the workbench. Unblock what we rely on. */
+    sigset_t wanted;
+    sigemptyset(&wanted);
+    sigaddset(&wanted, SIGINT);
+    sigaddset(&wanted, SIGTERM);
+    sigaddset(&wanted, SIGHUP);
+    sigaddset(&wanted, SIGWINCH);
+    pthread_sigmask(SIG_UNBLOCK, &wanted, NULL);
     *triage_quit_flag() = 0;
     for (unsigned i = 0; i < sizeof quit / sizeof quit[0]; i++) {
         memset(&sa, 0, sizeof sa);

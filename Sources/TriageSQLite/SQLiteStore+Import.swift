@@ -18,6 +18,7 @@ extension SQLiteStore {
                     let sink = try SQLiteImportSink(db: db, batchID: db.lastInsertedRowID, now: info.startedAt)
                     let result = try feed(sink)
                     guard result.commit else { return .rollback }
+                    try sink.finish()
                     let finished = Timestamp.now()
                     try db.execute(sql: """
                         UPDATE import_batch SET sha256 = ?, finished_at = ?, read_count = ?, inserted_count = ?, updated_count = ?,
@@ -65,12 +66,25 @@ final class SQLiteImportSink: ImportSink {
     let now: Timestamp
     var inserted = 0, updated = 0, unchanged = 0
     private var knownFeatures: Set<String>
+    /// Cases with a larger row id than this are new in this import.
+    private let lastRowBefore: Int64
 
     init(db: Database, batchID: Int64, now: Timestamp) throws {
         self.db = db
         self.batchID = batchID
         self.now = now
         knownFeatures = Set(try String.fetchAll(db, sql: "SELECT name FROM feature_name"))
+        lastRowBefore = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM cases") ?? 0
+    }
+
+    /// Indexes the new cases for full-text search in one statement: several times cheaper than
+    /// a row at a time. (Updated cases were re-indexed as they were written.)
+    func finish() throws {
+        guard inserted > 0 else { return }
+        try db.execute(sql: """
+            INSERT INTO case_search(rowid, name, description, rationale, evidence)
+            SELECT id, name, description, rationale, evidence FROM case_search_source WHERE id > ?
+            """, arguments: [lastRowBefore])
     }
 
     func write(_ r: CaseRecord, policy: String) throws -> WriteOutcome {
@@ -91,10 +105,7 @@ final class SQLiteImportSink: ImportSink {
             try writeRationales(r, row)
             try writeEvidence(r, row)
             try writeFeatures(r, row)
-            try db.cachedStatement(sql: """
-                INSERT INTO case_search(rowid, name, description, rationale, evidence)
-                SELECT id, name, description, rationale, evidence FROM case_search_source WHERE id = ?
-                """).execute(arguments: [row])
+            // New cases enter the search index in one statement at the end (see `finish`).
             inserted += 1
             return .inserted
         }

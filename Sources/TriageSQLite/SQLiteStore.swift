@@ -7,7 +7,8 @@ import TriageStore
 ///
 /// One `DatabasePool` (WAL: readers never wait for the writer), every write a short IMMEDIATE
 /// transaction with a busy timeout, `synchronous = FULL` so a label is durable when
-/// ``recordLabel(_:)`` returns. Several processes may open the same file at once.
+/// ``recordLabel(_:)`` returns; plus one read-only connection that only answers
+/// ``dataVersion()``. Several processes may open the same file at once.
 public final class SQLiteStore: CaseStore, @unchecked Sendable {
     let pool: DatabasePool
     /// One connection kept open only to read `PRAGMA data_version` (see ``dataVersion()``): the

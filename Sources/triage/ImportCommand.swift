@@ -16,7 +16,8 @@ struct Import: ParsableCommand {
         Examples:
           triage import scores.jsonl
           triage import nightly.csv --policy gambling
-          triage import a.jsonl b.jsonl --skip-invalid --rejects bad.jsonl
+          triage import a.jsonl b.jsonl --skip-invalid      (bad lines to a.jsonl.rejects…)
+          triage import a.jsonl --skip-invalid --rejects bad.jsonl
           zcat big.jsonl.gz | triage import -
         """
     )

@@ -50,7 +50,10 @@ struct Open: ParsableCommand {
 /// Runs the full-screen workbench, turning terminal problems into one clear line.
 func openWorkbench(store: any CaseStore, options: WorkbenchOptions) throws {
     do {
-        try runWorkbench(store: store, options: options)
+        // Ended by a signal (SIGTERM, SIGHUP, Ctrl-C): the terminal is restored; exit as shells expect.
+        if case .signal(let n) = try runWorkbench(store: store, options: options) {
+            throw ExitCode(128 + n)
+        }
     } catch let e as TerminalError {
         throw CLIError(message: e.description, code: Exit.unavailable)
     }

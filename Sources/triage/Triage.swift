@@ -15,7 +15,7 @@ struct Triage: ParsableCommand {
 
         Start here:
           triage demo                         open the workbench on bundled sample data
-          triage import cases.jsonl           load your model's output (JSON Lines or CSV)
+          triage import cases.jsonl           load model output (JSON Lines or CSV)
           triage                              open the workbench on your database
           triage export --out labels.jsonl    labels for retraining
 
@@ -24,7 +24,8 @@ struct Triage: ParsableCommand {
 
         Exit codes: 0 success; 1 other failure; 64 bad usage; 65 bad input data (an import \
         with bad lines); 66 a file or database that does not exist; 69 a database that is not \
-        triage's (or newer than this version); 73 cannot create an output file; 74 read or \
+        triage's or is newer than this version, or a terminal that cannot run the workbench; \
+        73 cannot create an output file; 74 read or \
         write error (disk full…); 75 database locked by another process for too long (try again); \
         77 permission denied (read-only database).
         """,

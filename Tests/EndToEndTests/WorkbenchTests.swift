@@ -100,6 +100,19 @@ import TriageFormats
         #expect(try colourCodes(["LANG": "C.UTF-8", "TERM": "xterm-256color", "NO_COLOR": "1"]) == 0)
     }
 
+    @Test func ctrlCRestoresTheTerminalAndExits130() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/t.sqlite"
+        try Harness.run(["sample", "--n", "5", "--out", dir + "/c.jsonl"])
+        try Harness.run(["import", dir + "/c.jsonl", "--db", db])
+        let tmux = try TmuxSession(command: [Harness.binary, "--db", db], env: ["LANG": "C.UTF-8"])
+        try tmux.waitFor(text: "5 cases")
+        try tmux.send("C-c")
+        let end = try tmux.waitFor(text: "[exited 130]")
+        #expect(!end.contains("5 cases"))
+    }
+
     @Test func aDumbTerminalGetsAClearError() throws {
         let dir = try Harness.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }

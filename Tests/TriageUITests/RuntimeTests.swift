@@ -239,15 +239,33 @@ import Testing
         #expect(r.state.queueCount == 98)
         #expect(!r.tick())
 
-        // A new import elsewhere: the count grows; the window stays on the selected case.
+        // A new import elsewhere: the count grows; the selected case stays on its screen row.
         let kept = r.state.selectedRow
         try TempStore.add((100..<110).map { TempStore.generator.record(at: $0) }, to: other)
         #expect(r.tick())
         #expect(r.state.queueCount == 108)
-        #expect(r.state.selectedRow == kept)
+        #expect(r.state.selectedRow == kept && r.state.selection == 2)
         now = try b.db.queue()
         let first = try #require(now.firstIndex(of: r.state.rows[0]))
         #expect(r.state.rows == Array(now[first..<(first + 8)]))
+    }
+
+    @Test func aCommitElsewhereAtTheEndKeepsTheLastCaseAndItsPosition() throws {
+        let b = try bench(count: 100)
+        let r = b.runtime
+        press(r, .char("G"))
+        press(r, .char("k"), times: 2)
+        let kept = try #require(r.state.selectedRow)
+        #expect(r.state.selection == 5 && r.state.position == 98)
+        // New cases, scored all over the queue: some land in the window, above the selection.
+        try TempStore.add((100..<160).map { TempStore.generator.record(at: $0) }, to: b.db.otherProcess())
+        #expect(r.tick())
+        let now = try b.db.queue()
+        let index = try #require(now.firstIndex(of: kept))
+        #expect(r.state.selectedRow == kept && r.state.selection == 5)
+        #expect(r.state.rows == Array(now[(index - 5)..<min(now.count, index + 3)]))
+        #expect(r.state.queueCount == 160)
+        if !r.state.hasMoreBelow { #expect(r.state.position == index + 1) } // exact at the end
     }
 
     @Test func theDetailFollowsALabelElsewhere() throws {

@@ -229,7 +229,7 @@ import Testing
     @Test func resizingToAnotherWindowHeightReloadsKeepingTheSelectedCase() {
         var s = fullWindow(selection: 6)
         let effects = Workbench.update(&s, .resize(width: 120, height: 40)) // 37 rows
-        #expect(effects == [.loadPage(PageRequest(query: s.query, anchor: .at(cursor(s, 0)), windowSize: 37,
+        #expect(effects == [.loadPage(PageRequest(query: s.query, anchor: .at(cursor(s, 6), row: 6), windowSize: 37,
                                                   select: .caseID("c_206", fallback: 6), generation: s.generation,
                                                   rowsAbove: 0))])
         var t = fullWindow(selection: 6)
@@ -266,7 +266,7 @@ import Testing
         let effects = Workbench.update(&s, .dataVersionRead(8))
         #expect(effects == [
             .loadCount(s.query),
-            request(s, .at(cursor(s, 0)), .caseID("c_203", fallback: 3), above: 12),
+            request(s, .at(cursor(s, 3), row: 3), .caseID("c_203", fallback: 3), above: 12),
             .loadDetail(caseID: "c_203"),
         ])
         #expect(s.dataVersion == 8)
@@ -276,7 +276,7 @@ import Testing
         var s = fullWindow(selection: 3, above: 12)
         #expect(Workbench.update(&s, .refresh) == [
             .loadCount(s.query),
-            request(s, .at(cursor(s, 0)), .caseID("c_203", fallback: 3), above: 12),
+            request(s, .at(cursor(s, 3), row: 3), .caseID("c_203", fallback: 3), above: 12),
             .loadDetail(caseID: "c_203"),
         ])
     }

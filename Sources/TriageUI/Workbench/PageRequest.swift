@@ -9,9 +9,11 @@ public enum PageAnchor: Sendable, Equatable {
     case top
     /// The rows right after this cursor (scrolling or paging down).
     case after(QueueCursor)
-    /// The rows from this cursor's row on, that row included if it is still in the queue: the
-    /// window reloaded in place (refresh, data changed elsewhere, resize).
-    case at(QueueCursor)
+    /// The window with this cursor's row at index `row` (or the row that now follows that
+    /// position, if the cursor's row has left the queue; nearer the top when fewer rows precede
+    /// it): the window reloaded in place with the selected case where it was on screen (refresh,
+    /// data changed elsewhere, resize).
+    case at(QueueCursor, row: Int)
     /// The rows right before this cursor, the window ending just above it (scrolling or paging up).
     case before(QueueCursor)
     /// The last rows of the queue.

@@ -1,7 +1,7 @@
 import TriageStore
 
 /// Runs the queue's page requests against a store: each window is one keyset page (two for
-/// ``PageAnchor/at(_:)``), one row longer than the window to learn whether the queue goes on.
+/// ``PageAnchor/at(_:row:)``), one row longer than the window to learn whether the queue goes on.
 enum QueuePager {
     static func window(_ r: PageRequest, store: any CaseStore) throws -> QueueWindow {
         let q = r.query, size = r.windowSize
@@ -23,11 +23,13 @@ enum QueuePager {
             // The cursor's row was above (it was on screen); if it has left the queue since, a
             // move up finds out and goes to the top.
             return try down(after: cursor, moreAbove: true)
-        case .at(let cursor):
-            // The window starts after the row just above the cursor's, so the cursor's row is in
-            // it if it still is in the queue.
-            let previous = try store.queuePage(q, before: cursor, limit: 1).first
-            return try down(after: previous?.cursor(for: q.sort), moreAbove: previous != nil)
+        case .at(let cursor, let row):
+            // `row` rows above the cursor stay above it; the window starts after the one before
+            // them (at the top when there are not that many).
+            let index = min(max(0, row), size - 1)
+            let above = try store.queuePage(q, before: cursor, limit: index + 1)
+            guard above.count > index else { return try down(after: nil, moreAbove: false) }
+            return try down(after: above[0].cursor(for: q.sort), moreAbove: true)
         case .before(let cursor):
             return try up(before: cursor, moreBelow: true)
         case .end:

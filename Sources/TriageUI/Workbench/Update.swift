@@ -149,15 +149,21 @@ public enum Workbench {
     }
 
     /// Reloads the window where it is, the count, and the selected case's detail, keeping the
-    /// selection on the same case if it is still in the window (refresh, or data changed elsewhere).
+    /// selected case on the same screen row if it is still in the queue, else selecting the case
+    /// that took its place (refresh, or data changed elsewhere).
     static func reloadInPlace(_ state: inout WorkbenchState) -> [Effect] {
         var effects: [Effect] = [.loadCount(state.query)]
         let select: SelectionTarget = state.selectedRow.map { .caseID($0.caseID, fallback: state.selection) }
             ?? .index(state.selection)
-        let anchor: PageAnchor = state.rows.isEmpty ? .top : .at(cursor(state, 0))
-        effects += reload(&state, anchor, select: select, rowsAbove: state.rowsAbove)
+        effects += reload(&state, inPlace(state), select: select, rowsAbove: state.rowsAbove)
         if let row = state.selectedRow { effects.append(.loadDetail(caseID: row.caseID)) }
         return effects
+    }
+
+    /// The window where it is: the selected row's cursor, at the selection's screen row.
+    static func inPlace(_ state: WorkbenchState) -> PageAnchor {
+        guard state.selectedRow != nil else { return state.rows.isEmpty ? .top : .at(cursor(state, 0), row: 0) }
+        return .at(cursor(state, state.selection), row: state.selection)
     }
 
     /// The cursor of the window's row `index`, in the queue's order.
@@ -261,7 +267,6 @@ public enum Workbench {
         }
         let select: SelectionTarget = state.selectedRow.map { .caseID($0.caseID, fallback: state.selection) }
             ?? .index(0)
-        return reload(&state, state.rows.isEmpty ? .top : .at(cursor(state, 0)), select: select,
-                      rowsAbove: state.rowsAbove)
+        return reload(&state, inPlace(state), select: select, rowsAbove: state.rowsAbove)
     }
 }
