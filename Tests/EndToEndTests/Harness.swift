@@ -136,6 +136,7 @@ final class TmuxSession {
         return last
     }
 
+    @discardableResult
     func waitFor(text: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         try waitFor("'\(text)'", timeout: timeout, sourceLocation: sourceLocation) { $0.contains(text) }
     }

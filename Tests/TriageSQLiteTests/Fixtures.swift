@@ -22,7 +22,7 @@ final class TempDB {
     /// Writes `lines` to a file in the directory and returns its path.
     func file(_ name: String, _ lines: [String]) -> String {
         let p = dir + "/" + name
-        FileManager.default.createFile(atPath: p, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
+        _ = FileManager.default.createFile(atPath: p, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
         return p
     }
 

@@ -134,7 +134,7 @@ import TriageStore
         let t = try TempDB()
         let p = t.dir + "/crlf.jsonl"
         let text = Fixture.line(Fixture.record("c_1")) + "\r\n\r\n   \n\r\r\n \r\t\n" + Fixture.line(Fixture.record("c_2")) // no final newline
-        FileManager.default.createFile(atPath: p, contents: Data(text.utf8))
+        _ = FileManager.default.createFile(atPath: p, contents: Data(text.utf8))
         let b = try #require(try t.importFile(p).batch)
         #expect(b.inserted == 2 && b.read == 2)
     }
@@ -163,7 +163,7 @@ import TriageStore
         c_2,gambling,Bad Score,CA,xgb,v1,abc,0.5,,,,,,
         """
         let p = t.dir + "/cases.csv"
-        FileManager.default.createFile(atPath: p, contents: Data((csv + "\n").utf8))
+        _ = FileManager.default.createFile(atPath: p, contents: Data((csv + "\n").utf8))
         let report = try t.importFile(p, skipInvalid: true, rejects: t.dir + "/rej.csv")
         #expect(report.ignoredColumns == ["mystery"])
         let b = try #require(report.batch)
