@@ -207,8 +207,9 @@ public enum CaseRecordJSON {
         return Attribution(model: model, version: version, baseValue: baseValue, space: space, items: items)
     }
 
-    /// A feature value; a non-finite number (Python's NaN, ±Infinity) is a missing value, `.null`.
-    private static func featureValue(_ value: JSONValue) -> FeatureValue? {
+    /// A feature value; a non-finite number (Python's NaN, ±Infinity) is a missing value, `.null`;
+    /// nil for arrays and objects, which are not feature values.
+    public static func featureValue(_ value: JSONValue) -> FeatureValue? {
         switch value {
         case .null: return .null
         case .bool(let b): return .bool(b)
@@ -274,18 +275,7 @@ public enum CaseRecordJSON {
                 w.field("base_value", a.baseValue)
                 w.field("space", a.space.rawValue)
                 w.key("items")
-                w.beginArray()
-                for item in a.items {
-                    w.beginObject()
-                    w.field("feature", item.feature)
-                    if let v = item.value {
-                        w.key("value")
-                        writeFeatureValue(v, into: &w)
-                    }
-                    w.field("contribution", item.contribution)
-                    w.endObject()
-                }
-                w.endArray()
+                writeItems(a.items, into: &w)
                 w.endObject()
             }
             if many { w.endArray() }
@@ -339,8 +329,25 @@ public enum CaseRecordJSON {
         return w.text
     }
 
+    /// Writes attribution items as `[{"feature", "value", "contribution"}, …]` (`value` left out
+    /// when unknown).
+    public static func writeItems(_ items: [AttributionItem], into w: inout JSONWriter) {
+        w.beginArray()
+        for item in items {
+            w.beginObject()
+            w.field("feature", item.feature)
+            if let v = item.value {
+                w.key("value")
+                writeFeatureValue(v, into: &w)
+            }
+            w.field("contribution", item.contribution)
+            w.endObject()
+        }
+        w.endArray()
+    }
+
     /// Writes a feature value: a number, string, boolean or null.
-    static func writeFeatureValue(_ value: FeatureValue, into w: inout JSONWriter) {
+    public static func writeFeatureValue(_ value: FeatureValue, into w: inout JSONWriter) {
         switch value {
         case .number(let d): w.number(d)
         case .string(let s): w.string(s)
@@ -350,7 +357,7 @@ public enum CaseRecordJSON {
     }
 
     /// Writes a feature snapshot as an object, in order.
-    static func writeFeatures(_ features: [(name: String, value: FeatureValue)], into w: inout JSONWriter) {
+    public static func writeFeatures(_ features: [(name: String, value: FeatureValue)], into w: inout JSONWriter) {
         w.beginObject()
         for f in features {
             w.key(f.name)

@@ -17,36 +17,10 @@ enum JSONText {
         return a.compactMap(\.stringValue)
     }
 
-    static func write(_ v: FeatureValue?, _ w: inout JSONWriter) {
-        switch v {
-        case .number(let d): w.number(d)
-        case .string(let s): w.string(s)
-        case .bool(let b): w.bool(b)
-        case .null, nil: w.null()
-        }
-    }
-
-    static func featureValue(_ v: JSONValue) -> FeatureValue {
-        switch v {
-        case .number(let d): return .number(d)
-        case .string(let s): return .string(s)
-        case .bool(let b): return .bool(b)
-        default: return .null
-        }
-    }
-
-    /// `[{"feature": …, "value": …, "contribution": …}, …]`; `value` is omitted when unknown.
+    /// `[{"feature": …, "value": …, "contribution": …}, …]`, as in the import format.
     static func encode(items: [AttributionItem]) -> String {
         var w = JSONWriter(reservingCapacity: 64 * items.count + 2)
-        w.beginArray()
-        for i in items {
-            w.beginObject()
-            w.key("feature"); w.string(i.feature)
-            if let v = i.value { w.key("value"); write(v, &w) }
-            w.key("contribution"); w.number(i.contribution)
-            w.endObject()
-        }
-        w.endArray()
+        CaseRecordJSON.writeItems(items, into: &w)
         return w.text
     }
 
@@ -54,21 +28,20 @@ enum JSONText {
         guard let v = try? JSONParser().parse(text), let a = v.arrayValue else { return [] }
         return a.compactMap { o in
             guard let f = o["feature"]?.stringValue, let c = o["contribution"]?.doubleValue else { return nil }
-            return AttributionItem(feature: f, value: o["value"].map(featureValue), contribution: c)
+            return AttributionItem(feature: f, value: o["value"].map { CaseRecordJSON.featureValue($0) ?? .null },
+                                   contribution: c)
         }
     }
 
     /// `{"name": value, …}` in the snapshot's own order.
     static func encode(features: [(name: String, value: FeatureValue)]) -> String {
         var w = JSONWriter(reservingCapacity: 32 * features.count + 2)
-        w.beginObject()
-        for f in features { w.key(f.name); write(f.value, &w) }
-        w.endObject()
+        CaseRecordJSON.writeFeatures(features, into: &w)
         return w.text
     }
 
     static func decodeFeatures(_ text: String) -> [(name: String, value: FeatureValue)] {
         guard let v = try? JSONParser().parse(text), let o = v.objectValue else { return [] }
-        return o.map { (name: $0.key, value: featureValue($0.value)) }
+        return o.map { (name: $0.key, value: CaseRecordJSON.featureValue($0.value) ?? .null) }
     }
 }
