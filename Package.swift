@@ -56,7 +56,7 @@ let package = Package(
             ]
         ),
         // State, actions, update; views drawn into an in-memory cell grid; text sanitising.
-        .target(name: "TriageUI", dependencies: ["TriageCore", "TriageStore"]),
+        .target(name: "TriageUI", dependencies: ["TriageCore", "TriageStore", "TriageFormats"]),
         // The only code that calls ncurses: copies the UI's grid to the terminal, reads keys.
         .target(name: "TriageTerminal", dependencies: ["CNcursesw", "TriageUI"]),
         // The command-line interface.

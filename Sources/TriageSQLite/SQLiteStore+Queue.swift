@@ -65,19 +65,28 @@ extension SQLiteStore {
             """
         let rows = try guarded {
             try pool.read { db in
-                try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(args)).map { r in
-                    QueueRow(rowID: r["id"], caseID: r["case_id"], policy: r["policy"], merchantName: r["merchant_name"],
-                             country: r["merchant_country"], score: r["score"], threshold: r["threshold"],
-                             flaggedAt: (r["flagged_at"] as Int64?).map(Timestamp.init(milliseconds:)),
-                             status: CaseStatus(rawValue: r["status"]) ?? .open, assignee: r["assignee"])
-                }
+                try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(args)).map(Self.queueRow)
             }
         }
         return direction == .backward ? rows.reversed() : rows
     }
 
-    /// The conditions (on `cases c`) and their arguments for `query`'s filters, shared by pages and counts.
-    private static func filters(_ query: QueueQuery) -> (conditions: [String], arguments: [any DatabaseValueConvertible]) {
+    /// The columns a ``QueueRow`` is read from (on `cases c`); the caller adds `assignee`.
+    static let queueColumns = """
+        c.id, c.case_id, c.policy, c.merchant_name, c.merchant_country, c.score, c.threshold, c.flagged_at, c.status
+        """
+
+    /// A queue row from a row with ``queueColumns`` and `assignee`.
+    static func queueRow(_ r: Row) -> QueueRow {
+        QueueRow(rowID: r["id"], caseID: r["case_id"], policy: r["policy"], merchantName: r["merchant_name"],
+                 country: r["merchant_country"], score: r["score"], threshold: r["threshold"],
+                 flaggedAt: (r["flagged_at"] as Int64?).map(Timestamp.init(milliseconds:)),
+                 status: CaseStatus(rawValue: r["status"]) ?? .open, assignee: r["assignee"])
+    }
+
+    /// The conditions (on `cases c`) and their arguments for `query`'s filters, shared by pages,
+    /// counts and claims.
+    static func filters(_ query: QueueQuery) -> (conditions: [String], arguments: [any DatabaseValueConvertible]) {
         var conditions: [String] = []
         var args: [any DatabaseValueConvertible] = []
         if let s = query.status { conditions.append("c.status = ?"); args.append(s.rawValue) }
@@ -88,13 +97,13 @@ extension SQLiteStore {
         return (conditions, args)
     }
 
-    private static func whereClause(_ conditions: [String]) -> String {
+    static func whereClause(_ conditions: [String]) -> String {
         conditions.isEmpty ? "" : "\nWHERE " + conditions.joined(separator: " AND ")
     }
 
     /// The column a queue is sorted on, and whether the queue runs down it (highest first).
     /// The row id breaks ties in the same direction. See ``QueueRow/cursor(for:)`` for the keys.
-    private static func sortKey(_ sort: QueueSort) -> (column: String, descending: Bool) {
+    static func sortKey(_ sort: QueueSort) -> (column: String, descending: Bool) {
         switch sort {
         case .score: ("c.score", true)
         case .age: ("c.flagged_at", false)

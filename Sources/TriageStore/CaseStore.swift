@@ -1,3 +1,4 @@
+import Foundation
 import TriageCore
 
 /// The one interface through which everything in triage reads and writes cases and labels.
@@ -53,6 +54,36 @@ public protocol CaseStore: AnyObject, Sendable {
     func recordLabel(_ draft: LabelDraft) throws -> LabelEvent
     /// A case's label events, oldest first.
     func labelEvents(caseID: String) throws -> [LabelEvent]
+
+    // MARK: Claims
+    // A claim is a lease: the case is the analyst's until `lease_until`, then free again, so a
+    // session that dies gives its case back by itself. Recording a label ends the claim.
+
+    /// Claims the next case for `analyst` and returns it (its `assignee` is `analyst`), or nil
+    /// when no open case matching `query`'s filters is free.
+    ///
+    /// Only open cases are claimed, whatever `query.status` says, in `query`'s order. A case is
+    /// free when nobody holds it or its holder's lease has expired. A live lease that `analyst`
+    /// already holds on a matching case comes first and is returned again (so a restarted session
+    /// gets its case back): calling this twice without labelling or releasing gives the same case.
+    /// The lease then runs `lease` seconds from now (a re-returned claim is extended).
+    ///
+    /// Atomic across processes: choosing and claiming are one short write transaction, so two
+    /// callers, in any processes, are never handed the same case while its lease is live.
+    /// Throws ``StoreError/refused(_:)`` when `lease` is not positive.
+    func claimNext(_ query: QueueQuery, analyst: String, lease: TimeInterval) throws -> QueueRow?
+
+    /// Extends `analyst`'s claim on `caseID` to `lease` seconds from now. Returns false, changing
+    /// nothing, when the claim is no longer theirs to extend: someone else holds a live lease, or
+    /// the case is no longer open (labelled meanwhile). A lapsed lease of theirs that nobody took
+    /// is taken again. Throws ``StoreError/caseNotFound(_:)`` for an unknown case.
+    @discardableResult
+    func renewLease(caseID: String, analyst: String, lease: TimeInterval) throws -> Bool
+
+    /// Gives `caseID` back to the queue if `analyst` holds it (live or lapsed); does nothing when
+    /// someone else holds it or nobody does. Throws ``StoreError/caseNotFound(_:)`` for an
+    /// unknown case.
+    func releaseClaim(caseID: String, analyst: String) throws
 
     // MARK: Export
     /// Streams one row per labelled case (whose current label was made at or after `since`), in

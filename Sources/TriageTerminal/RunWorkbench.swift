@@ -18,7 +18,7 @@ import TriageUI
 @discardableResult
 public func runWorkbench(store: any CaseStore, options: WorkbenchOptions) throws -> WorkbenchEnding {
     let noColor = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
-    let terminal = try Terminal(monochrome: options.monochrome || noColor, theme: options.theme)
+    let terminal = try Terminal(monochrome: options.monochrome || noColor)
     defer { terminal.close() }
     let runtime = WorkbenchRuntime(store: store, options: options, size: terminal.size)
     runtime.start()
@@ -28,7 +28,7 @@ public func runWorkbench(store: any CaseStore, options: WorkbenchOptions) throws
         let signal = terminal.takeQuitSignal()
         if signal != 0 { return .signal(signal) }
         if dirty {
-            terminal.draw(runtime.frame())
+            terminal.draw(runtime.frame(), theme: runtime.state.theme)
             dirty = false
         }
         if let key = terminal.readKey() {

@@ -11,11 +11,14 @@ import TriageUI
 final class Terminal {
     private var screen: OpaquePointer?
     private var pairs: ColorPairs
-    /// The theme fitted to the terminal's colours.
-    let theme: Theme
+    /// Colours the terminal has (0: drawing without colour, always in the monochrome theme).
+    private let colors: Int
+    /// The last theme asked for, and that theme fitted to the terminal's colours.
+    private var requested: Theme?
+    private var fitted: Theme = .monochrome
 
     /// Takes over the terminal. `monochrome` draws with attributes only.
-    init(monochrome: Bool, theme: Theme) throws {
+    init(monochrome: Bool) throws {
         let term = getenv("TERM").map { String(cString: $0) }
         guard let term, !term.isEmpty, term != "dumb" else { throw TerminalError.unsupportedTerminal(term: term) }
         guard isatty(0) == 1, isatty(1) == 1 else { throw TerminalError.notATerminal }
@@ -48,7 +51,7 @@ final class Terminal {
             colors = Int(triage_colors())
         }
         pairs = ColorPairs(colors: colors)
-        self.theme = colors == 0 ? .monochrome : theme.adapted(toColors: colors)
+        self.colors = colors
     }
 
     deinit { close() }
@@ -75,8 +78,19 @@ final class Terminal {
     /// A quit signal (SIGINT, SIGTERM, SIGHUP) received since the last call, or 0.
     func takeQuitSignal() -> Int32 { Signals.takeQuitSignal() }
 
-    /// Copies `grid` to the screen (ncurses sends only what changed).
-    func draw(_ grid: Grid) {
+    /// The theme as it is drawn on this terminal: monochrome without colour, else `theme`
+    /// fitted to the terminal's colours (256, or the 8-colour fallback).
+    func fit(_ theme: Theme) -> Theme {
+        if theme != requested {
+            requested = theme
+            fitted = colors == 0 ? .monochrome : theme.adapted(toColors: colors)
+        }
+        return fitted
+    }
+
+    /// Copies `grid` to the screen in `theme` (ncurses sends only what changed).
+    func draw(_ grid: Grid, theme requestedTheme: Theme) {
+        let theme = fit(requestedTheme)
         let win = triage_stdscr()
         let rows = min(grid.height, Int(triage_lines()))
         let cols = min(grid.width, Int(triage_cols()))

@@ -64,6 +64,9 @@ enum Paths {
 /// Process exit codes (sysexits.h), documented in `triage --help` and the README.
 enum Exit {
     static let failure: Int32 = 1
+    /// `triage next`: no open case is free to claim (not an error; not a sysexits code, so a
+    /// script can tell "done" from every failure).
+    static let queueEmpty: Int32 = 3
     static let usage: Int32 = 64
     static let dataError: Int32 = 65
     static let noInput: Int32 = 66

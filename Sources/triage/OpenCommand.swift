@@ -17,11 +17,17 @@ struct WorkbenchArguments: ParsableArguments {
     @Flag(name: .customLong("no-color"), help: "No colour (also when $NO_COLOR is set).")
     var noColor = false
 
-    func options(analyst: String, database: String) -> WorkbenchOptions {
+    @Option(help: ArgumentHelp(
+        "Colour theme: dark (default), light, high-contrast, monochrome, a name in $XDG_CONFIG_HOME/triage/themes/NAME.toml, or a path to a .toml file. T in the workbench cycles the built-in themes.",
+        valueName: "name|path"))
+    var theme: String?
+
+    func options(analyst: String, database: String) throws -> WorkbenchOptions {
         let env = ProcessInfo.processInfo.environment
         let mono = noColor || !(env["NO_COLOR"] ?? "").isEmpty
+        let chosen = try theme.map(ThemeLookup.theme) ?? .dark
         return WorkbenchOptions(analyst: analyst, databaseName: database, monochrome: mono,
-                                initialQuery: QueueQuery(policy: policy, sort: sort))
+                                initialQuery: QueueQuery(policy: policy, sort: sort), theme: chosen)
     }
 }
 
@@ -42,7 +48,7 @@ struct Open: ParsableCommand {
     func run() throws {
         try runReporting {
             let store = try global.openStore(create: false)
-            try openWorkbench(store: store, options: workbench.options(analyst: global.analystName, database: Paths.display(store.location)))
+            try openWorkbench(store: store, options: try workbench.options(analyst: global.analystName, database: Paths.display(store.location)))
         }
     }
 }
@@ -93,7 +99,7 @@ struct Demo: ParsableCommand {
                 print(path)
                 return
             }
-            try openWorkbench(store: store, options: workbench.options(analyst: global.analystName, database: Paths.display(path)))
+            try openWorkbench(store: store, options: try workbench.options(analyst: global.analystName, database: Paths.display(path)))
         }
     }
 }

@@ -30,7 +30,7 @@ struct Triage: ParsableCommand {
         77 permission denied (read-only database).
         """,
         version: TriageVersion.current,
-        subcommands: [Open.self, Demo.self, Import.self, Export.self, Sample.self, Stats.self, TaxonomyCommand.self],
+        subcommands: [Open.self, Demo.self, Import.self, Export.self, Sample.self, Stats.self, TaxonomyCommand.self, Next.self, Label.self],
         defaultSubcommand: Open.self
     )
 }

@@ -126,4 +126,109 @@ import Testing
         #expect(try Harness.run(["import", "--frobnicate"]).status == 64)
         #expect(try Harness.run(["export", "--since", "last tuesday"]).status == 64)
     }
+
+    /// A database of `n` sample cases, in a fresh directory the caller removes.
+    func sampleDB(_ n: Int) throws -> (dir: String, db: String) {
+        let dir = try Harness.tempDir()
+        let db = dir + "/t.sqlite", cases = dir + "/cases.jsonl"
+        try Harness.run(["sample", "--n", "\(n)", "--seed", "7", "--out", cases])
+        let imp = try Harness.run(["import", cases, "--db", db])
+        #expect(imp.status == 0, "\(imp.stderr)")
+        return (dir, db)
+    }
+
+    @Test func nextClaimsDistinctCasesUntilTheQueueIsEmpty() throws {
+        let (dir, db) = try sampleDB(3)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let top = try Harness.sql(db, "SELECT case_id FROM cases ORDER BY score DESC, id DESC LIMIT 1")
+        let ana = try Harness.run(["next", "--db", db, "--analyst", "ana"])
+        #expect(ana.status == 0, "\(ana.stderr)")
+        #expect(ana.stdout == top + "\n")
+        let bob = try Harness.run(["next", "--db", db, "--analyst", "bob", "--lease", "60"])
+        #expect(bob.status == 0, "\(bob.stderr)")
+        let bobCase = bob.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!bobCase.isEmpty && bobCase != top)
+        // Ana again: her own case back (a restarted script picks up where it was).
+        #expect(try Harness.run(["next", "--db", db, "--analyst", "ana"]).stdout == top + "\n")
+        #expect(try Harness.sql(db, "SELECT c.case_id, a.analyst FROM assignment a JOIN cases c ON c.id = a.case_row ORDER BY a.analyst")
+                == "\(top)|ana\n\(bobCase)|bob")
+        #expect(try Harness.sql(db, "SELECT (lease_until - claimed_at) / 1000 FROM assignment WHERE analyst = 'bob'") == "60")
+        // The third case to Carol, then nothing left for Dan: the documented code, empty stdout.
+        #expect(try Harness.run(["next", "--db", db, "--analyst", "carol"]).status == 0)
+        let dan = try Harness.run(["next", "--db", db, "--analyst", "dan"])
+        #expect(dan.status == 3, "\(dan.stderr)")
+        #expect(dan.stdout.isEmpty)
+        #expect(dan.stderr.contains("no open case"))
+        #expect(try Harness.run(["next", "--db", db, "--lease", "0"]).status == 64)
+        let help = try Harness.run(["next", "--help"]).stdout.replacingOccurrences(of: "\n", with: " ")
+        #expect(help.contains("3 the queue has no open case"), "\(help)")
+    }
+
+    @Test func labelRecordsTheAuditTrailAndEndsTheClaim() throws {
+        let (dir, db) = try sampleDB(2)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let id = try Harness.run(["next", "--db", db, "--analyst", "ana"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let r = try Harness.run(["label", id, "no_violation", "--reason", "false_positive", "--reason", "website_down",
+                                 "--note", "checked the site, nothing sold", "--db", db, "--analyst", "ana"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let event = try Harness.sql(db, "SELECT max(id) FROM label_event")
+        #expect(r.stdout == "labelled \(id) no_violation (event \(event))\n")
+        let osUser = try Harness.sql(db, "SELECT os_user FROM label_event")
+        #expect(!osUser.isEmpty)
+        #expect(try Harness.sql(db, """
+            SELECT kind, decision, reason_codes, note, analyst, role, blind, supersedes IS NULL FROM label_event
+            """) == "label|no_violation|[\"false_positive\",\"website_down\"]|checked the site, nothing sold|ana|analyst|0|1")
+        // The model versions the case carried, as model@version.
+        let seen = try Harness.sql(db, "SELECT model_versions_seen FROM label_event")
+        let latest = try Harness.sql(db, """
+            SELECT s.model || '@' || s.version FROM score s JOIN cases c ON c.id = s.case_row
+            WHERE c.case_id = '\(id)' ORDER BY s.id DESC LIMIT 1
+            """)
+        #expect(seen.contains("\"\(latest)\""), "\(seen)")
+        #expect(try Harness.sql(db, "SELECT status FROM cases WHERE case_id = '\(id)'") == "decided")
+        #expect(try Harness.sql(db, "SELECT count(*) FROM assignment") == "0")
+    }
+
+    @Test func labelRefusesBadInputWithTheDocumentedCodes() throws {
+        let (dir, db) = try sampleDB(1)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let id = try Harness.sql(db, "SELECT case_id FROM cases")
+        let unknownDecision = try Harness.run(["label", id, "maybe", "--db", db])
+        #expect(unknownDecision.status == 65)
+        #expect(unknownDecision.stderr.contains("unknown decision 'maybe'"), "\(unknownDecision.stderr)")
+        #expect(unknownDecision.stderr.contains("no_violation"))
+        let badReason = try Harness.run(["label", id, "violation", "--reason", "false_positive", "--db", db])
+        #expect(badReason.status == 65)
+        #expect(badReason.stderr.contains("false_positive"))
+        let unknownCase = try Harness.run(["label", "no-such-case", "violation", "--db", db])
+        #expect(unknownCase.status == 66)
+        #expect(unknownCase.stderr.contains("no case with id 'no-such-case'"))
+        #expect(try Harness.run(["label", id, "violation", "--db", dir + "/none.sqlite"]).status == 66)
+        #expect(try Harness.sql(db, "SELECT count(*) FROM label_event") == "0")
+    }
+
+    @Test func relabellingNeedsCorrectAndSupersedes() throws {
+        let (dir, db) = try sampleDB(1)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let id = try Harness.sql(db, "SELECT case_id FROM cases")
+        #expect(try Harness.run(["label", id, "violation", "--db", db, "--analyst", "ana"]).status == 0)
+        let first = try Harness.sql(db, "SELECT id FROM label_event")
+        let again = try Harness.run(["label", id, "no_violation", "--db", db, "--analyst", "bob"])
+        #expect(again.status == 75)
+        #expect(again.stderr.contains("already has a label"), "\(again.stderr)")
+        #expect(again.stderr.contains("--correct"))
+        #expect(again.stdout.isEmpty)
+        #expect(try Harness.sql(db, "SELECT count(*) FROM label_event") == "1")
+
+        let fix = try Harness.run(["label", id, "no_violation", "--reason", "false_positive", "--correct",
+                                   "--db", db, "--analyst", "bob"])
+        #expect(fix.status == 0, "\(fix.stderr)")
+        let second = try Harness.sql(db, "SELECT max(id) FROM label_event")
+        #expect(fix.stdout == "labelled \(id) no_violation (event \(second))\n")
+        #expect(try Harness.sql(db, "SELECT supersedes, analyst, decision FROM label_event WHERE id = \(second)")
+                == "\(first)|bob|no_violation")
+        #expect(try Harness.sql(db, "SELECT current_label, status FROM cases") == "\(second)|decided")
+        // Labelled cases are not claimed.
+        #expect(try Harness.run(["next", "--db", db]).status == 3)
+    }
 }

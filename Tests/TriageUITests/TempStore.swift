@@ -87,4 +87,11 @@ final class CountingStore: CaseStore, @unchecked Sendable {
         try base.exportLabels(since: since, row)
     }
     func exportColumns() throws -> ExportColumns { try base.exportColumns() }
+    func claimNext(_ query: QueueQuery, analyst: String, lease: TimeInterval) throws -> QueueRow? {
+        try base.claimNext(query, analyst: analyst, lease: lease)
+    }
+    func renewLease(caseID: String, analyst: String, lease: TimeInterval) throws -> Bool {
+        try base.renewLease(caseID: caseID, analyst: analyst, lease: lease)
+    }
+    func releaseClaim(caseID: String, analyst: String) throws { try base.releaseClaim(caseID: caseID, analyst: analyst) }
 }

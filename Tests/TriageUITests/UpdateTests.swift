@@ -249,7 +249,7 @@ import Testing
         var s = WorkbenchState(databaseName: "db", analyst: "a", query: QueueQuery(),
                                size: TerminalSize(width: 80, height: 24), now: Fixtures.now)
         #expect(Workbench.start(&s) == [
-            .checkDataVersion, .loadCount(QueueQuery()),
+            .checkDataVersion, .loadTaxonomy, .loadCount(QueueQuery()),
             .loadPage(PageRequest(query: QueueQuery(), anchor: .top, windowSize: 8, select: .index(0), generation: 1,
                                   rowsAbove: 0)),
         ])

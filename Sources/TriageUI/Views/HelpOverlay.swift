@@ -1,12 +1,13 @@
 /// The `?` overlay: every binding of the ``Keymap``, by section, in a box over the screen.
 enum HelpOverlay {
-    static func lines(_ keymap: Keymap) -> [StyledLine] {
+    /// The overlay's lines; `spaced` puts a blank line between sections.
+    static func lines(_ keymap: Keymap, spaced: Bool = true) -> [StyledLine] {
         let keyWidth = min(22, keymap.bindings.map(\.keysLabel.displayWidth).max() ?? 0)
         var out: [StyledLine] = []
         for section in KeyBinding.Section.allCases {
             let bindings = keymap.bindings.filter { $0.section == section }
             guard !bindings.isEmpty else { continue }
-            if !out.isEmpty { out.append(.blank) }
+            if spaced && !out.isEmpty { out.append(.blank) }
             out.append(StyledLine(section.rawValue, .title))
             for b in bindings {
                 var l = StyledLine("  " + b.keysLabel.padded(toWidth: keyWidth), .statusKey)
@@ -18,9 +19,16 @@ enum HelpOverlay {
     }
 
     static func draw(_ keymap: Keymap, into grid: inout Grid) {
-        let body = lines(keymap)
+        // Sections without blank lines between them, over the header and status bar too, when
+        // that is what it takes to show every key (80×24).
+        var body = lines(keymap)
+        var room = grid.height - 2
+        if body.count + 2 > room {
+            body = lines(keymap, spaced: false)
+            room = grid.height
+        }
         let w = min(grid.width - 4, max(40, (body.map(\.width).max() ?? 0) + 4))
-        let h = min(grid.height - 2, body.count + 2)
+        let h = min(room, body.count + 2)
         guard w > 10, h > 3 else { return }
         let x = (grid.width - w) / 2, y = (grid.height - h) / 2
         grid.fill(x: x, y: y, width: w, height: h, role: .help)

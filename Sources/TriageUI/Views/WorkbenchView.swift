@@ -17,6 +17,7 @@ extension Workbench {
         drawDivider(state, layout, into: &grid)
         drawDetail(state, in: layout.detail, into: &grid)
         drawStatusBar(state, in: layout.statusBar, into: &grid)
+        if let flow = state.labelFlow { ReasonPicker.draw(flow, into: &grid) }
         if state.helpVisible { HelpOverlay.draw(state.keymap, into: &grid) }
         return grid
     }
@@ -85,6 +86,10 @@ extension Workbench {
         let rightWidth = right.displayWidth
         grid.put(right, x: rect.x + rect.width - rightWidth, y: rect.y, role: .statusBar)
         let room = rect.width - rightWidth - 2
+        if let flow = state.labelFlow, state.status == nil || flow.stage == .confirmDiscard {
+            grid.put(" " + ReasonPicker.prompt(flow), x: rect.x, y: rect.y, maxWidth: room, role: .message)
+            return
+        }
         if let message = state.status {
             grid.put(" " + message.text, x: rect.x, y: rect.y, maxWidth: room,
                      role: message.kind == .error ? .error : .message)

@@ -34,8 +34,19 @@ public enum Action: Sendable {
     case toggleHelp
     /// Reload the queue window, the counts and the detail.
     case refresh
-    /// Leave the workbench.
+    /// Switch to the next built-in theme (``Theme/builtIns``).
+    case cycleTheme
+    /// Leave the workbench (asks first when a note is half typed).
     case quit
+    /// Start labelling the selected case with this decision (its key, e.g. `violation`): opens
+    /// the reason picker.
+    case decide(String)
+    /// A key typed while a label is being made (reason picker, note field, discard question).
+    case labelInput(Key)
+    /// Withdraw the last label made in this session.
+    case undo
+    /// Move to the next case without labelling.
+    case skip
 
     // MARK: Results of effects
     /// The window that a ``PageRequest`` asked for.
@@ -49,6 +60,12 @@ public enum Action: Sendable {
     case dataVersionRead(Int64)
     /// Something to tell the analyst in the status bar.
     case showMessage(StatusMessage)
+    /// The store's taxonomy (decisions and reasons), read once at start.
+    case taxonomyLoaded(Taxonomy)
+    /// A label event (label or undo) was committed to the store.
+    case labelRecorded(LabelEvent)
+    /// Recording a label failed; nothing was saved.
+    case labelFailed(String)
     /// The clock moved on (about once a second); ages are computed against it, and the data
     /// version is checked.
     case tick(Timestamp)

@@ -13,6 +13,32 @@ public enum Effect: Sendable, Equatable {
     /// Read the store's data version, to learn whether anyone committed since the last read
     /// (answered by ``Action/dataVersionRead(_:)``).
     case checkDataVersion
+    /// Read the store's taxonomy (answered by ``Action/taxonomyLoaded(_:)``).
+    case loadTaxonomy
+    /// Commit a label event (a label or an undo) durably (answered by
+    /// ``Action/labelRecorded(_:)`` or ``Action/labelFailed(_:)``). The runtime stamps the dwell
+    /// time from its clock: the time since the case was shown.
+    case recordLabel(LabelDraft)
     /// Leave the workbench.
     case quit
+
+    public static func == (a: Effect, b: Effect) -> Bool {
+        switch (a, b) {
+        case let (.loadPage(x), .loadPage(y)): return x == y
+        case let (.loadDetail(x), .loadDetail(y)): return x == y
+        case let (.loadCount(x), .loadCount(y)): return x == y
+        case (.checkDataVersion, .checkDataVersion), (.loadTaxonomy, .loadTaxonomy), (.quit, .quit): return true
+        case let (.recordLabel(x), .recordLabel(y)): return Self.same(x, y)
+        default: return false
+        }
+    }
+
+    /// Field-by-field equality of two drafts (`LabelDraft` itself is not `Equatable`).
+    static func same(_ x: LabelDraft, _ y: LabelDraft) -> Bool {
+        x.caseID == y.caseID && x.kind == y.kind && x.decision == y.decision && x.reasonCodes == y.reasonCodes
+            && x.note == y.note && x.analyst == y.analyst && x.osUser == y.osUser && x.role == y.role
+            && x.dwellMs == y.dwellMs && x.blind == y.blind && x.modelVersionsSeen == y.modelVersionsSeen
+            && x.supersedes == y.supersedes && x.queuePolicy == y.queuePolicy
+            && x.inclusionProbability == y.inclusionProbability
+    }
 }

@@ -5,6 +5,7 @@ public struct KeyBinding: Sendable {
     public enum Section: String, Sendable, CaseIterable {
         case queue = "Queue"
         case detail = "Detail"
+        case label = "Label"
         case general = "General"
     }
 

@@ -8,7 +8,7 @@ public enum Workbench {
     /// The effects that load the first screen: the data version (first, so that any commit after
     /// it is noticed), the count and the top of the queue.
     public static func start(_ state: inout WorkbenchState) -> [Effect] {
-        [.checkDataVersion, .loadCount(state.query)] + reload(&state, .top, select: .index(0), rowsAbove: 0)
+        [.checkDataVersion, .loadTaxonomy, .loadCount(state.query)] + reload(&state, .top, select: .index(0), rowsAbove: 0)
     }
 
     /// Applies `action` to `state`; returns what must be done next (load a page, a detail…).
@@ -19,7 +19,8 @@ public enum Workbench {
     /// ```
     public static func update(_ state: inout WorkbenchState, _ action: Action) -> [Effect] {
         switch action {
-        case .pageLoaded, .detailLoaded, .countLoaded, .dataVersionRead, .showMessage, .tick, .resize:
+        case .pageLoaded, .detailLoaded, .countLoaded, .dataVersionRead, .showMessage, .tick, .resize,
+             .taxonomyLoaded, .labelRecorded, .labelFailed:
             break
         default:
             state.status = nil // a key press clears the last message
@@ -30,7 +31,7 @@ public enum Workbench {
                 state.helpVisible = false
                 return []
             case .moveDown, .moveUp, .pageDown, .pageUp, .top, .bottom, .focusDetail, .toggleFocus,
-                 .scrollDetail, .refresh:
+                 .scrollDetail, .refresh, .decide, .undo, .skip:
                 return [] // keys other than those closing the help do nothing under it
             default:
                 break
@@ -69,9 +70,37 @@ public enum Workbench {
             return []
         case .refresh:
             return reloadInPlace(&state)
+        case .cycleTheme:
+            state.theme = state.theme.nextBuiltIn
+            state.status = .info("theme: \(state.theme.name)")
+            return []
         case .quit:
+            if var flow = state.labelFlow, !flow.note.isEmpty {
+                flow.stage = .confirmDiscard // a half-typed note: ask first
+                state.labelFlow = flow
+                return []
+            }
+            state.labelFlow = nil
             state.quitRequested = true
             return [.quit]
+        case .decide(let decision):
+            return decide(&state, decision)
+        case .labelInput(let key):
+            return labelInput(&state, key)
+        case .undo:
+            return undo(&state)
+        case .skip:
+            state.labelFlow = nil
+            return moveSelection(&state, by: 1)
+        case .taxonomyLoaded(let taxonomy):
+            state.taxonomy = taxonomy
+            state.keymap = state.keymap.addingDecisions(of: taxonomy)
+            return []
+        case .labelRecorded(let event):
+            return labelRecorded(&state, event)
+        case .labelFailed(let message):
+            state.status = .error(message)
+            return []
         case .pageLoaded(let request, let window):
             return pageLoaded(&state, request, window)
         case .detailLoaded(let caseID, let detail):

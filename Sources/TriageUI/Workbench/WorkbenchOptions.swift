@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import TriageStore
 
 /// How the workbench starts: who is working, on what, and how it should look.
@@ -13,14 +16,29 @@ public struct WorkbenchOptions: Sendable {
     public var initialQuery: QueueQuery
     /// The colour theme (ignored when ``monochrome``).
     public var theme: Theme
+    /// The operating-system user running the workbench, recorded on every label event.
+    public var osUser: String
 
     /// Options with the default queue (open cases by score) and the dark theme.
     public init(analyst: String, databaseName: String, monochrome: Bool = false,
-                initialQuery: QueueQuery = QueueQuery(), theme: Theme = .dark) {
+                initialQuery: QueueQuery = QueueQuery(), theme: Theme = .dark,
+                osUser: String = WorkbenchOptions.currentOSUser()) {
         self.analyst = analyst
         self.databaseName = databaseName
         self.monochrome = monochrome
         self.initialQuery = initialQuery
         self.theme = theme
+        self.osUser = osUser
+    }
+
+    /// The effective user's login name (`$USER` when the password database has none).
+    public static func currentOSUser() -> String {
+        #if canImport(Glibc)
+        if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name { return String(cString: name) }
+        if let user = getenv("USER") { return String(cString: user) }
+        return "uid\(geteuid())"
+        #else
+        return "unknown"
+        #endif
     }
 }

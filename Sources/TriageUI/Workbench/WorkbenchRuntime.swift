@@ -16,6 +16,8 @@ public final class WorkbenchRuntime {
     /// Where the cases come from.
     public let store: any CaseStore
     private let clock: @Sendable () -> Timestamp
+    /// The case whose detail is on screen and when it appeared (the dwell time of a label).
+    private var shown: (caseID: String, at: Timestamp)?
 
     /// A runtime for `store` on a terminal of `size`; `clock` gives the time ages are measured against.
     /// Call ``start()`` next.
@@ -25,6 +27,8 @@ public final class WorkbenchRuntime {
         self.clock = clock
         state = WorkbenchState(databaseName: options.databaseName, analyst: options.analyst,
                                query: options.initialQuery, size: size, now: clock())
+        state.osUser = options.osUser
+        state.theme = options.monochrome ? .monochrome : options.theme
     }
 
     /// Whether the analyst asked to leave.
@@ -35,10 +39,10 @@ public final class WorkbenchRuntime {
         perform(Workbench.start(&state))
     }
 
-    /// Handles one key press (or resize) through the keymap. Unbound keys do nothing.
+    /// Handles one key press (or resize) through the keymap (or, while a label is being made,
+    /// the reason picker and note field). Unbound keys do nothing.
     public func handle(key: Key) {
-        if case .resize(let w, let h) = key { return dispatch(.resize(width: w, height: h)) }
-        guard let action = state.keymap.action(for: key) else { return }
+        guard let action = Workbench.action(for: key, in: state) else { return }
         dispatch(action)
     }
 
@@ -68,6 +72,7 @@ public final class WorkbenchRuntime {
                 queue += Workbench.update(&state, result)
             }
         }
+        if let id = state.selectedDetail?.case.caseID, id != shown?.caseID { shown = (id, clock()) }
     }
 
     /// Runs one effect; returns the actions that report its results.
@@ -82,6 +87,18 @@ public final class WorkbenchRuntime {
                 return [.countLoaded(query, try store.queueCount(query))]
             case .checkDataVersion:
                 return [.dataVersionRead(try store.dataVersion())]
+            case .loadTaxonomy:
+                return [.taxonomyLoaded(try store.taxonomy())]
+            case .recordLabel(var draft):
+                if draft.kind == .label, let shown, shown.caseID == draft.caseID {
+                    draft.dwellMs = max(0, clock().milliseconds - shown.at.milliseconds)
+                }
+                do {
+                    return [.labelRecorded(try store.recordLabel(draft))]
+                } catch {
+                    let what = draft.kind == .undo ? "the undo" : "the label"
+                    return [.labelFailed("could not save \(what): \(error)")]
+                }
             case .quit:
                 return []
             }

@@ -53,6 +53,16 @@ public struct WorkbenchState: Sendable {
     public var generation = 0
     /// Set once the analyst asked to leave.
     public var quitRequested = false
+    /// The colour theme the screen is drawn with (`T` cycles the built-in ones).
+    public var theme: Theme = .dark
+    /// The OS user recorded on labels.
+    public var osUser = ""
+    /// The store's taxonomy, loaded once at start (nil until then).
+    public var taxonomy: Taxonomy?
+    /// The label being made (reason picker, note field), if any.
+    public var labelFlow: LabelFlow?
+    /// The last label made in this session, which `z` undoes.
+    public var lastLabel: SessionLabel?
 
     /// A state with nothing loaded yet (see ``Workbench/start(_:)``).
     public init(databaseName: String, analyst: String, query: QueueQuery, size: TerminalSize,
