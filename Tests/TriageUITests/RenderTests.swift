@@ -281,29 +281,29 @@ import Testing
 
     static let helpAt80x24 =
         """
-         triage · cases.db · queue: all · open · by score · 1,234 cases             ana
-         score  ┌─────────────────── Keys · ? or Esc closes ───────────────────┐cc  age
-        ▸0.97 ▕█│ Queue                                                        │CA   3d
-         0.91 ▕█│   j, ↓                 Next case (detail: scroll down)       │US   5h
-         0.88 ▕█│   k, ↑                 Previous case (detail: scroll up)     │JP   2d
-         0.64 ▕█│   PgDn, Ctrl-F, Space  Page down                             │CH  45m
-         0.42 ▕█│   PgUp, Ctrl-B         Page up                               │US  12d
-                │   g, Home              First case (detail: top)              │
-                │   G, End               Last case (detail: end)               │
-                │                                                              │
-        ── c_101│ Detail                                                       │────────
-         Lucky S│   Enter, l, →          Focus the detail pane                 │
-         c_101 ·│   Esc, h, ←            Back to the queue (closes help)       │
-         Country│   Tab, Shift-Tab       Switch focus between queue and detail │
-         URL htt│   J                    Scroll the detail down a line         │
-         Online │   K                    Scroll the detail up a line           │
-         Accepts│                                                              │
-                │ General                                                      │
-         Scores │   ?, F1                Show or hide this help                │
-           suppo│   q                    Quit (Ctrl-C too)                     │
-           suppo│   r, Ctrl-L            Reload queue, counts and detail       │
-           fraud└──────────────────────────────────────────────────────────────┘
-
+         t┌───────────────────────── Keys · ? or Esc closes ─────────────────────────┐a
+         s│ Queue                                                                    │e
+        ▸0│   j, ↓                 Next case (detail: scroll down)                   │d
+         0│   k, ↑                 Previous case (detail: scroll up)                 │h
+         0│   PgDn, Ctrl-F, Space  Page down                                         │d
+         0│   PgUp, Ctrl-B         Page up                                           │m
+         0│   g, Home              First case (detail: top)                          │d
+          │   G, End               Last case (detail: end)                           │
+          │ Detail                                                                   │
+          │   Enter, l, →          Focus the detail pane                             │
+        ──│   Esc, h, ←            Back to the queue (closes help)                   │──
+         L│   Tab, Shift-Tab       Switch focus between queue and detail             │
+         c│   J                    Scroll the detail down a line                     │
+         C│   K                    Scroll the detail up a line                       │
+         U│ Label                                                                    │
+         O│   z                    Undo your last label of this session              │
+         A│   s                    Skip: next case without labelling                 │
+          │ General                                                                  │
+         S│   ?, F1                Show or hide this help                            │
+          │   q                    Quit (Ctrl-C too)                                 │
+          │   r, Ctrl-L            Reload queue, counts and detail                   │
+          │   T                    Next colour theme (dark, light, high-contrast, m… │
+          └──────────────────────────────────────────────────────────────────────────┘
          ? help  q quit  j/k move  Enter detail  Tab focus  PgDn/PgUp page   1 of 1,234
         """
 }
