@@ -22,7 +22,7 @@ struct Triage: ParsableCommand {
         The database is --db PATH, else $TRIAGE_DB, else $XDG_DATA_HOME/triage/triage.sqlite \
         (~/.local/share/triage/triage.sqlite). Set NO_COLOR to turn colour off.
 
-        Exit codes: 0 success; 1 other failure; 64 bad usage; 65 bad input data (an import \
+        Exit codes: 0 success; 1 other failure; 3 no open case to claim (triage next); 64 bad usage; 65 bad input data (an import \
         with bad lines); 66 a file or database that does not exist; 69 a database that is not \
         triage's or is newer than this version, or a terminal that cannot run the workbench; \
         73 cannot create an output file; 74 read or \
@@ -30,7 +30,7 @@ struct Triage: ParsableCommand {
         77 permission denied (read-only database).
         """,
         version: TriageVersion.current,
-        subcommands: [Open.self, Demo.self, Import.self, Export.self, Sample.self, Stats.self, TaxonomyCommand.self, Next.self, Label.self],
+        subcommands: [Open.self, Demo.self, Import.self, Export.self, Sample.self, Stats.self, TaxonomyCommand.self, Next.self, Label.self, Undo.self],
         defaultSubcommand: Open.self
     )
 }

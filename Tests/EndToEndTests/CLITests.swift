@@ -230,5 +230,18 @@ import Testing
         #expect(try Harness.sql(db, "SELECT current_label, status FROM cases") == "\(second)|decided")
         // Labelled cases are not claimed.
         #expect(try Harness.run(["next", "--db", db]).status == 3)
+
+        // Undo: a new event superseding the correction; the case is open and claimable again.
+        let undo = try Harness.run(["undo", id, "--db", db, "--analyst", "carol"])
+        #expect(undo.status == 0, "\(undo.stderr)")
+        let third = try Harness.sql(db, "SELECT max(id) FROM label_event")
+        #expect(undo.stdout == "undid \(id) no_violation (event \(third) undoes event \(second))\n")
+        #expect(try Harness.sql(db, "SELECT kind, decision IS NULL, supersedes, analyst FROM label_event WHERE id = \(third)")
+                == "undo|1|\(second)|carol")
+        #expect(try Harness.sql(db, "SELECT current_label IS NULL, status FROM cases") == "1|open")
+        let nothing = try Harness.run(["undo", id, "--db", db])
+        #expect(nothing.status == 65)
+        #expect(nothing.stderr.contains("no label to undo"))
+        #expect(try Harness.run(["next", "--db", db]).stdout == id + "\n")
     }
 }

@@ -113,6 +113,67 @@ import TriageFormats
         #expect(!end.contains("5 cases"))
     }
 
+    @Test func labelUndoAndLabelAgainFromTheKeyboard() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/t.sqlite"
+        try Harness.run(["sample", "--n", "20", "--out", dir + "/c.jsonl"])
+        try Harness.run(["import", dir + "/c.jsonl", "--db", db])
+        let tmux = try TmuxSession(command: [Harness.binary, "--db", db, "--analyst", "ana"], env: ["LANG": "C.UTF-8"])
+        try tmux.waitFor(text: "20 cases")
+        // v opens the reason picker; 1 (every policy's first violation reason) ticks a reason.
+        try tmux.send("v")
+        try tmux.waitFor(text: "Violation ·")
+        try tmux.send("1")
+        try tmux.waitFor(text: "[x] 1")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "note: type")
+        try tmux.type("café é 日本")
+        try tmux.waitFor(text: "café é 日本")
+        try tmux.send("Enter")
+        let saved = try tmux.waitFor(text: "saved: violation ")
+        let first = try #require(saved.firstMatch(of: /saved: violation (\S+)/)).output.1
+        #expect(try Harness.sql(db, "SELECT status FROM cases WHERE case_id = '\(first)'") == "decided")
+        #expect(try Harness.sql(db, "SELECT count(*) FROM cases WHERE status = 'open'") == "19")
+        // z withdraws it: the case is open again.
+        try tmux.send("z")
+        try tmux.waitFor(text: "undone: \(first)")
+        #expect(try Harness.sql(db, "SELECT status FROM cases WHERE case_id = '\(first)'") == "open")
+        // Skip it, and label the next case "no violation" with Enter, Enter (no reason, no note).
+        try tmux.send("s")
+        try tmux.waitFor("the next case") { !$0.contains("undone") }
+        try tmux.send("n")
+        try tmux.waitFor(text: "No violation ·")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "note: type")
+        try tmux.send("Enter")
+        let second = try tmux.waitFor(text: "saved: no_violation ")
+        let other = try #require(second.firstMatch(of: /saved: no_violation (\S+)/)).output.1
+        #expect(other != first)
+        try tmux.send("q")
+        try tmux.waitFor(text: "[exited 0]")
+
+        // What the database holds: two labels and one undo, in that order, from this session.
+        let events = try Harness.sql(db, """
+            SELECT c.case_id, e.kind, coalesce(e.decision, '-'), e.reason_codes, coalesce(e.note, '-'),
+                   e.analyst, e.role, coalesce(e.supersedes = (SELECT min(id) FROM label_event), 0)
+            FROM label_event e JOIN cases c ON c.id = e.case_row ORDER BY e.id
+            """).split(separator: "\n").map(String.init)
+        let policy = try Harness.sql(db, "SELECT policy FROM cases WHERE case_id = '\(first)'")
+        let reason = try #require(Taxonomy.standard.reasons(policy: policy, decision: "violation").first { $0.hotkey == "1" })
+        #expect(events == [
+            "\(first)|label|violation|[\"\(reason.code)\"]|café é 日本|ana|analyst|0",
+            "\(first)|undo|-|[]|-|ana|analyst|1",
+            "\(other)|label|no_violation|[]|-|ana|analyst|0",
+        ])
+        #expect(try Harness.sql(db, "SELECT count(*) FROM label_event WHERE kind = 'label'") == "2")
+        #expect(try Harness.sql(db, "SELECT count(*) FROM label_event WHERE kind = 'undo'") == "1")
+        #expect(try Harness.sql(db, "SELECT status, current_label IS NULL FROM cases WHERE case_id = '\(first)'") == "open|1")
+        #expect(try Harness.sql(db, "SELECT status, current_label IS NOT NULL FROM cases WHERE case_id = '\(other)'") == "decided|1")
+        #expect(try Harness.sql(db, "SELECT count(*) FROM label_event WHERE dwell_ms IS NOT NULL AND kind = 'label'") == "2")
+        #expect(try Harness.sql(db, "SELECT count(*) FROM label_event WHERE model_versions_seen LIKE '[\"%@%\"%'") == "2")
+    }
+
     @Test func aDumbTerminalGetsAClearError() throws {
         let dir = try Harness.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -281,29 +281,29 @@ import Testing
 
     static let helpAt80x24 =
         """
-         t┌───────────────────────── Keys · ? or Esc closes ─────────────────────────┐a
-         s│ Queue                                                                    │e
-        ▸0│   j, ↓                 Next case (detail: scroll down)                   │d
-         0│   k, ↑                 Previous case (detail: scroll up)                 │h
-         0│   PgDn, Ctrl-F, Space  Page down                                         │d
-         0│   PgUp, Ctrl-B         Page up                                           │m
-         0│   g, Home              First case (detail: top)                          │d
-          │   G, End               Last case (detail: end)                           │
-          │ Detail                                                                   │
-          │   Enter, l, →          Focus the detail pane                             │
-        ──│   Esc, h, ←            Back to the queue (closes help)                   │──
-         L│   Tab, Shift-Tab       Switch focus between queue and detail             │
-         c│   J                    Scroll the detail down a line                     │
-         C│   K                    Scroll the detail up a line                       │
-         U│ Label                                                                    │
-         O│   z                    Undo your last label of this session              │
-         A│   s                    Skip: next case without labelling                 │
-          │ General                                                                  │
-         S│   ?, F1                Show or hide this help                            │
-          │   q                    Quit (Ctrl-C too)                                 │
-          │   r, Ctrl-L            Reload queue, counts and detail                   │
-          │   T                    Next colour theme (dark, light, high-contrast, m… │
-          └──────────────────────────────────────────────────────────────────────────┘
+         triag┌───────────────────── Keys · ? or Esc closes ─────────────────────┐  ana
+         score│ Queue                                                            │  age
+        ▸0.97 │   j, ↓                 Next case (detail: scroll down)           │   3d
+         0.91 │   k, ↑                 Previous case (detail: scroll up)         │   5h
+         0.88 │   PgDn, Ctrl-F, Space  Page down                                 │   2d
+         0.64 │   PgUp, Ctrl-B         Page up                                   │  45m
+         0.42 │   g, Home              First case (detail: top)                  │  12d
+              │   G, End               Last case (detail: end)                   │
+              │ Detail                                                           │
+              │   Enter, l, →          Focus the detail pane                     │
+        ── c_1│   Esc, h, ←            Back to the queue (closes help)           │──────
+         Lucky│   Tab, Shift-Tab       Switch focus between queue and detail     │
+         c_101│   J                    Scroll the detail down a line             │
+         Count│   K                    Scroll the detail up a line               │
+         URL h│ Label                                                            │
+         Onlin│   z                    Undo your last label of this session      │
+         Accep│   s                    Skip: next case without labelling         │
+              │ General                                                          │
+         Score│   ?, F1                Show or hide this help                    │
+           sup│   q                    Quit (Ctrl-C too)                         │
+           sup│   r, Ctrl-L            Reload queue, counts and detail           │
+           fra│   T                    Next built-in colour theme (dark, light…) │
+              └──────────────────────────────────────────────────────────────────┘
          ? help  q quit  j/k move  Enter detail  Tab focus  PgDn/PgUp page   1 of 1,234
         """
 }

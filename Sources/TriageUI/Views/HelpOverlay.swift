@@ -5,7 +5,7 @@ enum HelpOverlay {
         let keyWidth = min(22, keymap.bindings.map(\.keysLabel.displayWidth).max() ?? 0)
         var out: [StyledLine] = []
         for section in KeyBinding.Section.allCases {
-            let bindings = keymap.bindings.filter { $0.section == section }
+            let bindings = mergingDecisions(keymap.bindings.filter { $0.section == section })
             guard !bindings.isEmpty else { continue }
             if spaced && !out.isEmpty { out.append(.blank) }
             out.append(StyledLine(section.rawValue, .title))
@@ -15,6 +15,19 @@ enum HelpOverlay {
                 out.append(l)
             }
         }
+        return out
+    }
+
+    /// The decision bindings as one line (`v, n, u, e  Decide: Violation/No violation/…`), so
+    /// the whole help fits 80×24.
+    static func mergingDecisions(_ bindings: [KeyBinding]) -> [KeyBinding] {
+        let decisions = bindings.filter(\.action.isDecide)
+        guard decisions.count > 1, let first = bindings.firstIndex(where: \.action.isDecide) else { return bindings }
+        let labels = decisions.map { $0.help.hasPrefix("Decide: ") ? String($0.help.dropFirst(8)) : $0.help }
+        let merged = KeyBinding(decisions.flatMap(\.keys), decisions[0].action,
+                                help: "Decide: " + labels.joined(separator: "/"), section: decisions[0].section)
+        var out = bindings.filter { !$0.action.isDecide }
+        out.insert(merged, at: first)
         return out
     }
 

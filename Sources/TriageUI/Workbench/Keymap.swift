@@ -41,7 +41,7 @@ public struct Keymap: Sendable {
         KeyBinding([.char("J")], .scrollDetail(1), help: "Scroll the detail down a line", section: .detail),
         KeyBinding([.char("K")], .scrollDetail(-1), help: "Scroll the detail up a line", section: .detail),
         KeyBinding([.char("r"), .ctrl("l")], .refresh, help: "Reload queue, counts and detail", section: .general),
-        KeyBinding([.char("T")], .cycleTheme, help: "Next colour theme (dark, light, high-contrast, monochrome)", section: .general),
+        KeyBinding([.char("T")], .cycleTheme, help: "Next built-in colour theme (dark, light…)", section: .general),
         KeyBinding([.char("z")], .undo, help: "Undo your last label of this session", section: .label),
         KeyBinding([.char("s")], .skip, help: "Skip: next case without labelling", section: .label),
     ])

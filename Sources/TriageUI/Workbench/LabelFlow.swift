@@ -1,0 +1,66 @@
+import TriageCore
+import TriageStore
+
+/// A label being made on one case: the decision picked by its hotkey, then reasons toggled in the
+/// picker, then an optional note. Nothing reaches the store until it is committed.
+public struct LabelFlow: Sendable, Equatable {
+    /// Where the flow is.
+    public enum Stage: Sendable, Equatable {
+        /// The reason picker: reason hotkeys toggle, Enter goes on to the note, Esc cancels.
+        case reasons
+        /// The note field: text is typed, Backspace deletes, Enter commits, Esc cancels.
+        case note
+        /// "discard the note? y/n" (quit asked with a half-typed note).
+        case confirmDiscard
+    }
+
+    /// The case being labelled.
+    public var caseID: String
+    /// Its policy area (which reasons are offered).
+    public var policy: String
+    /// The decision picked.
+    public var decision: Decision
+    /// The reasons offered for that policy and decision, in taxonomy order.
+    public var reasons: [ReasonCode]
+    /// The codes picked so far.
+    public var selected: Set<String> = []
+    /// The note typed so far.
+    public var note = ""
+    /// Where the flow is.
+    public var stage: Stage = .reasons
+    /// The case's current label when the flow started (the new label supersedes it).
+    public var supersedes: Int64?
+    /// The `model@version` of every score shown for the case.
+    public var modelVersionsSeen: [String]
+
+    /// A flow for `caseID` in `policy` with `decision`, offering `reasons`.
+    public init(caseID: String, policy: String, decision: Decision, reasons: [ReasonCode],
+                supersedes: Int64? = nil, modelVersionsSeen: [String] = []) {
+        self.caseID = caseID
+        self.policy = policy
+        self.decision = decision
+        self.reasons = reasons
+        self.supersedes = supersedes
+        self.modelVersionsSeen = modelVersionsSeen
+    }
+
+    /// The picked codes in the order the picker lists them.
+    public var selectedCodes: [String] { reasons.map(\.code).filter { selected.contains($0) } }
+}
+
+/// A label made in this session, remembered so that `z` can undo it.
+public struct SessionLabel: Sendable, Equatable {
+    /// The label event's id.
+    public var eventID: Int64
+    /// Its case.
+    public var caseID: String
+    /// The case's queue row when it was labelled (where an undo brings it back).
+    public var row: QueueRow?
+
+    /// The label `eventID` on `caseID`, whose queue row was `row`.
+    public init(eventID: Int64, caseID: String, row: QueueRow? = nil) {
+        self.eventID = eventID
+        self.caseID = caseID
+        self.row = row
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import TriageCore
+import TriageStore
+
+struct Label: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Record a decision on a case, as the workbench does.",
+        discussion: """
+        Appends a label event to the case (the log is append-only) and updates its status, with \
+        the same checks and audit trail as the workbench: the decision and reason codes must be \
+        in the taxonomy for the case's policy area (triage taxonomy show), and the event records \
+        --analyst (default: your OS user), your OS user, and the model versions whose scores the \
+        case carried. Labelling ends any claim on the case (triage next).
+
+        A case that already has a label is refused unless --correct is given: the new event then \
+        supersedes the current one (both stay in the log). Prints "labelled CASE_ID DECISION \
+        (event N)" on success.
+
+        Exit codes: 0 recorded; 65 an unknown decision or a reason code that does not apply (the \
+        message lists the allowed ones); 66 no such case, or no such database; 75 the case already \
+        has a label (use --correct to supersede it), someone labelled it meanwhile, or the database \
+        stayed locked too long; 77 the database is read-only for you; others as in triage --help.
+
+        Examples:
+          triage label c_1 violation --reason unlicensed_gambling
+          triage label c_2 no_violation --reason licensed_operator --note "licence MGA/B2C/123"
+          triage label c_1 no_violation --reason licensed_operator --correct
+        """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("The case to label.", valueName: "case-id"))
+    var caseID: String
+
+    @Argument(help: ArgumentHelp("A decision key from the taxonomy (e.g. violation, no_violation, unsure, escalate).",
+                                 valueName: "decision"))
+    var decision: String
+
+    @Option(name: .customLong("reason"), help: ArgumentHelp("A reason code (repeat for several).", valueName: "code"))
+    var reasons: [String] = []
+
+    @Option(help: ArgumentHelp("A free-text note kept with the label.", valueName: "text"))
+    var note: String?
+
+    @Flag(help: "Supersede the case's current label instead of refusing.")
+    var correct = false
+
+    func run() throws {
+        try runReporting {
+            let store = try global.openStore(create: false)
+            guard let detail = try store.caseDetail(caseID: caseID) else { throw StoreError.caseNotFound(caseID) }
+            let current = detail.currentLabel
+            var draft = LabelDraft(
+                caseID: caseID, kind: .label, decision: decision, reasonCodes: reasons,
+                note: note.flatMap { $0.isEmpty ? nil : $0 }, analyst: global.analystName, osUser: Paths.osUser(),
+                role: .analyst, blind: false, modelVersionsSeen: Self.modelVersionsSeen(detail.scores))
+            // Bad input first, whatever the case's state: the message lists what is allowed.
+            let problems = draft.problems(taxonomy: try store.taxonomy(), policy: detail.case.policy)
+            if !problems.isEmpty { throw StoreError.invalidLabel(caseID: caseID, problems: problems) }
+            if let current, !correct {
+                let who = current.analyst
+                let when = current.createdAt.iso8601
+                throw CLIError(
+                    message: "case '\(caseID)' already has a label (event \(current.id.map(String.init) ?? "?"): "
+                        + "\(current.decision ?? "?") by \(who) at \(when)); nothing recorded. "
+                        + "Use --correct to supersede it",
+                    code: Exit.code(for: .labelConflict(caseID: caseID, current: current.id, expected: nil)))
+            }
+            // The store checks atomically that the current label is still the one read above.
+            draft.supersedes = current?.id
+            let event = try store.recordLabel(draft)
+            print("labelled \(caseID) \(decision) (event \(event.id.map(String.init) ?? "?"))")
+        }
+    }
+
+    /// Each model's latest score as "model@version", models in the order they first scored the case.
+    static func modelVersionsSeen(_ scores: [ModelScore]) -> [String] {
+        var order: [String] = []
+        var latest: [String: String] = [:]
+        for s in scores {
+            if latest[s.model] == nil { order.append(s.model) }
+            latest[s.model] = s.version
+        }
+        return order.map { "\($0)@\(latest[$0]!)" }
+    }
+}
