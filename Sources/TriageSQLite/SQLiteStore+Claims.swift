@@ -57,6 +57,39 @@ extension SQLiteStore {
     }
 
     @discardableResult
+    public func claim(caseID: String, analyst: String, lease: TimeInterval) throws -> String? {
+        try claim(caseID: caseID, analyst: analyst, lease: lease, now: .now())
+    }
+
+    /// ``claim(caseID:analyst:lease:)`` at a given time (tests pass a clock).
+    func claim(caseID: String, analyst: String, lease: TimeInterval, now: Timestamp) throws -> String? {
+        let until = try Self.leaseEnd(now, lease)
+        return try guarded {
+            try pool.write { db -> String? in
+                let row = try Self.caseRow(db, caseID)
+                let status = try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM cases WHERE id = ?"),
+                                                  arguments: [row])
+                guard status == CaseStatus.open.rawValue else { return nil }
+                if let holder = try String.fetchOne(db.cachedStatement(sql: """
+                    SELECT analyst FROM assignment WHERE case_row = ? AND lease_until > ? AND analyst <> ?
+                    """), arguments: [row, now.milliseconds, analyst]) {
+                    return holder
+                }
+                // Free, lapsed, or ours: take it (a claim of ours, live, keeps when it began).
+                try db.cachedStatement(sql: """
+                    INSERT INTO assignment(case_row, analyst, claimed_at, lease_until) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(case_row) DO UPDATE SET
+                        claimed_at = CASE WHEN assignment.analyst = excluded.analyst AND assignment.lease_until > ?
+                                          THEN assignment.claimed_at ELSE excluded.claimed_at END,
+                        analyst = excluded.analyst,
+                        lease_until = excluded.lease_until
+                    """).execute(arguments: [row, analyst, now.milliseconds, until, now.milliseconds])
+                return analyst
+            }
+        }
+    }
+
+    @discardableResult
     public func renewLease(caseID: String, analyst: String, lease: TimeInterval) throws -> Bool {
         try renewLease(caseID: caseID, analyst: analyst, lease: lease, now: .now())
     }

@@ -94,6 +94,8 @@ extension SQLiteStore {
         if let c = query.country { conditions.append("c.merchant_country = ?"); args.append(c) }
         if let lo = query.minScore { conditions.append("c.score >= ?"); args.append(lo) }
         if let hi = query.maxScore { conditions.append("c.score <= ?"); args.append(hi) }
+        if let s = searchFilter(query.search) { conditions.append(s.condition); args += s.arguments }
+        if let m = modelVersionFilter(query.modelVersion) { conditions.append(m.condition); args += m.arguments }
         return (conditions, args)
     }
 

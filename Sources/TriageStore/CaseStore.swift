@@ -41,6 +41,9 @@ public protocol CaseStore: AnyObject, Sendable {
     /// what it shows when someone else changed it. Only equality means anything, and only between
     /// values from the same store instance.
     func dataVersion() throws -> Int64
+    /// The queue row of `caseID` when the case matches `query`'s filters (its sort does not
+    /// matter), else nil: where a jump to a case lands (its ``QueueRow/cursor(for:)``).
+    func queueRow(caseID: String, matching query: QueueQuery) throws -> QueueRow?
     /// Everything about one case, or nil when there is no such case.
     func caseDetail(caseID: String) throws -> CaseDetail?
     /// Counts for `triage stats` and headers.
@@ -72,6 +75,15 @@ public protocol CaseStore: AnyObject, Sendable {
     /// callers, in any processes, are never handed the same case while its lease is live.
     /// Throws ``StoreError/refused(_:)`` when `lease` is not positive.
     func claimNext(_ query: QueueQuery, analyst: String, lease: TimeInterval) throws -> QueueRow?
+
+    /// Claims `caseID` for `analyst` if it is free (nobody holds it, or the holder's lease has
+    /// lapsed) or already theirs, the lease then running `lease` seconds from now, and returns
+    /// `analyst`. Returns the holder's name, changing nothing, when someone else holds a live lease;
+    /// returns nil, changing nothing, when the case is not open (labelled). One short write
+    /// transaction, like ``claimNext(_:analyst:lease:)``. Throws ``StoreError/caseNotFound(_:)``
+    /// for an unknown case and ``StoreError/refused(_:)`` when `lease` is not positive.
+    @discardableResult
+    func claim(caseID: String, analyst: String, lease: TimeInterval) throws -> String?
 
     /// Extends `analyst`'s claim on `caseID` to `lease` seconds from now. Returns false, changing
     /// nothing, when the claim is no longer theirs to extend: someone else holds a live lease, or

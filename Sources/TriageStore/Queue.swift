@@ -20,15 +20,23 @@ public struct QueueQuery: Sendable, Equatable {
     public var minScore: Double?
     public var maxScore: Double?
     public var sort: QueueSort
+    /// Full-text search over merchant name, description, rationale and evidence, as the analyst
+    /// typed it (the store makes a safe query of it); nil or blank: no search.
+    public var search: String?
+    /// Only cases scored by this model version, `model@version` (e.g. `supportability-xgb@2026-11-01`).
+    public var modelVersion: String?
 
     public init(policy: String? = nil, status: CaseStatus? = .open, country: String? = nil,
-                minScore: Double? = nil, maxScore: Double? = nil, sort: QueueSort = .score) {
+                minScore: Double? = nil, maxScore: Double? = nil, sort: QueueSort = .score, search: String? = nil,
+                modelVersion: String? = nil) {
         self.policy = policy
         self.status = status
         self.country = country
         self.minScore = minScore
         self.maxScore = maxScore
         self.sort = sort
+        self.search = search
+        self.modelVersion = modelVersion
     }
 }
 

@@ -22,6 +22,7 @@ public func runWorkbench(store: any CaseStore, options: WorkbenchOptions) throws
     defer { terminal.close() }
     let runtime = WorkbenchRuntime(store: store, options: options, size: terminal.size)
     runtime.start()
+    defer { runtime.shutdown() } // give the claimed case back, however the session ends
     var dirty = true
     var shownMinute = runtime.state.now.milliseconds / 60_000
     while !runtime.isFinished {

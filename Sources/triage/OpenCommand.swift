@@ -26,8 +26,10 @@ struct WorkbenchArguments: ParsableArguments {
         let env = ProcessInfo.processInfo.environment
         let mono = noColor || !(env["NO_COLOR"] ?? "").isEmpty
         let chosen = try theme.map(ThemeLookup.theme) ?? .dark
-        return WorkbenchOptions(analyst: analyst, databaseName: database, monochrome: mono,
-                                initialQuery: QueueQuery(policy: policy, sort: sort), theme: chosen)
+        var options = WorkbenchOptions(analyst: analyst, databaseName: database, monochrome: mono,
+                                       initialQuery: QueueQuery(policy: policy, sort: sort), theme: chosen)
+        options.lease = WorkbenchOptions.defaultLease // claim the selected case (see Update+Claims.swift)
+        return options
     }
 }
 

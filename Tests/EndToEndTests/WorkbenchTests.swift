@@ -174,6 +174,56 @@ import TriageFormats
         #expect(try Harness.sql(db, "SELECT count(*) FROM label_event WHERE model_versions_seen LIKE '[\"%@%\"%'") == "2")
     }
 
+    @Test func twoAnalystsOnOneDatabaseAreHandedDifferentCases() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/t.sqlite"
+        try Harness.run(["sample", "--n", "20", "--out", dir + "/c.jsonl"])
+        try Harness.run(["import", dir + "/c.jsonl", "--db", db])
+        /// The case id in the detail pane (the selected case), or in the last "saved:" message.
+        func shownCase(_ screen: String) -> String? {
+            screen.firstMatch(of: /c_\d{7}/).map { String($0.output) }
+        }
+        let ana = try TmuxSession(command: [Harness.binary, "--db", db, "--analyst", "ana"], env: ["LANG": "C.UTF-8"])
+        let anaFirst = try #require(shownCase(try ana.waitFor("ana's case") { $0.contains("20 cases") && shownCase($0) != nil }))
+        let bo = try TmuxSession(command: [Harness.binary, "--db", db, "--analyst", "bo"], env: ["LANG": "C.UTF-8"])
+        let boFirst = try #require(shownCase(try bo.waitFor("bo's case") { $0.contains("20 cases") && shownCase($0) != nil }))
+        #expect(anaFirst != boFirst)
+        // Each sees the other's claim in the queue (ana's within a second, by the refresh).
+        try ana.waitFor(text: "held by bo")
+        try bo.waitFor(text: "held by ana")
+        #expect(try Harness.sql(db, "SELECT a.analyst || ':' || c.case_id FROM assignment a JOIN cases c ON c.id = a.case_row ORDER BY a.analyst")
+                == "ana:\(anaFirst)\nbo:\(boFirst)")
+
+        var saved: [String] = []
+        /// Labels the selected case "violation" with no reason and no note: v, Enter, Enter.
+        func label(_ t: TmuxSession) throws {
+            try t.send("v")
+            try t.waitFor(text: "Violation ·")
+            try t.send("Enter")
+            try t.waitFor(text: "note: type")
+            try t.send("Enter")
+            let screen = try t.waitFor("a new case saved") { s in
+                s.firstMatch(of: /saved: violation (c_\d{7})/).map { !saved.contains(String($0.output.1)) } ?? false
+            }
+            saved.append(String(try #require(screen.firstMatch(of: /saved: violation (c_\d{7})/)).output.1))
+        }
+        try label(ana)
+        try label(bo)
+        try label(ana)
+        try label(bo)
+        #expect(saved.first == anaFirst && saved[1] == boFirst)
+        try ana.send("q")
+        try ana.waitFor(text: "[exited 0]")
+        try bo.send("q")
+        try bo.waitFor(text: "[exited 0]")
+
+        #expect(Set(saved).count == 4)
+        #expect(try Harness.sql(db, "SELECT count(*), count(DISTINCT case_row) FROM label_event WHERE kind = 'label'") == "4|4")
+        #expect(try Harness.sql(db, "SELECT analyst, count(*) FROM label_event GROUP BY analyst ORDER BY analyst") == "ana|2\nbo|2")
+        #expect(try Harness.sql(db, "SELECT count(*) FROM assignment") == "0") // quitting gave the claims back
+    }
+
     @Test func aDumbTerminalGetsAClearError() throws {
         let dir = try Harness.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -197,6 +247,48 @@ import TriageFormats
             }
         }
         return n
+    }
+
+    @Test func searchSortAndJump() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/t.sqlite"
+        try Harness.run(["sample", "--n", "80", "--out", dir + "/c.jsonl"])
+        try Harness.run(["import", dir + "/c.jsonl", "--db", db])
+        // A word of a merchant's name (letters only), and the open cases the search finds.
+        let name = try Harness.sql(db, "SELECT merchant_name FROM cases WHERE status = 'open' ORDER BY id LIMIT 1")
+        let word = try #require(name.split { !$0.isLetter }.map(String.init).first { $0.count >= 3 })
+        let matches = """
+            FROM cases c WHERE c.status = 'open'
+            AND c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH '"\(word)"*')
+            """
+        let n = try #require(Int(try Harness.sql(db, "SELECT count(*) " + matches)))
+        #expect(n >= 1 && n < 80)
+        let tmux = try TmuxSession(command: [Harness.binary, "--db", db], env: ["LANG": "C.UTF-8"])
+        try tmux.waitFor(text: "80 cases")
+        try tmux.send("/")
+        try tmux.type(word)
+        try tmux.waitFor(text: "/" + word)
+        try tmux.send("Enter")
+        let found = try tmux.waitFor(text: "\(n) case" + (n == 1 ? "" : "s"))
+        #expect(found.contains("search \"\(word)\""))
+        #expect(found.contains("1 of \(n)"))
+        try tmux.send("o")
+        try tmux.waitFor(text: "by age")
+        // The last match in age order: jump to it.
+        let last = try Harness.sql(db, "SELECT c.case_id " + matches + " ORDER BY c.flagged_at DESC, c.id DESC LIMIT 1")
+        try tmux.send(":")
+        try tmux.type(last)
+        try tmux.waitFor(text: ":" + last)
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "\(n) of \(n)")
+        // An unknown case id is reported.
+        try tmux.send(":")
+        try tmux.type("c_nope")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "no case c_nope")
+        try tmux.send("q")
+        try tmux.waitFor(text: "[exited 0]")
     }
 
     /// The row marked as selected (the one with the ▸ marker).

@@ -168,6 +168,29 @@ import TriageStore
         #expect(Set(results.claimed).count == n)
         #expect(Set(results.claimed) == Set((1...n).map { "c_\($0)" }))
     }
+
+    @Test func claimingOneCaseTakesItOnlyWhenFreeOrLapsed() throws {
+        let t = try loaded(3)
+        let other = try SQLiteStore(path: t.path, create: false)
+        #expect(try t.store.claim(caseID: "c_2", analyst: "ana", lease: 60, now: t0) == "ana")
+        // Someone else is told who holds it; nothing changes.
+        #expect(try other.claim(caseID: "c_2", analyst: "bob", lease: 60, now: at(10)) == "ana")
+        #expect(try assignment(t, "c_2")?["analyst"] == "ana")
+        // Claiming again extends the holder's own lease, keeping when it began.
+        #expect(try t.store.claim(caseID: "c_2", analyst: "ana", lease: 60, now: at(30)) == "ana")
+        let row = try #require(try assignment(t, "c_2"))
+        #expect(row["claimed_at"] == t0.milliseconds && row["lease_until"] == at(90).milliseconds)
+        // claimNext skips it; once the lease lapses it is anyone's.
+        #expect(try other.claimNext(QueueQuery(), analyst: "bob", lease: 60, now: at(31))?.caseID == "c_3")
+        #expect(try other.claim(caseID: "c_2", analyst: "bob", lease: 60, now: at(90)) == "bob")
+        #expect(try t.store.claim(caseID: "c_2", analyst: "ana", lease: 60, now: at(91)) == "bob")
+        // A labelled case cannot be claimed; an unknown one is an error; a lease must be positive.
+        try other.recordLabel(LabelDraft(caseID: "c_1", decision: "violation", analyst: "bob", osUser: "bob"))
+        #expect(try t.store.claim(caseID: "c_1", analyst: "ana", lease: 60, now: at(92)) == nil)
+        #expect(try assignment(t, "c_1") == nil)
+        #expect(throws: StoreError.self) { try t.store.claim(caseID: "nope", analyst: "ana", lease: 60) }
+        #expect(throws: StoreError.self) { try t.store.claim(caseID: "c_3", analyst: "ana", lease: 0) }
+    }
 }
 
 /// What the claiming threads report, under a lock.

@@ -51,7 +51,7 @@ final class TempStore {
 
 /// The real store, with every queue read counted on the way through: for tests that check how
 /// much the workbench reads. Nothing is faked; every call reaches the SQLite file.
-final class CountingStore: CaseStore, @unchecked Sendable {
+class CountingStore: CaseStore, @unchecked Sendable {
     let base: SQLiteStore
     var pageQueries = 0
     var rowsFetched = 0
@@ -72,6 +72,9 @@ final class CountingStore: CaseStore, @unchecked Sendable {
         return rows
     }
     func queueCount(_ query: QueueQuery) throws -> Int { try base.queueCount(query) }
+    func queueRow(caseID: String, matching query: QueueQuery) throws -> QueueRow? {
+        try base.queueRow(caseID: caseID, matching: query)
+    }
     func dataVersion() throws -> Int64 { try base.dataVersion() }
     func caseDetail(caseID: String) throws -> CaseDetail? { try base.caseDetail(caseID: caseID) }
     func stats() throws -> StoreStats { try base.stats() }
@@ -89,6 +92,9 @@ final class CountingStore: CaseStore, @unchecked Sendable {
     func exportColumns() throws -> ExportColumns { try base.exportColumns() }
     func claimNext(_ query: QueueQuery, analyst: String, lease: TimeInterval) throws -> QueueRow? {
         try base.claimNext(query, analyst: analyst, lease: lease)
+    }
+    func claim(caseID: String, analyst: String, lease: TimeInterval) throws -> String? {
+        try base.claim(caseID: caseID, analyst: analyst, lease: lease)
     }
     func renewLease(caseID: String, analyst: String, lease: TimeInterval) throws -> Bool {
         try base.renewLease(caseID: caseID, analyst: analyst, lease: lease)

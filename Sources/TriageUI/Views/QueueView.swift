@@ -50,7 +50,9 @@ enum QueueView {
         }
         for (i, row) in state.rows.enumerated() where i < rect.height - 1 {
             let y = listTop + i
-            grid.draw(line(row, cols, now: state.now), x: rect.x, y: y, width: rect.width)
+            // A case someone else holds (a live lease) names its holder at the end of the name.
+            let holder = state.lease == nil ? nil : row.assignee.flatMap { $0 == state.analyst ? nil : $0 }
+            grid.draw(line(row, cols, now: state.now, holder: holder), x: rect.x, y: y, width: rect.width)
             if i == state.selection {
                 grid.put(selectionMarker, x: rect.x, y: y, maxWidth: 1)
                 grid.highlight(x: rect.x, y: y, width: rect.width,
@@ -68,7 +70,7 @@ enum QueueView {
     }
 
     /// One case's line (its text is sanitised on the way into the grid).
-    static func line(_ row: QueueRow, _ c: Columns, now: Timestamp) -> StyledLine {
+    static func line(_ row: QueueRow, _ c: Columns, now: Timestamp, holder: String? = nil) -> StyledLine {
         let scoreRole = Format.scoreRole(row.score)
         var l = StyledLine()
         l.append(" ")
@@ -77,7 +79,13 @@ enum QueueView {
         l.append(Format.scoreBar(row.score), scoreRole)
         l.append(" ")
         if c.showPolicy { l.append(Sanitize.line(row.policy).padded(toWidth: Columns.policy) + " ", .dim) }
-        l.append(Sanitize.line(row.merchantName).padded(toWidth: c.name) + " ")
+        let held = holder.map { "held by " + Sanitize.line($0) }?.truncated(toWidth: max(0, c.name / 2))
+        if let held, !held.isEmpty {
+            l.append(Sanitize.line(row.merchantName).padded(toWidth: c.name - held.displayWidth - 1) + " ")
+            l.append(held + " ", .dim)
+        } else {
+            l.append(Sanitize.line(row.merchantName).padded(toWidth: c.name) + " ")
+        }
         l.append(Sanitize.line(row.country ?? "").padded(toWidth: Columns.country) + " ", .dim)
         l.append(Format.age(since: row.flaggedAt, now: now).padded(toWidth: Columns.age, alignment: .right), .dim)
         if c.showStatus {

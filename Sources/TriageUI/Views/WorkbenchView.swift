@@ -44,6 +44,8 @@ extension Workbench {
         if q.minScore != nil || q.maxScore != nil {
             parts.append("score " + (q.minScore.map(Format.score) ?? "0") + "–" + (q.maxScore.map(Format.score) ?? "1"))
         }
+        if let s = q.search, !s.isEmpty { parts.append("search \"" + Sanitize.line(s) + "\"") }
+        if let m = q.modelVersion { parts.append("model " + Sanitize.line(m)) }
         parts.append("by " + q.sort.rawValue)
         if let n = state.queueCount { parts.append(Format.count(n) + (n == 1 ? " case" : " cases")) }
         let right = Sanitize.line(state.analyst) + " "
@@ -86,6 +88,7 @@ extension Workbench {
         let rightWidth = right.displayWidth
         grid.put(right, x: rect.x + rect.width - rightWidth, y: rect.y, role: .statusBar)
         let room = rect.width - rightWidth - 2
+        if let prompt = state.prompt { PromptLine.draw(prompt, x: rect.x, y: rect.y, width: rect.width, into: &grid); return }
         if let flow = state.labelFlow, state.status == nil || flow.stage == .confirmDiscard {
             grid.put(" " + ReasonPicker.prompt(flow), x: rect.x, y: rect.y, maxWidth: room, role: .message)
             return

@@ -47,6 +47,14 @@ public enum Action: Sendable {
     case undo
     /// Move to the next case without labelling.
     case skip
+    /// Open a prompt at the bottom: `/` search, `:` jump to a case, `f` filters.
+    case openPrompt(Prompt.Kind)
+    /// A key typed while a prompt is open.
+    case promptInput(Key)
+    /// The next sort order (score → age → uncertainty).
+    case cycleSort
+    /// The next policy filter (all → each taxonomy policy).
+    case cyclePolicy
 
     // MARK: Results of effects
     /// The window that a ``PageRequest`` asked for.
@@ -69,4 +77,11 @@ public enum Action: Sendable {
     /// The clock moved on (about once a second); ages are computed against it, and the data
     /// version is checked.
     case tick(Timestamp)
+    /// A claim effect's answer: who holds `caseID` now (this analyst when claimed, someone else,
+    /// or nil when it cannot be claimed).
+    case claimed(caseID: String, holder: String?)
+    /// The case ``Effect/claimNext(_:)`` claimed for this analyst (nil: none is free).
+    case claimedNext(QueueRow?)
+    /// Where a jump to `caseID` landed: its row in `query` (nil: not in it), and whether it exists.
+    case caseLocated(caseID: String, QueueQuery, row: QueueRow?, exists: Bool)
 }

@@ -19,8 +19,17 @@ public enum Effect: Sendable, Equatable {
     /// ``Action/labelRecorded(_:)`` or ``Action/labelFailed(_:)``). The runtime stamps the dwell
     /// time from its clock: the time since the case was shown.
     case recordLabel(LabelDraft)
+    /// Find a case's row in this queue (answered by ``Action/caseLocated(caseID:_:row:exists:)``).
+    case locateCase(caseID: String, QueueQuery)
     /// Leave the workbench.
     case quit
+    /// Release `releasing` (if this analyst holds it) and claim `caseID` (answered by
+    /// ``Action/claimed(caseID:holder:)``); also renews a claim.
+    case claim(caseID: String, releasing: String?)
+    /// Give a claim back to the queue.
+    case releaseClaim(caseID: String)
+    /// Claim the next free case of the queue (answered by ``Action/claimedNext(_:)``).
+    case claimNext(QueueQuery)
 
     public static func == (a: Effect, b: Effect) -> Bool {
         switch (a, b) {
@@ -29,6 +38,10 @@ public enum Effect: Sendable, Equatable {
         case let (.loadCount(x), .loadCount(y)): return x == y
         case (.checkDataVersion, .checkDataVersion), (.loadTaxonomy, .loadTaxonomy), (.quit, .quit): return true
         case let (.recordLabel(x), .recordLabel(y)): return Self.same(x, y)
+        case let (.claim(x, r), .claim(y, s)): return x == y && r == s
+        case let (.releaseClaim(x), .releaseClaim(y)): return x == y
+        case let (.claimNext(x), .claimNext(y)): return x == y
+        case let (.locateCase(x, p), .locateCase(y, q)): return x == y && p == q
         default: return false
         }
     }

@@ -9,6 +9,7 @@ extension Workbench {
     public static func action(for key: Key, in state: WorkbenchState) -> Action? {
         if case .resize(let w, let h) = key { return .resize(width: w, height: h) }
         if state.labelFlow != nil { return .labelInput(key) }
+        if state.prompt != nil { return .promptInput(key) }
         return state.keymap.action(for: key)
     }
 
@@ -16,6 +17,10 @@ extension Workbench {
     static func decide(_ state: inout WorkbenchState, _ decisionKey: String) -> [Effect] {
         guard let taxonomy = state.taxonomy, let decision = taxonomy.decision(decisionKey) else {
             state.status = .error("the taxonomy is not loaded: cannot label")
+            return []
+        }
+        if let holder = heldByOther(state) {
+            state.status = .info("held by \(Sanitize.line(holder)): cannot label")
             return []
         }
         guard let detail = state.selectedDetail else {
@@ -142,6 +147,11 @@ extension Workbench {
         state.detail = nil // its label history changed: read it again
         var effects: [Effect] = [.loadCount(state.query)]
         effects += reload(&state, anchor, select: select, rowsAbove: state.rowsAbove)
+        if event.kind == .label, state.lease != nil {
+            // The label ended the claim: the next case is the next free one in queue order.
+            state.claim = nil
+            effects.append(.claimNext(state.query))
+        }
         return effects
     }
 }

@@ -20,7 +20,8 @@ public enum Workbench {
     public static func update(_ state: inout WorkbenchState, _ action: Action) -> [Effect] {
         switch action {
         case .pageLoaded, .detailLoaded, .countLoaded, .dataVersionRead, .showMessage, .tick, .resize,
-             .taxonomyLoaded, .labelRecorded, .labelFailed:
+             .taxonomyLoaded, .labelRecorded, .labelFailed, .caseLocated,
+             .claimed, .claimedNext:
             break
         default:
             state.status = nil // a key press clears the last message
@@ -31,7 +32,7 @@ public enum Workbench {
                 state.helpVisible = false
                 return []
             case .moveDown, .moveUp, .pageDown, .pageUp, .top, .bottom, .focusDetail, .toggleFocus,
-                 .scrollDetail, .refresh, .decide, .undo, .skip:
+                 .scrollDetail, .refresh, .decide, .undo, .skip, .openPrompt, .cycleSort, .cyclePolicy:
                 return [] // keys other than those closing the help do nothing under it
             default:
                 break
@@ -121,6 +122,16 @@ public enum Workbench {
         case .showMessage(let message):
             state.status = message
             return []
+        case .openPrompt(let kind): return openPrompt(&state, kind)
+        case .promptInput(let key): return promptInput(&state, key)
+        case .cycleSort: return cycleSort(&state)
+        case .cyclePolicy: return cyclePolicy(&state)
+        case let .caseLocated(id, query, row, exists):
+            return caseLocated(&state, caseID: id, query: query, row: row, exists: exists)
+        case .claimed(let caseID, let holder):
+            return claimed(&state, caseID: caseID, holder: holder)
+        case .claimedNext(let row):
+            return claimedNext(&state, row)
         case .tick(let now):
             state.now = now
             return [.checkDataVersion]

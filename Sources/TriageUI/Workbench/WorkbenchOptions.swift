@@ -18,6 +18,12 @@ public struct WorkbenchOptions: Sendable {
     public var theme: Theme
     /// The operating-system user running the workbench, recorded on every label event.
     public var osUser: String
+    /// How long the workbench's claim on the selected case lasts without renewal (seconds); nil
+    /// (the default here) claims nothing. `triage` sets ``defaultLease``.
+    public var lease: Double?
+    /// The lease the `triage` command gives the workbench's claims: 10 minutes, renewed while the
+    /// session runs.
+    public static let defaultLease: Double = 600
 
     /// Options with the default queue (open cases by score) and the dark theme.
     public init(analyst: String, databaseName: String, monochrome: Bool = false,

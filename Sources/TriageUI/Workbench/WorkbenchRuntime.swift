@@ -28,6 +28,7 @@ public final class WorkbenchRuntime {
         state = WorkbenchState(databaseName: options.databaseName, analyst: options.analyst,
                                query: options.initialQuery, size: size, now: clock())
         state.osUser = options.osUser
+        state.lease = options.lease
         state.theme = options.monochrome ? .monochrome : options.theme
     }
 
@@ -36,7 +37,7 @@ public final class WorkbenchRuntime {
 
     /// Loads the first screen: counts, the top of the queue, the first case's detail.
     public func start() {
-        perform(Workbench.start(&state))
+        perform(Workbench.start(&state) + (state.lease != nil ? [.claimNext(state.query)] : []))
     }
 
     /// Handles one key press (or resize) through the keymap (or, while a label is being made,
@@ -54,7 +55,8 @@ public final class WorkbenchRuntime {
     /// Moves the clock on and checks whether anyone committed to the store since the last check;
     /// if so, reloads the window, the count and the detail. Call it about once a second (e.g. when
     /// no key came for a second). Returns true when the screen needs drawing again: the data
-    /// changed, or a message (an error reading the store) appeared.
+    /// changed, or a message (an error reading the store) appeared. The tick also renews this
+    /// session's claim when half its lease is gone (see ``Workbench/syncClaim(_:)``).
     @discardableResult
     public func tick() -> Bool {
         let seen = state.dataVersion, message = state.status
@@ -67,10 +69,15 @@ public final class WorkbenchRuntime {
 
     private func perform(_ effects: [Effect]) {
         var queue = effects[...]
-        while let effect = queue.popFirst() {
-            for result in run(effect) {
-                queue += Workbench.update(&state, result)
+        for _ in 0..<4 {
+            while let effect = queue.popFirst() {
+                for result in run(effect) {
+                    queue += Workbench.update(&state, result)
+                }
             }
+            // Keep the claim in step with the selection (see Update+Claims.swift).
+            queue = Workbench.syncClaim(&state)[...]
+            if queue.isEmpty { break }
         }
         if let id = state.selectedDetail?.case.caseID, id != shown?.caseID { shown = (id, clock()) }
     }
@@ -99,11 +106,43 @@ public final class WorkbenchRuntime {
                     let what = draft.kind == .undo ? "the undo" : "the label"
                     return [.labelFailed("could not save \(what): \(error)")]
                 }
+            case .locateCase(let caseID, let query):
+                let row = try store.queueRow(caseID: caseID, matching: query)
+                let exists = try row != nil || store.caseDetail(caseID: caseID) != nil
+                return [.caseLocated(caseID: caseID, query, row: row, exists: exists)]
             case .quit:
+                shutdown()
                 return []
+            case .claim(let caseID, let releasing):
+                return try claim(caseID, releasing: releasing)
+            case .releaseClaim(let caseID):
+                try store.releaseClaim(caseID: caseID, analyst: state.analyst)
+                return []
+            case .claimNext(let query):
+                return [.claimedNext(try store.claimNext(query, analyst: state.analyst, lease: state.lease ?? 600))]
             }
         } catch {
             return [.showMessage(.error("could not read the database: \(error)"))]
         }
+    }
+
+    /// Releases `releasing` and claims `caseID` (or renews the claim); returns who holds it.
+    private func claim(_ caseID: String, releasing: String?) throws -> [Action] {
+        // A release that fails (the case was deleted…) only lets that lease lapse.
+        if let releasing { try? store.releaseClaim(caseID: releasing, analyst: state.analyst) }
+        do {
+            return [.claimed(caseID: caseID, holder: try store.claim(caseID: caseID, analyst: state.analyst,
+                                                                   lease: state.lease ?? 600))]
+        } catch StoreError.caseNotFound {
+            return [.claimed(caseID: caseID, holder: nil)]
+        }
+    }
+
+    /// Gives this session's claim back to the queue (on quit; the terminal front end also calls it
+    /// when a signal ends the session). Safe to call more than once.
+    public func shutdown() {
+        guard let claim = state.claim, claim.holder == state.analyst else { return }
+        try? store.releaseClaim(caseID: claim.caseID, analyst: state.analyst)
+        state.claim = nil
     }
 }

@@ -61,8 +61,14 @@ public struct WorkbenchState: Sendable {
     public var taxonomy: Taxonomy?
     /// The label being made (reason picker, note field), if any.
     public var labelFlow: LabelFlow?
+    /// The open prompt (`/` search, `:` jump, `f` filter), if any.
+    public var prompt: Prompt?
     /// The last label made in this session, which `z` undoes.
     public var lastLabel: SessionLabel?
+    /// How long a claim's lease runs (seconds); nil: the workbench claims nothing.
+    public var lease: Double?
+    /// The claim on the selected case (see ``Workbench/syncClaim(_:)``).
+    public var claim: CaseClaim?
 
     /// A state with nothing loaded yet (see ``Workbench/start(_:)``).
     public init(databaseName: String, analyst: String, query: QueueQuery, size: TerminalSize,
