@@ -89,8 +89,11 @@ import Testing
         var s = labelling()
         #expect(press(&s, .char("v"), .char("1"), .escape).isEmpty)
         #expect(s.labelFlow == nil && s.status?.text == "label cancelled")
+        // With words typed, Esc asks first; y discards.
         #expect(press(&s, .char("e"), .enter, .char("x"), .escape).isEmpty)
-        #expect(s.labelFlow == nil)
+        #expect(s.labelFlow?.stage == .confirmDiscard)
+        #expect(press(&s, .char("y")).isEmpty)
+        #expect(s.labelFlow == nil && !s.quitRequested)
         // Keys act on the queue again.
         #expect(press(&s, .char("j")) == [.loadDetail(caseID: "c_102")])
     }
@@ -160,5 +163,43 @@ import Testing
         s.detail = nil
         #expect(press(&s, .char("v")).isEmpty)
         #expect(s.labelFlow == nil && s.status == .info("the case is still loading"))
+    }
+}
+
+@Suite struct NoteDiscardTests {
+    /// A label flow in its note stage with `note` typed.
+    func noting(_ note: String) -> WorkbenchState {
+        var s = Fixtures.state(width: 120, height: 40)
+        var flow = LabelFlow(caseID: "c_1", policy: "gambling", decision: Taxonomy.standard.decisions[0],
+                             reasons: Taxonomy.standard.reasons(policy: "gambling", decision: "violation"))
+        flow.stage = .note
+        flow.note = note
+        s.labelFlow = flow
+        return s
+    }
+
+    @Test func escapeWithATypedNoteAsksAndNoCancelsNothing() {
+        var s = noting("half a tho")
+        _ = Workbench.update(&s, .labelInput(.escape))
+        #expect(s.labelFlow?.stage == .confirmDiscard)
+        _ = Workbench.update(&s, .labelInput(.char("n")))
+        #expect(s.labelFlow?.stage == .note && s.labelFlow?.note == "half a tho")
+        _ = Workbench.update(&s, .labelInput(.escape))
+        let effects = Workbench.update(&s, .labelInput(.char("y")))
+        #expect(s.labelFlow == nil && !s.quitRequested && effects.isEmpty)
+    }
+
+    @Test func escapeWithAnEmptyNoteCancelsAtOnce() {
+        var s = noting("")
+        _ = Workbench.update(&s, .labelInput(.escape))
+        #expect(s.labelFlow == nil)
+    }
+
+    @Test func ctrlDInTheNoteAsksThenQuits() {
+        var s = noting("typed")
+        _ = Workbench.update(&s, .labelInput(.ctrl("d")))
+        #expect(s.labelFlow?.stage == .confirmDiscard && !s.quitRequested)
+        let effects = Workbench.update(&s, .labelInput(.char("y")))
+        #expect(s.quitRequested && effects.contains(.quit))
     }
 }

@@ -41,7 +41,7 @@ enum ReasonPicker {
     static func prompt(_ flow: LabelFlow) -> String {
         switch flow.stage {
         case .reasons: return "reasons: press their keys to toggle · Enter: note · Esc: cancel"
-        case .note: return "note: type (optional) · Enter: save · Backspace: delete · Esc: cancel"
+        case .note: return "note: type (optional) · Enter: save · Backspace: delete · Esc: cancel · Ctrl-D: quit"
         case .confirmDiscard: return "discard the note? y/n"
         }
     }

@@ -10,7 +10,7 @@ public struct LabelFlow: Sendable, Equatable {
         case reasons
         /// The note field: text is typed, Backspace deletes, Enter commits, Esc cancels.
         case note
-        /// "discard the note? y/n" (quit asked with a half-typed note).
+        /// "discard the note? y/n": Esc or a quit with a half-typed note asks first.
         case confirmDiscard
     }
 
@@ -28,6 +28,8 @@ public struct LabelFlow: Sendable, Equatable {
     public var note = ""
     /// Where the flow is.
     public var stage: Stage = .reasons
+    /// Whether "y" to the discard question also quits (it was asked by a quit, not by Esc).
+    public var quitAfterDiscard = false
     /// The case's current label when the flow started (the new label supersedes it).
     public var supersedes: Int64?
     /// The `model@version` of every score shown for the case.

@@ -58,6 +58,14 @@ extension Workbench {
             }
         case .note:
             switch key {
+            case .escape where !flow.note.isEmpty:
+                // Never throw typed words away without asking.
+                flow.stage = .confirmDiscard
+                flow.quitAfterDiscard = false
+            case .ctrl("d"):
+                // q types into the note; Ctrl-D quits from here, and asks first. (Not Ctrl-Q:
+                // with flow control on, the terminal swallows it.)
+                return update(&state, .quit)
             case .escape:
                 state.labelFlow = nil
                 state.status = .info("label cancelled")
@@ -76,6 +84,10 @@ extension Workbench {
             switch key {
             case .char("y"), .char("Y"):
                 state.labelFlow = nil
+                guard flow.quitAfterDiscard else {
+                    state.status = .info("label cancelled, note discarded")
+                    return []
+                }
                 state.quitRequested = true
                 return [.quit]
             case .char("n"), .char("N"), .escape:

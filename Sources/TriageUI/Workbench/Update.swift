@@ -78,6 +78,7 @@ public enum Workbench {
         case .quit:
             if var flow = state.labelFlow, !flow.note.isEmpty {
                 flow.stage = .confirmDiscard // a half-typed note: ask first
+                flow.quitAfterDiscard = true
                 state.labelFlow = flow
                 return []
             }
