@@ -67,6 +67,18 @@ extension SQLiteStore {
                    inclusionProbability: r["inclusion_probability"], appVersion: r["app_version"])
     }
 
+    public func analystCounts(analyst: String, since: Timestamp) throws -> AnalystCounts {
+        try guarded {
+            try pool.read { db in
+                let row = try Row.fetchOne(db.cachedStatement(sql: """
+                    SELECT (SELECT count(*) FROM assignment WHERE analyst = ?1 AND lease_until > ?2) AS held,
+                           (SELECT count(*) FROM label_event WHERE analyst = ?1 AND created_at >= ?3 AND kind = 'label') AS labelled
+                    """), arguments: [analyst, Timestamp.now().milliseconds, since.milliseconds])
+                return AnalystCounts(held: row?["held"] ?? 0, labelled: row?["labelled"] ?? 0)
+            }
+        }
+    }
+
     public func stats() throws -> StoreStats {
         try guarded {
             try pool.read { db in

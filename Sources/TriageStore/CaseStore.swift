@@ -46,6 +46,9 @@ public protocol CaseStore: AnyObject, Sendable {
     func queueRow(caseID: String, matching query: QueueQuery) throws -> QueueRow?
     /// Everything about one case, or nil when there is no such case.
     func caseDetail(caseID: String) throws -> CaseDetail?
+    /// One person's counts for the workbench header: cases they hold a live lease on, and labels
+    /// they made at or after `since` (the start of their day).
+    func analystCounts(analyst: String, since: Timestamp) throws -> AnalystCounts
     /// Counts for `triage stats` and headers.
     func stats() throws -> StoreStats
 
@@ -189,4 +192,17 @@ public struct ImportBatch: Sendable, Equatable {
 
     /// Lines that went in: new, updated or unchanged cases.
     public var accepted: Int { inserted + updated + unchanged }
+}
+
+/// One person's counts for the workbench header.
+public struct AnalystCounts: Sendable, Equatable {
+    /// Cases they hold a live lease on.
+    public var held: Int
+    /// Label events (kind `label`) they made since the start of the period asked for.
+    public var labelled: Int
+
+    public init(held: Int, labelled: Int) {
+        self.held = held
+        self.labelled = labelled
+    }
 }

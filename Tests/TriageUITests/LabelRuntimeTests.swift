@@ -96,3 +96,21 @@ import Testing
         #expect(r.state.lastLabel == nil)
     }
 }
+
+/// The header's own counts: labels made today by this analyst, read from the store.
+@Suite struct AnalystCountTests {
+    @Test func doneTodayCountsThisAnalystsLabels() throws {
+        let db = try TempStore(cases: 10)
+        let r = WorkbenchRuntime(store: db.store,
+                                 options: WorkbenchOptions(analyst: "ana", databaseName: "cases.sqlite", osUser: "ana_os"),
+                                 size: TerminalSize(width: 160, height: 40))
+        r.start()
+        #expect(r.state.analystCounts == AnalystCounts(held: 0, labelled: 0))
+        let rows = try db.queue()
+        try db.store.recordLabel(LabelDraft(caseID: rows[3].caseID, decision: "violation", analyst: "ana", osUser: "t"))
+        try db.store.recordLabel(LabelDraft(caseID: rows[4].caseID, decision: "violation", analyst: "bo", osUser: "t"))
+        r.handle(key: .char("r"))
+        #expect(r.state.analystCounts?.labelled == 1)
+        #expect(r.frame().rowText(0).contains("done today 1"))
+    }
+}

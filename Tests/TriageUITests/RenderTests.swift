@@ -179,7 +179,7 @@ import Testing
         state.queueCount = 852
         let header = Workbench.render(state).rowText(0)
         #expect(header.hasPrefix(" triage · cases.db · queue: gambling · any status · by age · 852 cases"))
-        #expect(header.hasSuffix("ana"))
+        #expect(header.hasSuffix("ana (analyst)"))
         // The count is the store's count of this very query, whatever its filters.
         state.query = QueueQuery(country: "CA", minScore: 0.5)
         state.queueCount = 1
@@ -201,7 +201,7 @@ import Testing
 
     static let screen120x40 =
         """
-         triage · cases.db · queue: all · open · by score · 1,234 cases                                                     ana
+         triage · cases.db · queue: all · open · by score · 1,234 cases                                           ana (analyst)
          score     policy      merchant               cc  age │ Lucky Star Casino
         ▸0.97 ▕██▉ gambling    Lucky Star Casino      CA   3d │ c_101 · gambling · open · flagged 2026-11-20 (3d ago)
          0.91 ▕██▊ weapons     Ace Guns␍0.01␛[2J␛]0;… US   5h │ Country CA  MCC 7995  Merchant m_88

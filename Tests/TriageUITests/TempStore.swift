@@ -72,6 +72,9 @@ class CountingStore: CaseStore, @unchecked Sendable {
         return rows
     }
     func queueCount(_ query: QueueQuery) throws -> Int { try base.queueCount(query) }
+    func analystCounts(analyst: String, since: Timestamp) throws -> AnalystCounts {
+        try base.analystCounts(analyst: analyst, since: since)
+    }
     func queueRow(caseID: String, matching query: QueueQuery) throws -> QueueRow? {
         try base.queueRow(caseID: caseID, matching: query)
     }

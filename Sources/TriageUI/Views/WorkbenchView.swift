@@ -48,7 +48,12 @@ extension Workbench {
         if let m = q.modelVersion { parts.append("model " + Sanitize.line(m)) }
         parts.append("by " + q.sort.rawValue)
         if let n = state.queueCount { parts.append(Format.count(n) + (n == 1 ? " case" : " cases")) }
-        let right = Sanitize.line(state.analyst) + " "
+        // Lowest priority last: on a narrow terminal these are what the ellipsis cuts.
+        if let mine = state.analystCounts {
+            parts.append("mine \(Format.count(mine.held)) · done today \(Format.count(mine.labelled))")
+        }
+        // The role in force (every workbench user is an analyst until roles arrive), when it fits.
+        let right = Sanitize.line(state.analyst) + (rect.width >= 100 ? " (analyst) " : " ")
         let rightWidth = min(right.displayWidth, rect.width / 3)
         grid.put(" " + parts.joined(separator: " · "), x: rect.x, y: rect.y,
                  maxWidth: rect.width - rightWidth - 1, role: .header)

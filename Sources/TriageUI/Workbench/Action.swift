@@ -63,6 +63,8 @@ public enum Action: Sendable {
     case detailLoaded(caseID: String, CaseDetail?)
     /// How many cases this queue has (for the header).
     case countLoaded(QueueQuery, Int)
+    /// The analyst's own counts for the header arrived.
+    case analystCountsLoaded(AnalystCounts)
     /// The store's data version (see ``CaseStore/dataVersion()``): when it differs from the last
     /// one read, someone committed, and the window, the count and the detail are reloaded.
     case dataVersionRead(Int64)

@@ -19,7 +19,7 @@ public enum Workbench {
     /// ```
     public static func update(_ state: inout WorkbenchState, _ action: Action) -> [Effect] {
         switch action {
-        case .pageLoaded, .detailLoaded, .countLoaded, .dataVersionRead, .showMessage, .tick, .resize,
+        case .pageLoaded, .detailLoaded, .countLoaded, .analystCountsLoaded, .dataVersionRead, .showMessage, .tick, .resize,
              .taxonomyLoaded, .labelRecorded, .labelFailed, .caseLocated,
              .claimed, .claimedNext:
             break
@@ -113,6 +113,9 @@ public enum Workbench {
             return []
         case .countLoaded(let query, let count):
             if query == state.query { state.queueCount = count }
+            return []
+        case .analystCountsLoaded(let counts):
+            state.analystCounts = counts
             return []
         case .dataVersionRead(let version):
             let previous = state.dataVersion

@@ -1,3 +1,4 @@
+import Foundation
 import TriageCore
 import TriageStore
 
@@ -91,7 +92,10 @@ public final class WorkbenchRuntime {
             case .loadDetail(let caseID):
                 return [.detailLoaded(caseID: caseID, try store.caseDetail(caseID: caseID))]
             case .loadCount(let query):
-                return [.countLoaded(query, try store.queueCount(query))]
+                // The header's own counts follow the queue count: "done today" from local midnight.
+                let today = Timestamp(Calendar.current.startOfDay(for: clock().date))
+                return [.countLoaded(query, try store.queueCount(query)),
+                        .analystCountsLoaded(try store.analystCounts(analyst: state.analyst, since: today))]
             case .checkDataVersion:
                 return [.dataVersionRead(try store.dataVersion())]
             case .loadTaxonomy:

@@ -47,6 +47,8 @@ public struct WorkbenchState: Sendable {
     public var helpVisible = false
     /// Cases in the queue (with every filter of ``query``), once counted.
     public var queueCount: Int?
+    /// The analyst's own counts (cases held, labels today), for the header.
+    public var analystCounts: AnalystCounts?
     /// The store's data version when last read (see ``Action/dataVersionRead(_:)``).
     public var dataVersion: Int64?
     /// The number of the latest page request (older results are ignored).
