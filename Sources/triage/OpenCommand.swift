@@ -18,14 +18,15 @@ struct WorkbenchArguments: ParsableArguments {
     var noColor = false
 
     @Option(help: ArgumentHelp(
-        "Colour theme: dark (default), light, high-contrast, monochrome, a name in $XDG_CONFIG_HOME/triage/themes/NAME.toml, or a path to a .toml file. T in the workbench cycles the built-in themes.",
+        "Colour theme: dark (default), light, high-contrast, monochrome, a name in $XDG_CONFIG_HOME/triage/themes/NAME.toml, or a path to a .toml file (default: `theme` in $XDG_CONFIG_HOME/triage/config.toml). T in the workbench cycles the built-in themes.",
         valueName: "name|path"))
     var theme: String?
 
     func options(analyst: String, database: String) throws -> WorkbenchOptions {
         let env = ProcessInfo.processInfo.environment
         let mono = noColor || !(env["NO_COLOR"] ?? "").isEmpty
-        let chosen = try theme.map(ThemeLookup.theme) ?? .dark
+        // --theme wins over the settings file's `theme`; the default is dark.
+        let chosen = try (theme ?? Config.load().theme).map(ThemeLookup.theme) ?? .dark
         var options = WorkbenchOptions(analyst: analyst, databaseName: database, monochrome: mono,
                                        initialQuery: QueueQuery(policy: policy, sort: sort), theme: chosen)
         options.lease = WorkbenchOptions.defaultLease // claim the selected case (see Update+Claims.swift)

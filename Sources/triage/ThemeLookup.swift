@@ -41,3 +41,17 @@ enum ThemeLookup {
         }
     }
 }
+
+/// The settings file, `$XDG_CONFIG_HOME/triage/config.toml` (absent is fine).
+enum Config {
+    static var path: String { Paths.configDirectory() + "/config.toml" }
+
+    static func load() throws -> ConfigFile {
+        guard FileManager.default.fileExists(atPath: path) else { return ConfigFile() }
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) }
+        catch { throw CLIError(message: "cannot read \(path): \(error.localizedDescription)", code: Exit.noInput) }
+        do { return try ConfigFile.parse(text: text, fileName: path) }
+        catch { throw CLIError(message: error.description, code: Exit.dataError) }
+    }
+}

@@ -224,6 +224,27 @@ import TriageFormats
         #expect(try Harness.sql(db, "SELECT count(*) FROM assignment") == "0") // quitting gave the claims back
     }
 
+    @Test func theSettingsFileChoosesTheThemeAndABadOneIsNamed() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/t.sqlite"
+        try Harness.run(["sample", "--n", "5", "--out", dir + "/c.jsonl"])
+        try Harness.run(["import", dir + "/c.jsonl", "--db", db])
+        try FileManager.default.createDirectory(atPath: dir + "/config/triage", withIntermediateDirectories: true)
+        try "theme = \"monochrome\"\n".write(toFile: dir + "/config/triage/config.toml", atomically: true, encoding: .utf8)
+        let tmux = try TmuxSession(command: [Harness.binary, "--db", db],
+                                   env: ["LANG": "C.UTF-8", "TERM": "xterm-256color", "XDG_CONFIG_HOME": dir + "/config"])
+        try tmux.waitFor(text: "5 cases")
+        #expect(colourSequences(in: try tmux.screen(escapes: true)) == 0)
+        try tmux.send("q")
+        try tmux.waitFor(text: "[exited 0]")
+
+        try "\ntheme = 7\n".write(toFile: dir + "/config/triage/config.toml", atomically: true, encoding: .utf8)
+        let bad = try Harness.run(["--db", db], env: ["TERM": "xterm", "XDG_CONFIG_HOME": dir + "/config"])
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("config.toml: line 2: theme must be a non-empty string"), "\(bad.stderr)")
+    }
+
     @Test func aDumbTerminalGetsAClearError() throws {
         let dir = try Harness.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
