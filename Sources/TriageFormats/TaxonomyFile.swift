@@ -2,53 +2,8 @@ import Foundation
 import TOMLKit
 import TriageCore
 
-/// A problem in a taxonomy file, with the file name, the line (where it can be known) and the
-/// key it is about, e.g. `taxonomy.toml: line 14: decision[2].hotkey must be a single character`.
-public struct TaxonomyFileError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// One problem.
-    public struct Problem: Sendable, Equatable, CustomStringConvertible {
-        /// The 1-based line, when known.
-        public var line: Int
-        /// The 1-based column, for TOML syntax errors.
-        public var column: Int?
-        /// The key path, e.g. `decision[2].hotkey` or `policy[1].reason[0].decisions` (indices
-        /// count tables of the same name from 0, in file order); nil for syntax errors and
-        /// whole-file problems.
-        public var key: String?
-        /// What is wrong, e.g. `must be a single character, not "un"`.
-        public var message: String
-
-        public init(line: Int?, column: Int? = nil, key: String?, message: String) {
-            self.line = line ?? 0
-            self.column = column
-            self.key = key
-            self.message = message
-        }
-
-        /// `line N: key message` (the parts that are known).
-        public var description: String {
-            var s = ""
-            if line > 0 { s += column.map { "line \(line), column \($0): " } ?? "line \(line): " }
-            if let key { s += key + " " }
-            return s + message
-        }
-    }
-
-    /// The file's name as given to ``TaxonomyFile/parse(text:fileName:)``.
-    public var fileName: String
-    /// Every problem found, in file order as far as possible.
-    public var problems: [Problem]
-
-    public init(fileName: String, problems: [Problem]) {
-        self.fileName = fileName
-        self.problems = problems
-    }
-
-    /// One line per problem, each starting with the file name.
-    public var description: String {
-        problems.map { "\(fileName): \($0)" }.joined(separator: "\n")
-    }
-}
+/// Problems in a taxonomy file, each naming the file, the line and the key.
+public typealias TaxonomyFileError = TOMLFileError
 
 /// The taxonomy file: decisions, global reason codes and policy areas with their own reason
 /// codes, in TOML.

@@ -1,51 +1,8 @@
 import Foundation
 import TOMLKit
 
-/// A problem in a theme file, with the file name, the line and the key it is about, e.g.
-/// `light.toml: line 7: roles.selection.bg must be 0–255 or a colour name, not "blue-ish"`.
-public struct ThemeFileError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// One problem.
-    public struct Problem: Sendable, Equatable, CustomStringConvertible {
-        /// The 1-based line (0 when unknown).
-        public var line: Int
-        /// The 1-based column, for TOML syntax errors.
-        public var column: Int?
-        /// The key path, e.g. `roles.selection.bg`; nil for syntax errors.
-        public var key: String?
-        /// What is wrong.
-        public var message: String
-
-        public init(line: Int?, column: Int? = nil, key: String?, message: String) {
-            self.line = line ?? 0
-            self.column = column
-            self.key = key
-            self.message = message
-        }
-
-        /// `line N: key message` (the parts that are known).
-        public var description: String {
-            var s = ""
-            if line > 0 { s += column.map { "line \(line), column \($0): " } ?? "line \(line): " }
-            if let key { s += key + " " }
-            return s + message
-        }
-    }
-
-    /// The file's name as given to ``ThemeFile/parse(text:fileName:roles:)``.
-    public var fileName: String
-    /// Every problem found, in file order.
-    public var problems: [Problem]
-
-    public init(fileName: String, problems: [Problem]) {
-        self.fileName = fileName
-        self.problems = problems
-    }
-
-    /// One line per problem, each starting with the file name.
-    public var description: String {
-        problems.map { "\(fileName): \($0)" }.joined(separator: "\n")
-    }
-}
+/// Problems in a theme file, each naming the file, the line and the key.
+public typealias ThemeFileError = TOMLFileError
 
 /// A colour as a theme file writes it: the terminal's default or a 256-colour palette index.
 public enum ThemeFileColor: Sendable, Hashable {
