@@ -16,46 +16,33 @@ public struct ConfigFile: Sendable, Equatable {
 
     public static let knownKeys = ["theme"]
 
-    /// Parses the file's text; errors name the file, the line (for syntax errors) and the key.
-    public static func parse(text: String, fileName: String) throws(ConfigFileError) -> ConfigFile {
-        let root: TOMLTable
-        do {
-            root = try TOMLTable(string: text)
-        } catch let e as TOMLParseError {
-            throw ConfigFileError(message: "\(fileName): line \(e.source.begin.line): TOML syntax error: \(e.description)")
-        } catch {
-            throw ConfigFileError(message: "\(fileName): cannot parse: \(error)")
+    /// Parses the file's text; errors name the file, the line and the key.
+    public static func parse(text: String, fileName: String) throws(TOMLFileError) -> ConfigFile {
+        let root = try TOMLFileError.table(text: text, fileName: fileName)
+        /// A problem on the line that sets `key`; `named` puts the key in front of the message.
+        func fail(_ key: String, named: Bool, _ message: String) -> TOMLFileError {
+            TOMLFileError(fileName: fileName, problems: [.init(line: line(of: key, in: text), key: named ? key : nil,
+                                                               message: message)])
         }
         var config = ConfigFile()
         for key in root.keys {
             switch key {
             case "theme":
-                guard let s = root[key]?.string, !s.isEmpty else {
-                    throw ConfigFileError(message: "\(fileName): \(lineNote(text, key))theme must be a non-empty string")
-                }
+                guard let s = root[key]?.string, !s.isEmpty else { throw fail("theme", named: true, "must be a non-empty string") }
                 config.theme = s
             default:
-                throw ConfigFileError(message: "\(fileName): \(lineNote(text, key))unknown key '\(key)' "
-                                      + "(known: \(knownKeys.joined(separator: ", ")))")
+                throw fail(key, named: false, "unknown key '\(key)' (known: \(knownKeys.joined(separator: ", ")))")
             }
         }
         return config
     }
 
-    /// "line N: " for the first line that sets `key`, or "" when it cannot be found.
-    private static func lineNote(_ text: String, _ key: String) -> String {
+    /// The first line that sets top-level `key`, or nil when it cannot be found.
+    private static func line(of key: String, in text: String) -> Int? {
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let t = line.drop { $0 == " " || $0 == "\t" }
-            if t.hasPrefix(key), t.dropFirst(key.count).drop(while: { $0 == " " }).hasPrefix("=") {
-                return "line \(i + 1): "
-            }
+            if t.hasPrefix(key), t.dropFirst(key.count).drop(while: { $0 == " " }).hasPrefix("=") { return i + 1 }
         }
-        return ""
+        return nil
     }
-}
-
-/// A settings file that cannot be used, with a message naming the file, line and key.
-public struct ConfigFileError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
 }

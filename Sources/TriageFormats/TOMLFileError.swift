@@ -1,3 +1,5 @@
+import TOMLKit
+
 /// Problems in a TOML file that triage reads (the taxonomy, a theme), each with the file name, the
 /// line (where it can be known) and the key it is about, e.g.
 /// `taxonomy.toml: line 14: decision[2].hotkey must be a single character`.
@@ -43,5 +45,23 @@ public struct TOMLFileError: Error, Sendable, Equatable, CustomStringConvertible
     /// One line per problem, each starting with the file name.
     public var description: String {
         problems.map { "\(fileName): \($0)" }.joined(separator: "\n")
+    }
+
+    /// Parses `text` as TOML: a NUL byte or a syntax error becomes an error naming the file and
+    /// the line (and column). The one way triage's TOML readers start.
+    public static func table(text: String, fileName: String) throws(TOMLFileError) -> TOMLTable {
+        func fail(_ p: Problem) -> TOMLFileError { TOMLFileError(fileName: fileName, problems: [p]) }
+        if let nul = text.utf8.firstIndex(of: 0) {
+            let line = text.utf8[..<nul].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+            throw fail(Problem(line: line, key: nil, message: "contains a NUL byte"))
+        }
+        do {
+            return try TOMLTable(string: text)
+        } catch let e as TOMLParseError {
+            throw fail(Problem(line: e.source.begin.line, column: e.source.begin.column, key: nil,
+                               message: "TOML syntax error: \(e.description)"))
+        } catch {
+            throw fail(Problem(line: nil, key: nil, message: "cannot parse: \(error)"))
+        }
     }
 }

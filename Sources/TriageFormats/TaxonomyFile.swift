@@ -44,19 +44,7 @@ public enum TaxonomyFile {
     /// hotkeys, reasons naming unknown decisions.
     public static func parse(text: String, fileName: String = "taxonomy.toml") throws(TaxonomyFileError) -> Taxonomy {
         func fail(_ p: [TaxonomyFileError.Problem]) -> TaxonomyFileError { TaxonomyFileError(fileName: fileName, problems: p) }
-        if let nul = text.utf8.firstIndex(of: 0) {
-            let line = text.utf8[..<nul].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
-            throw fail([.init(line: line, key: nil, message: "contains a NUL byte")])
-        }
-        let root: TOMLTable
-        do {
-            root = try TOMLTable(string: text)
-        } catch let e as TOMLParseError {
-            throw fail([.init(line: e.source.begin.line, column: e.source.begin.column, key: nil,
-                              message: "TOML syntax error: \(e.description)")])
-        } catch {
-            throw fail([.init(line: nil, key: nil, message: "cannot parse: \(error)")])
-        }
+        let root = try TOMLFileError.table(text: text, fileName: fileName)
         var reader = Reader(lines: LineIndex(text: text))
         let taxonomy = reader.read(root)
         if !reader.problems.isEmpty { throw fail(reader.problems) }

@@ -81,19 +81,7 @@ public enum ThemeFile {
     /// Parses a theme file; `roles` are the role names it may use (e.g. `selection`, `score-high`).
     public static func parse(text: String, fileName: String, roles known: [String]) throws(ThemeFileError) -> ThemeFileContents {
         func fail(_ p: [ThemeFileError.Problem]) -> ThemeFileError { ThemeFileError(fileName: fileName, problems: p) }
-        if let nul = text.utf8.firstIndex(of: 0) {
-            let line = text.utf8[..<nul].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
-            throw fail([.init(line: line, key: nil, message: "contains a NUL byte")])
-        }
-        let root: TOMLTable
-        do {
-            root = try TOMLTable(string: text)
-        } catch let e as TOMLParseError {
-            throw fail([.init(line: e.source.begin.line, column: e.source.begin.column, key: nil,
-                              message: "TOML syntax error: \(e.description)")])
-        } catch {
-            throw fail([.init(line: nil, key: nil, message: "cannot parse: \(error)")])
-        }
+        let root = try TOMLFileError.table(text: text, fileName: fileName)
         let lines = TaxonomyFile.LineIndex(text: text)
         var problems: [ThemeFileError.Problem] = []
         func problem(_ key: String, _ message: String) {

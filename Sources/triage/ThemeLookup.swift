@@ -52,6 +52,6 @@ enum Config {
         do { text = try String(contentsOfFile: path, encoding: .utf8) }
         catch { throw CLIError(message: "cannot read \(path): \(error.localizedDescription)", code: Exit.noInput) }
         do { return try ConfigFile.parse(text: text, fileName: path) }
-        catch { throw CLIError(message: error.description, code: Exit.dataError) }
+        catch { throw CLIError(message: "bad settings file:\n" + error.description, code: Exit.dataError) }
     }
 }
