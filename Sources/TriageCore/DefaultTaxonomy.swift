@@ -3,8 +3,8 @@ extension Taxonomy {
     /// to copy and edit (`triage taxonomy import FILE`).
     public static let standard = Taxonomy(
         decisions: [
-            Decision(key: "violation", label: "Violation", hotkey: "v", isFinal: true),
-            Decision(key: "no_violation", label: "No violation", hotkey: "n", isFinal: true),
+            Decision(key: "violation", label: "Violation", hotkey: "v", isFinal: true, outcome: .positive),
+            Decision(key: "no_violation", label: "No violation", hotkey: "n", isFinal: true, outcome: .negative),
             Decision(key: "unsure", label: "Unsure", hotkey: "u", isFinal: false),
             Decision(key: "escalate", label: "Escalate", hotkey: "e", isFinal: false),
         ],

@@ -8,6 +8,31 @@ public enum Role: String, Sendable, CaseIterable, Codable {
     case lead
 }
 
+extension Role {
+    /// Whether a person who holds this role may work in `other`: a lead in any role, an analyst
+    /// as an analyst or a labeler, a labeler only as a labeler.
+    public func mayWorkAs(_ other: Role) -> Bool {
+        switch self {
+        case .lead: return true
+        case .analyst: return other != .lead
+        case .labeler: return other == .labeler
+        }
+    }
+
+    /// The role of someone the database does not list: people work as analysts until a lead
+    /// registers them (`triage users add`).
+    public static let unregistered: Role = .analyst
+
+    /// Why `person`, who holds `held` (nil: not registered), may not work as `acting`; nil when
+    /// they may.
+    public static func refusal(person: String, holds held: Role?, actingAs acting: Role) -> String? {
+        let role = held ?? unregistered
+        guard !role.mayWorkAs(acting) else { return nil }
+        let who = held == nil ? "\(person) is not registered (so works as an analyst)" : "\(person) is a \(role.rawValue)"
+        return "\(who) and cannot work as a \(acting.rawValue); a lead can change that with `triage users add \(person) --role \(acting.rawValue)`"
+    }
+}
+
 /// What kind of change a label event records.
 public enum LabelEventKind: String, Sendable, CaseIterable, Codable {
     /// A person's decision on a case.
@@ -50,12 +75,15 @@ public struct LabelEvent: Sendable, Equatable {
     public var inclusionProbability: Double?
     /// The version of triage that recorded the event.
     public var appVersion: String
+    /// The labelling project the event belongs to; nil for the analyst queue's decisions (the
+    /// case's own label track).
+    public var project: String?
 
     public init(id: Int64? = nil, caseID: String, kind: LabelEventKind = .label, decision: String?,
                 reasonCodes: [String] = [], note: String? = nil, analyst: String, osUser: String,
                 role: Role, createdAt: Timestamp, dwellMs: Int64? = nil, blind: Bool = false,
                 modelVersionsSeen: [String] = [], supersedes: Int64? = nil, queuePolicy: String? = nil,
-                inclusionProbability: Double? = nil, appVersion: String) {
+                inclusionProbability: Double? = nil, appVersion: String, project: String? = nil) {
         self.id = id
         self.caseID = caseID
         self.kind = kind
@@ -73,17 +101,20 @@ public struct LabelEvent: Sendable, Equatable {
         self.queuePolicy = queuePolicy
         self.inclusionProbability = inclusionProbability
         self.appVersion = appVersion
+        self.project = project
     }
 }
 
 /// The current label of a case, derived from its events: the latest event that no later event
-/// supersedes, unless it is an undo.
+/// supersedes, unless it is an undo. Only the case's own track counts (events outside any
+/// labelling project): project labels are ground truth gathered beside it, see ``ProjectLabel``.
 public enum CurrentLabel {
     /// Folds a case's events (in any order) into its current label event, or nil when the case
     /// has none (never labelled, or the last label was undone).
     public static func of(_ events: [LabelEvent]) -> LabelEvent? {
-        let superseded = Set(events.compactMap(\.supersedes))
-        let live = events.filter { e in e.id.map { !superseded.contains($0) } ?? true }
+        let track = events.filter { $0.project == nil }
+        let superseded = Set(track.compactMap(\.supersedes))
+        let live = track.filter { e in e.id.map { !superseded.contains($0) } ?? true }
         guard let last = live.max(by: { ($0.id ?? 0) < ($1.id ?? 0) }) else { return nil }
         return last.kind == .undo ? nil : last
     }

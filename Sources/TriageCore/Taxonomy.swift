@@ -61,16 +61,29 @@ public struct Decision: Sendable, Equatable {
     /// A final decision closes the case (status `decided`); a non-final one (unsure, escalate)
     /// sends it to a lead (status `escalated`).
     public var isFinal: Bool
+    /// What the decision says about the model's flag, for consensus-based model quality and
+    /// suspect labels: `positive` confirms it (a violation), `negative` refutes it; nil (unsure,
+    /// escalate) says neither.
+    public var outcome: Outcome?
 
-    public init(key: String, label: String, hotkey: Character, isFinal: Bool) {
+    public init(key: String, label: String, hotkey: Character, isFinal: Bool, outcome: Outcome? = nil) {
         self.key = key
         self.label = label
         self.hotkey = hotkey
         self.isFinal = isFinal
+        self.outcome = outcome
     }
 
     /// The case status a label with this decision leads to.
     public var resultingStatus: CaseStatus { isFinal ? .decided : .escalated }
+}
+
+/// What a decision says about the merchant the model flagged.
+public enum Outcome: String, Sendable, CaseIterable, Codable {
+    /// The flag was right: the merchant violates the policy (the model's positive class).
+    case positive
+    /// The flag was wrong: no violation.
+    case negative
 }
 
 /// A reason code that explains a decision, e.g. `unlicensed_gambling` (`1`).

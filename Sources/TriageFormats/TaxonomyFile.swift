@@ -15,6 +15,7 @@ public typealias TaxonomyFileError = TOMLFileError
 /// label = "Violation"
 /// hotkey = "v"
 /// final = true              # true closes the case; false (unsure, escalate) sends it to a lead
+/// outcome = "positive"      # optional: "positive" confirms the model's flag, "negative" refutes it
 ///
 /// [[reason]]                # global reason codes, offered in every policy area
 /// code = "false_positive"
@@ -73,12 +74,15 @@ public enum TaxonomyFile {
         }
         out += "# Decisions apply to every policy area. final = true closes the case;\n"
         out += "# final = false (unsure, escalate) sends it to a lead.\n"
+        out += "# outcome = \"positive\" confirms the model's flag (a violation), \"negative\" refutes it;\n"
+        out += "# leave it out for decisions that say neither. Consensus and suspect labels use it.\n"
         for d in taxonomy.decisions {
             out += "[[decision]]\n"
             line("", "key", quoted(d.key))
             line("", "label", quoted(d.label))
             line("", "hotkey", quoted(String(d.hotkey)))
             line("", "final", d.isFinal ? "true" : "false")
+            if let o = d.outcome { line("", "outcome", quoted(o.rawValue)) }
             out += "\n"
         }
         if !taxonomy.globalReasons.isEmpty {
@@ -328,7 +332,7 @@ public enum TaxonomyFile {
             if root["decision"] == nil { problem(nil, "has no [[decision]] tables (at least one decision is needed)") }
             for (i, t) in decisionTables.enumerated() {
                 let path = "decision[\(i)]"
-                unknownKeys(t, path, known: ["key", "label", "hotkey", "final"])
+                unknownKeys(t, path, known: ["key", "label", "hotkey", "final", "outcome"])
                 let key = identifier(t, path, "key")
                 let label = string(t, path, "label")
                 let hotkey = hotkey(t, path)
@@ -339,8 +343,17 @@ public enum TaxonomyFile {
                 } else {
                     problem("\(path).final", "is missing (true closes the case, false sends it to a lead)")
                 }
-                if let key, let label, let hotkey, let isFinal {
-                    decisions.append(Decision(key: key, label: label, hotkey: hotkey, isFinal: isFinal))
+                var outcome: Outcome?
+                var outcomeOK = true
+                if t["outcome"] != nil, let text = string(t, path, "outcome") {
+                    outcome = Outcome(rawValue: text)
+                    if outcome == nil {
+                        outcomeOK = false
+                        problem("\(path).outcome", "must be \"positive\" or \"negative\" (or left out), not \"\(text)\"")
+                    }
+                }
+                if let key, let label, let hotkey, let isFinal, outcomeOK {
+                    decisions.append(Decision(key: key, label: label, hotkey: hotkey, isFinal: isFinal, outcome: outcome))
                     decisionPaths.append(path)
                 }
             }

@@ -20,6 +20,16 @@ extension SQLiteStore {
                 let taxonomy = try Self.readTaxonomy(db)
                 let problems = d.problems(taxonomy: taxonomy, policy: policy)
                 guard problems.isEmpty else { throw StoreError.invalidLabel(caseID: d.caseID, problems: problems) }
+                try Self.requireRole(db, d.analyst, d.role)
+                if let project = d.project {
+                    return try Self.recordProjectLabel(db, d, project: project, row: row, policy: policy, now: now)
+                }
+                guard d.kind != .adjudication else {
+                    throw StoreError.refused("an adjudication settles a labelling project's case: give its project")
+                }
+                guard d.role != .labeler else {
+                    throw StoreError.refused("labelers label in a labelling project (see `triage project list`), not in the analyst queue")
+                }
                 // Never overwrite silently: a new label must name the current one it replaces.
                 guard d.supersedes == current else {
                     throw StoreError.labelConflict(caseID: d.caseID, current: current, expected: d.supersedes)
@@ -53,6 +63,105 @@ extension SQLiteStore {
                                   inclusionProbability: d.inclusionProbability, appVersion: TriageVersion.current)
             }
         }
+    }
+
+    /// Records a label, undo or adjudication in a labelling project. Project events never touch the
+    /// case's status or current label: they are ground truth gathered beside the analyst queue.
+    ///
+    /// - A labeler's label names their own live label on the case (nil for a first label) in
+    ///   ``LabelDraft/supersedes``; a first label needs the case to be in the project (or a gold
+    ///   case of its policy area) and to still need labels.
+    /// - An undo names a live label of the person's own, or (for a lead) the live adjudication.
+    /// - An adjudication is a lead's, and names the case's live adjudication (nil for the first).
+    private static func recordProjectLabel(_ db: Database, _ d: LabelDraft, project name: String, row: Int64,
+                                           policy: String, now: Timestamp) throws -> LabelEvent {
+        guard let p = try readProject(db, name) else { throw noProject(name) }
+        let member = try Row.fetchOne(db.cachedStatement(sql:
+            "SELECT inclusion_probability, label_count FROM project_case WHERE project = ? AND case_row = ?"),
+            arguments: [name, row])
+        var queuePolicy = d.queuePolicy, inclusion = d.inclusionProbability
+        var countChange = 0
+        func live(_ kind: LabelEventKind, by person: String?) throws -> Int64? {
+            try Int64.fetchOne(db.cachedStatement(sql: """
+                SELECT e.id FROM label_event e
+                WHERE e.project = ? AND e.case_row = ? AND e.kind = ? AND (?4 IS NULL OR e.analyst = ?4) AND \(liveEvent)
+                ORDER BY e.id DESC LIMIT 1
+                """), arguments: [name, row, kind.rawValue, person])
+        }
+        switch d.kind {
+        case .label:
+            guard d.role == .labeler else {
+                throw StoreError.refused("labels in a project are made in the labeler role (`--role labeler`)")
+            }
+            let mine = try live(.label, by: d.analyst)
+            guard d.supersedes == mine else {
+                throw StoreError.labelConflict(caseID: d.caseID, current: mine, expected: d.supersedes)
+            }
+            if mine == nil {
+                if let member {
+                    let count: Int = member["label_count"]
+                    guard count < p.overlap else {
+                        throw StoreError.refused("case '\(d.caseID)' already has the \(p.overlap) labels project '\(name)' needs")
+                    }
+                    countChange = 1
+                } else {
+                    let gold = try String.fetchOne(db, sql: "SELECT gold_label FROM cases WHERE id = ?", arguments: [row])
+                    guard gold != nil, p.policy == nil || p.policy == policy else {
+                        throw StoreError.refused("case '\(d.caseID)' is not in project '\(name)'")
+                    }
+                }
+            }
+            if member != nil {
+                queuePolicy = queuePolicy ?? p.queuePolicy.rawValue
+                inclusion = inclusion ?? member?["inclusion_probability"]
+            } else {
+                queuePolicy = queuePolicy ?? p.queuePolicy.rawValue // a gold case, mixed into that queue
+            }
+        case .undo:
+            guard let target = d.supersedes,
+                  let t = try Row.fetchOne(db, sql: """
+                      SELECT e.kind, e.analyst FROM label_event e
+                      WHERE e.id = ? AND e.project = ? AND e.case_row = ? AND e.kind <> 'undo' AND \(liveEvent)
+                      """, arguments: [target, name, row]) else {
+                throw StoreError.refused("nothing to undo: event \(d.supersedes.map(String.init) ?? "?") is not a live label of case '\(d.caseID)' in project '\(name)'")
+            }
+            let kind: String = t["kind"], author: String = t["analyst"]
+            if kind == LabelEventKind.adjudication.rawValue {
+                guard d.role == .lead else { throw StoreError.refused("only a lead may undo an adjudication") }
+            } else {
+                guard author == d.analyst else { throw StoreError.refused("\(d.analyst) may undo only their own labels") }
+                if member != nil { countChange = -1 }
+            }
+        case .adjudication:
+            guard d.role == .lead else { throw StoreError.refused("only a lead may adjudicate (`--role lead`)") }
+            let current = try live(.adjudication, by: nil)
+            guard d.supersedes == current else {
+                throw StoreError.labelConflict(caseID: d.caseID, current: current, expected: d.supersedes)
+            }
+        }
+        try db.cachedStatement(sql: """
+            INSERT INTO label_event(case_row, kind, decision, reason_codes, note, analyst, os_user, role, created_at,
+                dwell_ms, blind, model_versions_seen, supersedes, queue_policy, inclusion_probability, app_version, project)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                row, d.kind.rawValue, d.decision, JSONText.encode(strings: d.reasonCodes), d.note, d.analyst,
+                d.osUser, d.role.rawValue, now.milliseconds, d.dwellMs, d.blind,
+                JSONText.encode(strings: d.modelVersionsSeen), d.supersedes, queuePolicy,
+                inclusion, TriageVersion.current, name])
+        let id = db.lastInsertedRowID
+        if countChange != 0 {
+            try db.cachedStatement(sql: "UPDATE project_case SET label_count = label_count + ? WHERE project = ? AND case_row = ?")
+                .execute(arguments: [countChange, name, row])
+        }
+        if d.kind == .label {
+            try db.cachedStatement(sql: "DELETE FROM project_claim WHERE project = ? AND case_row = ? AND labeler = ?")
+                .execute(arguments: [name, row, d.analyst])
+        }
+        return LabelEvent(id: id, caseID: d.caseID, kind: d.kind, decision: d.decision, reasonCodes: d.reasonCodes,
+                          note: d.note, analyst: d.analyst, osUser: d.osUser, role: d.role, createdAt: now,
+                          dwellMs: d.dwellMs, blind: d.blind, modelVersionsSeen: d.modelVersionsSeen,
+                          supersedes: d.supersedes, queuePolicy: queuePolicy, inclusionProbability: inclusion,
+                          appVersion: TriageVersion.current, project: name)
     }
 
     public func labelEvents(caseID: String) throws -> [LabelEvent] {

@@ -64,7 +64,8 @@ extension SQLiteStore {
                    createdAt: Timestamp(milliseconds: r["created_at"]), dwellMs: r["dwell_ms"], blind: r["blind"],
                    modelVersionsSeen: JSONText.decodeStrings(r["model_versions_seen"]) ?? [],
                    supersedes: r["supersedes"], queuePolicy: r["queue_policy"],
-                   inclusionProbability: r["inclusion_probability"], appVersion: r["app_version"])
+                   inclusionProbability: r["inclusion_probability"], appVersion: r["app_version"],
+                   project: r["project"])
     }
 
     public func analystCounts(analyst: String, since: Timestamp) throws -> AnalystCounts {

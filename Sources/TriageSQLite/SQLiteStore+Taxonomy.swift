@@ -27,8 +27,8 @@ extension SQLiteStore {
 
     static func writeTaxonomy(_ t: Taxonomy, _ db: Database) throws {
         for (i, d) in t.decisions.enumerated() {
-            try db.execute(sql: "INSERT INTO decision(key, label, hotkey, is_final, position) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [d.key, d.label, String(d.hotkey), d.isFinal, i])
+            try db.execute(sql: "INSERT INTO decision(key, label, hotkey, is_final, outcome, position) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [d.key, d.label, String(d.hotkey), d.isFinal, d.outcome?.rawValue, i])
         }
         func reason(_ policy: String, _ r: ReasonCode, _ i: Int) throws {
             try db.execute(sql: "INSERT INTO reason_code(policy, code, label, hotkey, decisions, position) VALUES (?, ?, ?, ?, ?, ?)",
@@ -45,7 +45,7 @@ extension SQLiteStore {
     static func readTaxonomy(_ db: Database) throws -> Taxonomy {
         let decisions = try Row.fetchAll(db, sql: "SELECT * FROM decision ORDER BY position").map { row in
             Decision(key: row["key"], label: row["label"], hotkey: Character(row["hotkey"] as String),
-                     isFinal: row["is_final"])
+                     isFinal: row["is_final"], outcome: (row["outcome"] as String?).flatMap(Outcome.init(rawValue:)))
         }
         var reasons: [String: [ReasonCode]] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT * FROM reason_code ORDER BY policy, position") {

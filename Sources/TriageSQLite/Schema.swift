@@ -11,6 +11,13 @@ enum Schema {
         m.registerMigration("v1 cases, scores, attributions, rationales, evidence, features, labels, taxonomy, people, assignments, imports") { db in
             try db.execute(sql: v1)
         }
+        m.registerMigration("v2 labelling projects, overlap claims, decision outcomes, who added people") { db in
+            try db.execute(sql: v2)
+            // The standard taxonomy's decisions gain their outcome; edited taxonomies get it when
+            // re-imported with `outcome = ...`.
+            try db.execute(sql: "UPDATE decision SET outcome = 'positive' WHERE key = 'violation'")
+            try db.execute(sql: "UPDATE decision SET outcome = 'negative' WHERE key = 'no_violation'")
+        }
         return m
     }
 
@@ -214,5 +221,54 @@ enum Schema {
         content = 'case_search_source', content_rowid = 'id',
         tokenize = 'unicode61 remove_diacritics 2'
     );
+    """
+
+    static let v2 = """
+    ALTER TABLE decision ADD COLUMN outcome TEXT CHECK (outcome IS NULL OR outcome IN ('positive', 'negative'));
+    ALTER TABLE person ADD COLUMN added_by TEXT;
+
+    -- Labels made in a labelling project belong to it; the case's own track has project NULL.
+    ALTER TABLE label_event ADD COLUMN project TEXT REFERENCES project(name);
+    CREATE INDEX label_event_by_project ON label_event(project, case_row, analyst) WHERE project IS NOT NULL;
+    CREATE INDEX label_event_by_supersedes ON label_event(supersedes) WHERE supersedes IS NOT NULL;
+    CREATE INDEX cases_gold ON cases(policy, id) WHERE gold_label IS NOT NULL;
+
+    -- A labelling project: cases that need `overlap` independent labels each.
+    CREATE TABLE project (
+        name TEXT PRIMARY KEY,
+        policy TEXT,
+        overlap INTEGER NOT NULL CHECK (overlap BETWEEN 1 AND 20),
+        blind INTEGER NOT NULL DEFAULT 1,
+        gold_rate REAL NOT NULL DEFAULT 0 CHECK (gold_rate >= 0 AND gold_rate < 1),
+        queue_policy TEXT NOT NULL CHECK (queue_policy IN ('score', 'age', 'uncertainty', 'audit')),
+        sample_rate REAL CHECK (sample_rate IS NULL OR (sample_rate > 0 AND sample_rate <= 1)),
+        seed INTEGER NOT NULL DEFAULT 0,
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+
+    -- The cases of a project, in the order they are served (`position`). `inclusion_probability`
+    -- is set for an audit sample. `label_count` is the number of live labels (one per labeler),
+    -- kept in step by every label and undo, so serving a case needs no count over label_event.
+    CREATE TABLE project_case (
+        project TEXT NOT NULL REFERENCES project(name),
+        case_row INTEGER NOT NULL REFERENCES cases(id),
+        position INTEGER NOT NULL,
+        inclusion_probability REAL,
+        label_count INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (project, case_row)
+    ) WITHOUT ROWID;
+    CREATE INDEX project_case_by_position ON project_case(project, position);
+
+    -- Leases in a project: up to `overlap` labelers may hold one case at once, each their own.
+    CREATE TABLE project_claim (
+        project TEXT NOT NULL REFERENCES project(name),
+        case_row INTEGER NOT NULL REFERENCES cases(id),
+        labeler TEXT NOT NULL,
+        claimed_at INTEGER NOT NULL,
+        lease_until INTEGER NOT NULL,
+        PRIMARY KEY (project, case_row, labeler)
+    ) WITHOUT ROWID;
+    CREATE INDEX project_claim_by_labeler ON project_claim(project, labeler);
     """
 }

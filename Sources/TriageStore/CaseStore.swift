@@ -100,6 +100,42 @@ public protocol CaseStore: AnyObject, Sendable {
     /// unknown case.
     func releaseClaim(caseID: String, analyst: String) throws
 
+    // MARK: People
+    /// Everyone registered, by name.
+    func people() throws -> [Person]
+    /// The role `name` holds, or nil when they are not registered (they then work as analysts).
+    func role(of name: String) throws -> Role?
+    /// Registers `name` with `role`, or changes the role they hold. Only a lead may (`actor`),
+    /// except while no lead is registered at all: then anyone may, so a new team can add its
+    /// first lead. Throws ``StoreError/refused(_:)`` otherwise.
+    @discardableResult
+    func addPerson(_ name: String, role: Role, actor: String) throws -> PersonChange
+
+    // MARK: Labelling projects
+    /// Creates a labelling project and chooses its cases (see ``ProjectDraft``). Only a lead may.
+    /// Throws ``StoreError/refused(_:)`` for bad settings, a name in use, or an unknown policy.
+    func createProject(_ draft: ProjectDraft, actor: String) throws -> ProjectSummary
+    /// Every project with its counts, by name.
+    func projects() throws -> [ProjectSummary]
+    /// One project's settings, or nil.
+    func project(named name: String) throws -> Project?
+    /// Changes a project's overlap, blindness or gold rate. Only a lead may.
+    @discardableResult
+    func updateProject(_ name: String, _ change: ProjectChange, actor: String) throws -> Project
+    /// Claims the next case `labeler` should label in `project`, and returns its id; nil when
+    /// nothing is left for them. A case is served to a labeler at most until they have labelled
+    /// it, never to more labelers at once than still needed (live labels plus others' live claims
+    /// stay within the overlap), and gold cases are mixed in at the project's gold rate. The
+    /// labeler's own live claim comes first (a restarted session gets its case back) unless it is
+    /// in `skipping`. Atomic across processes, like ``claimNext(_:analyst:lease:)``.
+    func claimNext(inProject project: String, labeler: String, lease: TimeInterval, skipping: Set<String>) throws -> String?
+    /// Gives `labeler`'s claim on `caseID` in `project` back.
+    func releaseProjectClaim(project: String, caseID: String, labeler: String) throws
+    /// Every live label and live adjudication in `project`, oldest first, with their cases' facts.
+    func projectLabels(_ project: String) throws -> [ProjectLabel]
+    /// How far `labeler` is in `project`.
+    func projectProgress(_ project: String, labeler: String) throws -> ProjectProgress
+
     // MARK: Export
     /// Streams one row per labelled case (whose current label was made at or after `since`), in
     /// label order, calling `row` for each without holding them all in memory. Returns the count.

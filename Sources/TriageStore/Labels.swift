@@ -18,11 +18,15 @@ public struct LabelDraft: Sendable {
     public var supersedes: Int64?
     public var queuePolicy: String?
     public var inclusionProbability: Double?
+    /// The labelling project the label belongs to (nil: the case's own track, the analyst
+    /// queue). In a project the store fills in ``queuePolicy`` and ``inclusionProbability`` from
+    /// the project when they are nil.
+    public var project: String?
 
     public init(caseID: String, kind: LabelEventKind = .label, decision: String?, reasonCodes: [String] = [],
                 note: String? = nil, analyst: String, osUser: String, role: Role = .analyst, dwellMs: Int64? = nil,
                 blind: Bool = false, modelVersionsSeen: [String] = [], supersedes: Int64? = nil,
-                queuePolicy: String? = nil, inclusionProbability: Double? = nil) {
+                queuePolicy: String? = nil, inclusionProbability: Double? = nil, project: String? = nil) {
         self.caseID = caseID
         self.kind = kind
         self.decision = decision
@@ -37,6 +41,7 @@ public struct LabelDraft: Sendable {
         self.supersedes = supersedes
         self.queuePolicy = queuePolicy
         self.inclusionProbability = inclusionProbability
+        self.project = project
     }
 
     /// Checks the draft against the taxonomy for a case in `policy`. Returns the problems found.

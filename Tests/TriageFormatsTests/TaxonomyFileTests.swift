@@ -16,7 +16,9 @@ struct TaxonomyFileTests {
     # Load an edited copy with `triage taxonomy import FILE`.
     #
     #   [[decision]]       what a person can decide, in every policy area. hotkey is one character;
-    #                      final = true closes the case, final = false sends it to a lead.
+    #                      final = true closes the case, final = false sends it to a lead;
+    #                      outcome = "positive" (a violation) or "negative" says what it means
+    #                      for the model's flag (consensus, suspect labels, precision use it).
     #   [[reason]]         global reason codes, offered in every policy area.
     #   [[policy]]         a policy area (a queue) with its own [[policy.reason]] codes.
     #   decisions = [...]  the decisions a reason applies to; leave it out for any decision.
@@ -192,7 +194,7 @@ struct TaxonomyFileTests {
         """
         #expect(problems(text) == [
             "taxonomy.toml: line 1: title is not a known key (expected decision, reason, policy)",
-            "taxonomy.toml: line 5: decision[0].lable is not a known key (expected key, label, hotkey, final)",
+            "taxonomy.toml: line 5: decision[0].lable is not a known key (expected key, label, hotkey, final, outcome)",
             "taxonomy.toml: line 3: decision[0].label is missing",
             "taxonomy.toml: line 7: decision[0].final must be true or false, not a string",
             "taxonomy.toml: line 10: reason[0].code must contain only letters, digits, '_', '-' or '.', not \"has space\"",

@@ -103,4 +103,27 @@ class CountingStore: CaseStore, @unchecked Sendable {
         try base.renewLease(caseID: caseID, analyst: analyst, lease: lease)
     }
     func releaseClaim(caseID: String, analyst: String) throws { try base.releaseClaim(caseID: caseID, analyst: analyst) }
+    func people() throws -> [Person] { try base.people() }
+    func role(of name: String) throws -> Role? { try base.role(of: name) }
+    func addPerson(_ name: String, role: Role, actor: String) throws -> PersonChange {
+        try base.addPerson(name, role: role, actor: actor)
+    }
+    func createProject(_ draft: ProjectDraft, actor: String) throws -> ProjectSummary {
+        try base.createProject(draft, actor: actor)
+    }
+    func projects() throws -> [ProjectSummary] { try base.projects() }
+    func project(named name: String) throws -> Project? { try base.project(named: name) }
+    func updateProject(_ name: String, _ change: ProjectChange, actor: String) throws -> Project {
+        try base.updateProject(name, change, actor: actor)
+    }
+    func claimNext(inProject project: String, labeler: String, lease: TimeInterval, skipping: Set<String>) throws -> String? {
+        try base.claimNext(inProject: project, labeler: labeler, lease: lease, skipping: skipping)
+    }
+    func releaseProjectClaim(project: String, caseID: String, labeler: String) throws {
+        try base.releaseProjectClaim(project: project, caseID: caseID, labeler: labeler)
+    }
+    func projectLabels(_ project: String) throws -> [ProjectLabel] { try base.projectLabels(project) }
+    func projectProgress(_ project: String, labeler: String) throws -> ProjectProgress {
+        try base.projectProgress(project, labeler: labeler)
+    }
 }

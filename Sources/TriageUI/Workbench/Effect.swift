@@ -52,6 +52,6 @@ public enum Effect: Sendable, Equatable {
             && x.note == y.note && x.analyst == y.analyst && x.osUser == y.osUser && x.role == y.role
             && x.dwellMs == y.dwellMs && x.blind == y.blind && x.modelVersionsSeen == y.modelVersionsSeen
             && x.supersedes == y.supersedes && x.queuePolicy == y.queuePolicy
-            && x.inclusionProbability == y.inclusionProbability
+            && x.inclusionProbability == y.inclusionProbability && x.project == y.project
     }
 }

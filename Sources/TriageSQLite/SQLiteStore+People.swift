@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+import TriageCore
+import TriageStore
+
+/// People and their roles (`person`), and the role checks every write that needs one makes.
+extension SQLiteStore {
+    public func people() throws -> [Person] {
+        try guarded {
+            try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT name, role, created_at, added_by FROM person ORDER BY name").map { r in
+                    Person(name: r["name"], role: Role(rawValue: r["role"]) ?? .analyst,
+                           addedAt: Timestamp(milliseconds: r["created_at"]), addedBy: r["added_by"])
+                }
+            }
+        }
+    }
+
+    public func role(of name: String) throws -> Role? {
+        try guarded { try pool.read { db in try Self.storedRole(db, name) } }
+    }
+
+    @discardableResult
+    public func addPerson(_ name: String, role: Role, actor: String) throws -> PersonChange {
+        guard Self.isValidPersonName(name) else {
+            throw StoreError.refused("'\(name)' cannot name a person: use 1–64 characters, no control characters, no spaces at either end")
+        }
+        let now = Timestamp.now()
+        return try guarded {
+            try pool.write { db in
+                try Self.requireLead(db, actor, to: "add people or change their roles", unlessNoLead: true)
+                let held = try Self.storedRole(db, name)
+                if held == role { return .unchanged }
+                if held == .lead, role != .lead,
+                   try Int.fetchOne(db, sql: "SELECT count(*) FROM person WHERE role = 'lead'") == 1 {
+                    throw StoreError.refused("\(name) is the only lead: add another lead first")
+                }
+                try db.execute(sql: """
+                    INSERT INTO person(name, role, created_at, added_by) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(name) DO UPDATE SET role = excluded.role
+                    """, arguments: [name, role.rawValue, now.milliseconds, actor])
+                return held.map { .changed(from: $0) } ?? .added
+            }
+        }
+    }
+
+    /// A person's stored role, or nil.
+    static func storedRole(_ db: Database, _ name: String) throws -> Role? {
+        try String.fetchOne(db.cachedStatement(sql: "SELECT role FROM person WHERE name = ?"), arguments: [name])
+            .flatMap(Role.init(rawValue:))
+    }
+
+    /// Refuses unless `actor` is a registered lead (or, with `unlessNoLead`, nobody is a lead yet).
+    static func requireLead(_ db: Database, _ actor: String, to what: String, unlessNoLead: Bool = false) throws {
+        if try storedRole(db, actor) == .lead { return }
+        if unlessNoLead, try Int.fetchOne(db, sql: "SELECT count(*) FROM person WHERE role = 'lead'") == 0 { return }
+        throw StoreError.refused("only a lead may \(what), and \(actor) is not one (see `triage users list`)")
+    }
+
+    /// Refuses unless the person may work in `role`.
+    static func requireRole(_ db: Database, _ person: String, _ role: Role) throws {
+        if let why = Role.refusal(person: person, holds: try storedRole(db, person), actingAs: role) {
+            throw StoreError.refused(why)
+        }
+    }
+
+    /// 1–64 characters, no control characters, no surrounding spaces.
+    static func isValidPersonName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64 && name.trimmingCharacters(in: .whitespaces) == name
+            && !name.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+    }
+}

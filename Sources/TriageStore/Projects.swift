@@ -1,0 +1,94 @@
+import TriageCore
+
+/// Someone registered in the database, with the role they hold.
+public struct Person: Sendable, Equatable {
+    public var name: String
+    public var role: Role
+    public var addedAt: Timestamp
+    /// Who registered them (nil for people registered before this was recorded).
+    public var addedBy: String?
+
+    public init(name: String, role: Role, addedAt: Timestamp, addedBy: String?) {
+        self.name = name
+        self.role = role
+        self.addedAt = addedAt
+        self.addedBy = addedBy
+    }
+}
+
+/// What ``CaseStore/addPerson(_:role:actor:)`` did.
+public enum PersonChange: Sendable, Equatable {
+    case added
+    case changed(from: Role)
+    case unchanged
+}
+
+/// A project to create: its settings and which cases it takes.
+public struct ProjectDraft: Sendable {
+    /// Name, policy area, overlap, blindness, gold rate, queue policy and (audit) sample rate.
+    public var settings: Project
+    /// Only cases with this status (nil: every status). Gold cases never join a project's cases:
+    /// they are mixed in at the gold rate instead.
+    public var status: CaseStatus?
+    /// For score, age and uncertainty projects: take only the first `limit` cases in that order.
+    public var limit: Int?
+    /// The audit sample's seed (the same seed draws the same sample).
+    public var seed: UInt64
+
+    public init(settings: Project, status: CaseStatus? = nil, limit: Int? = nil, seed: UInt64 = 1) {
+        self.settings = settings
+        self.status = status
+        self.limit = limit
+        self.seed = seed
+    }
+}
+
+/// Settings a lead may change on a running project (nil: unchanged).
+public struct ProjectChange: Sendable, Equatable {
+    public var overlap: Int?
+    public var blind: Bool?
+    public var goldRate: Double?
+
+    public init(overlap: Int? = nil, blind: Bool? = nil, goldRate: Double? = nil) {
+        self.overlap = overlap
+        self.blind = blind
+        self.goldRate = goldRate
+    }
+}
+
+/// A project and where it stands.
+public struct ProjectSummary: Sendable, Equatable {
+    public var project: Project
+    /// Cases in the project (gold cases served besides them are not counted).
+    public var cases: Int
+    /// Cases with all the labels they need.
+    public var complete: Int
+    /// Live labels made in the project (gold included), and by how many people.
+    public var labels: Int
+    public var labelers: Int
+    /// Cases a lead has adjudicated.
+    public var adjudicated: Int
+
+    public init(project: Project, cases: Int, complete: Int, labels: Int, labelers: Int, adjudicated: Int) {
+        self.project = project
+        self.cases = cases
+        self.complete = complete
+        self.labels = labels
+        self.labelers = labelers
+        self.adjudicated = adjudicated
+    }
+}
+
+/// One labeler's progress in a project.
+public struct ProjectProgress: Sendable, Equatable {
+    /// Their live labels in the project.
+    public var labelled: Int
+    /// Cases of the project that still need a label and that they have not labelled (others may
+    /// be holding some of them).
+    public var remaining: Int
+
+    public init(labelled: Int, remaining: Int) {
+        self.labelled = labelled
+        self.remaining = remaining
+    }
+}
