@@ -29,7 +29,7 @@ extension Role {
         let role = held ?? unregistered
         guard !role.mayWorkAs(acting) else { return nil }
         let who = held == nil ? "\(person) is not registered (so works as an analyst)" : "\(person) is a \(role.rawValue)"
-        return "\(who) and cannot work as a \(acting.rawValue); a lead can change that with `triage users add \(person) --role \(acting.rawValue)`"
+        return "\(who) and cannot work in the \(acting.rawValue) role; a lead can change that with `triage users add \(person) --role \(acting.rawValue)`"
     }
 }
 

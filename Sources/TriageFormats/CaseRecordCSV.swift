@@ -384,7 +384,7 @@ extension String {
 /// `read_csv` as is.
 ///
 /// The header is `case_id,merchant_id,policy,decision,reason_codes,note,labelled_by,os_user,role,
-/// labelled_at,dwell_ms,blind,label_event_id,sampling_weight`, then `score__<model>__<version>`
+/// labelled_at,dwell_ms,blind,label_event_id,kind,project,queue_policy,sampling_weight`, then `score__<model>__<version>`
 /// for each (model, version) in ``ExportColumns/scores``, then `feature__<name>` for each feature
 /// in ``ExportColumns/features``.
 ///
@@ -399,7 +399,7 @@ public struct CSVExportWriter: Sendable {
     /// The fixed leading columns.
     public static let fixedColumns = [
         "case_id", "merchant_id", "policy", "decision", "reason_codes", "note", "labelled_by", "os_user", "role",
-        "labelled_at", "dwell_ms", "blind", "label_event_id", "sampling_weight",
+        "labelled_at", "dwell_ms", "blind", "label_event_id", "kind", "project", "queue_policy", "sampling_weight",
     ]
 
     /// The column vocabulary.
@@ -472,6 +472,9 @@ public struct CSVExportWriter: Sendable {
         if let d = label.dwellMs { writer.writeField(d) } else { writer.writeEmptyField() }
         writer.writeField(label.blind)
         if let id = label.id { writer.writeField(id) } else { writer.writeEmptyField() }
+        writer.writeField(label.kind.rawValue)
+        writer.writeField(label.project)
+        writer.writeField(label.queuePolicy)
         writer.writeField(row.samplingWeight)
 
         if !scoreScratch.isEmpty {

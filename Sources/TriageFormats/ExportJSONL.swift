@@ -9,13 +9,15 @@ import TriageCore
 /// {"case_id":"c_1","merchant_id":"acct_9f","policy":"gambling","decision":"violation",
 ///  "reason_codes":["unlicensed_gambling"],"note":null,"labelled_by":"ana","os_user":"ana",
 ///  "role":"analyst","labelled_at":"2026-11-20T14:05:12.345Z","dwell_ms":8200,"blind":false,
-///  "model_versions_seen":["supportability-xgb@2026-11-01"],"label_event_id":42,"sampling_weight":1,
+///  "model_versions_seen":["supportability-xgb@2026-11-01"],"label_event_id":42,"kind":"label",
+///  "project":null,"queue_policy":"score","sampling_weight":1,
 ///  "scores":[{"model":"supportability-xgb","version":"2026-11-01","score":0.93,"threshold":0.5}],
 ///  "features":{"chargeback_rate_90d":0.088,"account_age_days":136}}
 /// ```
 ///
 /// (shown wrapped; each row is one line). `labelled_at` is RFC 3339 UTC with milliseconds, as
-/// ``Timestamp/iso8601`` writes it; `decision` is null only for an undo; a score's `threshold` is
+/// ``Timestamp/iso8601`` writes it; `kind` is `label` or (in a project) `adjudication`;
+/// `project` is null for the analyst queue's labels; `decision` is null only for an undo; a score's `threshold` is
 /// null when the job gave none. Numbers follow ``JSONWriter`` (integral values without `.0`).
 ///
 /// Append rows with ``write(_:)`` and flush ``bytes`` to the file now and then, followed by
@@ -24,8 +26,8 @@ public struct JSONLExportWriter: Sendable {
     /// The keys of every line, in order.
     public static let keys = [
         "case_id", "merchant_id", "policy", "decision", "reason_codes", "note", "labelled_by", "os_user", "role",
-        "labelled_at", "dwell_ms", "blind", "model_versions_seen", "label_event_id", "sampling_weight", "scores",
-        "features",
+        "labelled_at", "dwell_ms", "blind", "model_versions_seen", "label_event_id", "kind", "project", "queue_policy",
+        "sampling_weight", "scores", "features",
     ]
 
     private var writer: JSONWriter
@@ -81,6 +83,9 @@ public struct JSONLExportWriter: Sendable {
         for v in label.modelVersionsSeen { w.string(v) }
         w.endArray()
         w.field("label_event_id", label.id)
+        w.field("kind", label.kind.rawValue)
+        w.field("project", label.project)
+        w.field("queue_policy", label.queuePolicy)
         w.field("sampling_weight", row.samplingWeight)
         w.key("scores")
         w.beginArray()

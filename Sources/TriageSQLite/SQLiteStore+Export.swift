@@ -21,7 +21,34 @@ extension SQLiteStore {
                     let label = Self.labelEvent(r, caseID: caseID)
                     try body(ExportRow(caseID: caseID, merchantID: r["merchant_id"], policy: r["policy"],
                                        features: try Self.latestFeatures(db, row), scores: try Self.scores(db, row),
-                                       label: label, samplingWeight: label.inclusionProbability.map { 1 / $0 } ?? 1.0))
+                                       label: label, samplingWeight: AuditSample.weight(inclusionProbability: label.inclusionProbability)))
+                    n += 1
+                }
+                return n
+            }
+        }
+    }
+
+    @discardableResult
+    public func exportProjectLabels(_ project: String, since: Timestamp?, _ body: (ExportRow) throws -> Void) throws -> Int {
+        try guarded {
+            try pool.read { db in
+                guard try Self.readProject(db, project) != nil else { throw Self.noProject(project) }
+                let cursor = try Row.fetchCursor(db, sql: """
+                    SELECT c.id AS case_row, c.case_id, c.merchant_id, c.policy, e.*
+                    FROM label_event e JOIN cases c ON c.id = e.case_row
+                    WHERE e.project = ?1 AND e.kind IN ('label', 'adjudication') AND \(Self.liveEvent)
+                      AND (?2 IS NULL OR e.created_at >= ?2)
+                    ORDER BY e.id
+                    """, arguments: [project, since?.milliseconds])
+                var n = 0
+                while let r = try cursor.next() {
+                    let row: Int64 = r["case_row"]
+                    let caseID: String = r["case_id"]
+                    let label = Self.labelEvent(r, caseID: caseID)
+                    try body(ExportRow(caseID: caseID, merchantID: r["merchant_id"], policy: r["policy"],
+                                       features: try Self.latestFeatures(db, row), scores: try Self.scores(db, row),
+                                       label: label, samplingWeight: AuditSample.weight(inclusionProbability: label.inclusionProbability)))
                     n += 1
                 }
                 return n

@@ -28,7 +28,7 @@ extension SQLiteStore {
                     throw StoreError.refused("an adjudication settles a labelling project's case: give its project")
                 }
                 guard d.role != .labeler else {
-                    throw StoreError.refused("labelers label in a labelling project (see `triage project list`), not in the analyst queue")
+                    throw StoreError.notAllowed("labelers label in a labelling project (see `triage project list`), not in the analyst queue")
                 }
                 // Never overwrite silently: a new label must name the current one it replaces.
                 guard d.supersedes == current else {
@@ -91,7 +91,7 @@ extension SQLiteStore {
         switch d.kind {
         case .label:
             guard d.role == .labeler else {
-                throw StoreError.refused("labels in a project are made in the labeler role (`--role labeler`)")
+                throw StoreError.notAllowed("labels in a project are made in the labeler role (`--role labeler`)")
             }
             let mine = try live(.label, by: d.analyst)
             guard d.supersedes == mine else {
@@ -127,13 +127,13 @@ extension SQLiteStore {
             }
             let kind: String = t["kind"], author: String = t["analyst"]
             if kind == LabelEventKind.adjudication.rawValue {
-                guard d.role == .lead else { throw StoreError.refused("only a lead may undo an adjudication") }
+                guard d.role == .lead else { throw StoreError.notAllowed("only a lead may undo an adjudication") }
             } else {
-                guard author == d.analyst else { throw StoreError.refused("\(d.analyst) may undo only their own labels") }
+                guard author == d.analyst else { throw StoreError.notAllowed("\(d.analyst) may undo only their own labels") }
                 if member != nil { countChange = -1 }
             }
         case .adjudication:
-            guard d.role == .lead else { throw StoreError.refused("only a lead may adjudicate (`--role lead`)") }
+            guard d.role == .lead else { throw StoreError.notAllowed("only a lead may adjudicate (`--role lead`)") }
             let current = try live(.adjudication, by: nil)
             guard d.supersedes == current else {
                 throw StoreError.labelConflict(caseID: d.caseID, current: current, expected: d.supersedes)

@@ -54,13 +54,13 @@ extension SQLiteStore {
     static func requireLead(_ db: Database, _ actor: String, to what: String, unlessNoLead: Bool = false) throws {
         if try storedRole(db, actor) == .lead { return }
         if unlessNoLead, try Int.fetchOne(db, sql: "SELECT count(*) FROM person WHERE role = 'lead'") == 0 { return }
-        throw StoreError.refused("only a lead may \(what), and \(actor) is not one (see `triage users list`)")
+        throw StoreError.notAllowed("only a lead may \(what), and \(actor) is not one (see `triage users list`)")
     }
 
     /// Refuses unless the person may work in `role`.
     static func requireRole(_ db: Database, _ person: String, _ role: Role) throws {
         if let why = Role.refusal(person: person, holds: try storedRole(db, person), actingAs: role) {
-            throw StoreError.refused(why)
+            throw StoreError.notAllowed(why)
         }
     }
 

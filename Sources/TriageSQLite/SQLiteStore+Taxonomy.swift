@@ -7,11 +7,12 @@ extension SQLiteStore {
         try guarded { try pool.read { db in try Self.readTaxonomy(db) } }
     }
 
-    public func replaceTaxonomy(_ taxonomy: Taxonomy) throws {
+    public func replaceTaxonomy(_ taxonomy: Taxonomy, actor: String) throws {
         let problems = taxonomy.problems()
         guard problems.isEmpty else { throw StoreError.refused("taxonomy refused: " + problems.joined(separator: "; ")) }
         try guarded {
             try pool.write { db in
+                try Self.requireLead(db, actor, to: "edit the taxonomy", unlessNoLead: true)
                 // Cases must keep a policy area that exists.
                 let used = try String.fetchAll(db, sql: "SELECT DISTINCT policy FROM cases")
                 let missing = Set(used).subtracting(taxonomy.policyKeys).sorted()

@@ -21,15 +21,21 @@ public struct CaseExporter {
 
     public init(store: any CaseStore) { self.store = store }
 
-    /// Writes one row per labelled case whose current label was made at or after `since`.
-    /// `sink` receives the output in chunks of about 1 MiB. Returns the number of rows.
+    /// Writes one row per labelled case whose current label was made at or after `since` — or,
+    /// with `project`, one row per live label in that project. `sink` receives the output in
+    /// chunks of about 1 MiB. Returns the number of rows.
     @discardableResult
-    public func export(format: ExportFormat, since: Timestamp?, to sink: ([UInt8]) throws -> Void) throws -> Int {
+    public func export(format: ExportFormat, since: Timestamp?, project: String? = nil,
+                       to sink: ([UInt8]) throws -> Void) throws -> Int {
+        func rows(_ body: (ExportRow) throws -> Void) throws -> Int {
+            if let project { return try store.exportProjectLabels(project, since: since, body) }
+            return try store.exportLabels(since: since, body)
+        }
         let flushAt = 1 << 20
         switch format {
         case .jsonl:
             var w = JSONLExportWriter(reservingCapacity: flushAt + (1 << 16))
-            let n = try store.exportLabels(since: since) { row in
+            let n = try rows { row in
                 w.write(row)
                 if w.bytes.count >= flushAt {
                     try sink(w.bytes)
@@ -41,12 +47,26 @@ public struct CaseExporter {
         case .csv:
             var w = CSVExportWriter(columns: try store.exportColumns())
             w.writeHeader()
-            let n = try store.exportLabels(since: since) { row in
+            let n = try rows { row in
                 w.write(row)
                 if w.bytes.count >= flushAt { try sink(w.takeBytes()) }
             }
             try sink(w.takeBytes())
             return n
         }
+    }
+
+    /// Writes the consensus export of `project` (see ``ConsensusExportWriter``): one row per case
+    /// with a label. Returns the number of rows.
+    @discardableResult
+    public func exportConsensus(project: String, format: ExportFormat, to sink: ([UInt8]) throws -> Void) throws -> Int {
+        let labels = try store.projectLabels(project)
+        let categories = try store.taxonomy().decisions.map(\.key)
+        var w = ConsensusExportWriter(format: format == .csv ? .csv : .jsonl, project: project)
+        w.writeHeader()
+        let cases = ProjectAnalysis.consensus(labels, categories: categories)
+        for c in cases { w.write(c) }
+        try sink(w.bytes)
+        return cases.count
     }
 }

@@ -13,8 +13,9 @@ public protocol CaseStore: AnyObject, Sendable {
     // MARK: Taxonomy
     /// The decisions, policy areas and reason codes in force.
     func taxonomy() throws -> Taxonomy
-    /// Replaces the taxonomy (decisions, policies, reasons). Existing labels are untouched.
-    func replaceTaxonomy(_ taxonomy: Taxonomy) throws
+    /// Replaces the taxonomy (decisions, policies, reasons). Existing labels are untouched. Only a
+    /// lead may (`actor`), except while no lead is registered (a new database being set up).
+    func replaceTaxonomy(_ taxonomy: Taxonomy, actor: String) throws
 
     // MARK: Import
     /// Runs one import: `feed` writes records through the sink inside a single transaction.
@@ -141,6 +142,11 @@ public protocol CaseStore: AnyObject, Sendable {
     /// label order, calling `row` for each without holding them all in memory. Returns the count.
     @discardableResult
     func exportLabels(since: Timestamp?, _ row: (ExportRow) throws -> Void) throws -> Int
+    /// Streams one row per live label and live adjudication in `project` (made at or after
+    /// `since`), in label order: a project's raw per-label export, several rows per case (one per
+    /// labeler), each with its sampling weight (1/inclusion probability for an audit sample).
+    @discardableResult
+    func exportProjectLabels(_ project: String, since: Timestamp?, _ row: (ExportRow) throws -> Void) throws -> Int
     /// The column vocabulary of an export: every (model, version) scored and every feature name,
     /// so a CSV writer can lay out its header before streaming rows.
     func exportColumns() throws -> ExportColumns

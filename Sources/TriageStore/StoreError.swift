@@ -11,6 +11,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case labelConflict(caseID: String, current: Int64?, expected: Int64?)
     /// The request breaks a rule of the data (e.g. a taxonomy that drops a policy area in use).
     case refused(String)
+    /// The person may not do this in their role (see `triage users list`).
+    case notAllowed(String)
     case storage(String)
 
     public var description: String {
@@ -33,7 +35,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             let cur = current.map { "event \($0)" } ?? "no label"
             let exp = expected.map { "event \($0)" } ?? "no label"
             return "case '\(id)' changed meanwhile: its current label is \(cur), not \(exp) as expected; reload and decide again"
-        case .refused(let m), .storage(let m):
+        case .refused(let m), .notAllowed(let m), .storage(let m):
             return m
         }
     }

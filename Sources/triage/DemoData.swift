@@ -28,7 +28,7 @@ enum DemoData {
                            code: Exit.noInput)
         }
         if FileManager.default.fileExists(atPath: dir + "/taxonomy.toml") {
-            do { try store.replaceTaxonomy(try TaxonomyFile.load(path: dir + "/taxonomy.toml")) }
+            do { try store.replaceTaxonomy(try TaxonomyFile.load(path: dir + "/taxonomy.toml"), actor: "demo") }
             catch let e as TaxonomyFileError { throw CLIError(message: e.description, code: Exit.dataError) }
         }
         let report = try CaseImporter(store: store, options: ImportOptions(importedBy: importedBy)).importFile(dir + "/cases.jsonl")

@@ -14,10 +14,22 @@ struct Export: ParsableCommand {
         loads as it is into pandas (read_json(lines=True) or read_csv) and Spark. Streams in \
         constant memory; a consistent snapshot even while others keep labelling.
 
+        With --project NAME: the project's raw labels instead, one row per live label (several \
+        per case: one per labeler, plus a lead's adjudication), with the queue policy that served \
+        the case and its sampling weight (1/inclusion probability for an audit sample's case).
+
+        With --consensus (and --project, unless there is only one project): one row per case of \
+        the project with its final label (a lead's adjudication, else the Dawid–Skene consensus, \
+        else the majority), its confidence, the method, the number of labels and who made them, \
+        whether it was adjudicated, the majority and Dawid–Skene labels side by side, the gold \
+        label of a gold case, the score and the sampling weight.
+
         Examples:
           triage export --out labels.jsonl
           triage export --format csv --out labels.csv --since 2026-11-01
           triage export | jq .decision
+          triage export --project gambling-nov --out raw.csv
+          triage export --consensus --project gambling-nov --out consensus.csv
         """
     )
 
@@ -32,7 +44,14 @@ struct Export: ParsableCommand {
     @Option(help: ArgumentHelp("Only cases whose current label was made at or after this time (RFC 3339 or YYYY-MM-DD).", valueName: "time"))
     var since: String?
 
+    @Option(help: ArgumentHelp("Export this labelling project's labels (one row per label).", valueName: "name"))
+    var project: String?
+
+    @Flag(help: "One row per case of a project, with its consensus label (see above).")
+    var consensus = false
+
     func validate() throws {
+        if consensus && since != nil { throw ValidationError("--since does not apply to --consensus (it covers every case)") }
         if let since, Timestamp.parse(since) == nil {
             throw ValidationError("--since '\(since)' is not a time: use RFC 3339 (2026-11-20T14:03:00Z) or a date (2026-11-20)")
         }
@@ -41,11 +60,19 @@ struct Export: ParsableCommand {
     func run() throws {
         try runReporting {
             let store = try global.openStore(create: false)
+            let chosen = format ?? ExportFormat.guess(path: out)
+            let name = consensus ? try global.resolveProject(store, project).name : project
+            if let name, try store.project(named: name) == nil {
+                throw StoreError.refused("no labelling project named '\(name)' (see `triage project list`)")
+            }
             let output = try OutputFile(path: out)
-            let n = try CaseExporter(store: store).export(format: format ?? ExportFormat.guess(path: out),
-                                                          since: since.flatMap(Timestamp.parse), to: output.write)
+            let exporter = CaseExporter(store: store)
+            let n = consensus
+                ? try exporter.exportConsensus(project: name!, format: chosen, to: output.write)
+                : try exporter.export(format: chosen, since: since.flatMap(Timestamp.parse), project: name, to: output.write)
             try output.close()
-            if let out { Console.info("exported \(n) labelled cases to \(out)") }
+            let what = consensus ? "cases with their consensus label" : name == nil ? "labelled cases" : "labels"
+            if let out { Console.info("exported \(n) \(what) to \(out)") }
         }
     }
 }

@@ -22,9 +22,53 @@ struct GlobalOptions: ParsableArguments {
 
     var analystName: String { analyst ?? Paths.osUser() }
 
+    /// The project `name` names, or the only project when `name` is nil; a clear error otherwise.
+    func resolveProject(_ store: any CaseStore, _ name: String?) throws -> Project {
+        if let name {
+            guard let p = try store.project(named: name) else {
+                throw StoreError.refused("no labelling project named '\(name)' (see `triage project list`)")
+            }
+            return p
+        }
+        let all = try store.projects()
+        guard all.count == 1 else {
+            throw CLIError(message: all.isEmpty
+                           ? "there is no labelling project yet: a lead creates one with `triage project create NAME`"
+                           : "name the project with --project (one of: \(all.map(\.project.name).joined(separator: ", ")))",
+                           code: Exit.usage)
+        }
+        return all[0].project
+    }
+
     /// Opens the store; `create` makes a new database when the file does not exist.
     func openStore(create: Bool) throws -> SQLiteStore {
         try SQLiteStore(path: databasePath(), create: create)
+    }
+}
+
+/// The role to work in, for the commands that record or serve labels.
+struct RoleOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "The role to work in: analyst, labeler or lead (default: your role in `triage users list`, else analyst).",
+        valueName: "role"))
+    var role: Role?
+
+    init() {}
+
+    /// Options asking for `role` (commands that know the role they need).
+    init(role: Role?) {
+        self.role = role
+    }
+
+    /// The role in force for `person`: --role, else the role the database lists for them, else
+    /// analyst. Refuses (exit 77) a role the person does not hold.
+    func inForce(_ store: any CaseStore, person: String) throws -> Role {
+        let held = try store.role(of: person)
+        let acting = role ?? held ?? Role.unregistered
+        if let why = Role.refusal(person: person, holds: held, actingAs: acting) {
+            throw CLIError(message: why, code: Exit.noPermission)
+        }
+        return acting
     }
 }
 
@@ -84,6 +128,7 @@ enum Exit {
         case .readOnly: return noPermission
         case .locked: return tempFailure
         case .invalidLabel, .refused: return dataError
+        case .notAllowed: return noPermission
         case .labelConflict: return tempFailure
         case .storage: return ioError
         }

@@ -22,10 +22,18 @@ struct Label: ParsableCommand {
         has a label (use --correct to supersede it), someone labelled it meanwhile, or the database \
         stayed locked too long; 77 the database is read-only for you; others as in triage --help.
 
+        In a labelling project (--project NAME) the label is the person's own, beside the other \
+        labelers' (it never changes the case's status in the analyst queue), made in the labeler \
+        role; --correct replaces their own earlier label. A lead settles a case with \
+        --adjudicate (the final label; --correct replaces an earlier adjudication). --blind \
+        records that the decision was made without seeing the model's output.
+
         Examples:
           triage label c_1 violation --reason unlicensed_gambling
           triage label c_2 no_violation --reason licensed_operator --note "licence MGA/B2C/123"
           triage label c_1 no_violation --reason licensed_operator --correct
+          triage label c_7 violation --project gambling-nov --blind
+          triage label c_7 no_violation --project gambling-nov --adjudicate --note "licence checked"
         """
     )
 
@@ -47,15 +55,35 @@ struct Label: ParsableCommand {
     @Flag(help: "Supersede the case's current label instead of refusing.")
     var correct = false
 
+    @OptionGroup var roles: RoleOptions
+
+    @Option(help: ArgumentHelp("Label in this labelling project (as a labeler, or a lead with --adjudicate).", valueName: "name"))
+    var project: String?
+
+    @Flag(help: "A lead's final decision on a project's case (needs --project).")
+    var adjudicate = false
+
+    @Flag(help: "Record that you decided without seeing the model's output.")
+    var blind = false
+
+    func validate() throws {
+        if adjudicate && project == nil { throw ValidationError("--adjudicate needs --project") }
+    }
+
     func run() throws {
         try runReporting {
             let store = try global.openStore(create: false)
             guard let detail = try store.caseDetail(caseID: caseID) else { throw StoreError.caseNotFound(caseID) }
+            if let project {
+                try labelInProject(store, detail, project)
+                return
+            }
             let current = detail.currentLabel
             var draft = LabelDraft(
                 caseID: caseID, kind: .label, decision: decision, reasonCodes: reasons,
                 note: note.flatMap { $0.isEmpty ? nil : $0 }, analyst: global.analystName, osUser: Paths.osUser(),
-                role: .analyst, blind: false, modelVersionsSeen: Self.modelVersionsSeen(detail.scores))
+                role: try roles.inForce(store, person: global.analystName), blind: blind,
+                modelVersionsSeen: blind ? [] : Self.modelVersionsSeen(detail.scores), queuePolicy: nil)
             // Bad input first, whatever the case's state: the message lists what is allowed.
             let problems = draft.problems(taxonomy: try store.taxonomy(), policy: detail.case.policy)
             if !problems.isEmpty { throw StoreError.invalidLabel(caseID: caseID, problems: problems) }
@@ -73,6 +101,33 @@ struct Label: ParsableCommand {
             let event = try store.recordLabel(draft)
             print("labelled \(caseID) \(decision) (event \(event.id.map(String.init) ?? "?"))")
         }
+    }
+
+    /// A label (or, with --adjudicate, an adjudication) in a labelling project.
+    private func labelInProject(_ store: any CaseStore, _ detail: CaseDetail, _ project: String) throws {
+        let person = global.analystName
+        var r = roles
+        if r.role == nil { r.role = adjudicate ? .lead : .labeler }
+        let role = try r.inForce(store, person: person)
+        guard try store.project(named: project) != nil else {
+            throw StoreError.refused("no labelling project named '\(project)' (see `triage project list`)")
+        }
+        let live = try store.projectLabels(project).filter { $0.caseID == caseID }
+        let mine = adjudicate ? live.last { $0.kind == .adjudication } : live.last { $0.kind == .label && $0.person == person }
+        if let mine, !correct {
+            let what = adjudicate ? "an adjudication" : "your label"
+            throw CLIError(message: "case '\(caseID)' already has \(what) in project \(project) (event \(mine.eventID): "
+                           + "\(mine.decision) by \(mine.person)); nothing recorded. Use --correct to supersede it",
+                           code: Exit.tempFailure)
+        }
+        let draft = LabelDraft(
+            caseID: caseID, kind: adjudicate ? .adjudication : .label, decision: decision, reasonCodes: reasons,
+            note: note.flatMap { $0.isEmpty ? nil : $0 }, analyst: person, osUser: Paths.osUser(), role: role,
+            blind: blind, modelVersionsSeen: blind ? [] : Self.modelVersionsSeen(detail.scores),
+            supersedes: mine?.eventID, project: project)
+        let event = try store.recordLabel(draft)
+        let verb = adjudicate ? "adjudicated" : "labelled"
+        print("\(verb) \(caseID) \(decision) in project \(project) (event \(event.id.map(String.init) ?? "?"))")
     }
 
     /// Each model's latest score as "model@version", models in the order they first scored the case.

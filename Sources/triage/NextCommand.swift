@@ -23,6 +23,7 @@ struct Next: ParsableCommand {
           triage next
           triage next --policy gambling --sort uncertainty --lease 600
           while id=$(triage next); do triage label "$id" "$(./decide "$id")"; done
+          triage next --project gambling-nov      # as a labeler: overlap and gold apply
         """
     )
 
@@ -38,6 +39,9 @@ struct Next: ParsableCommand {
                                valueName: "seconds"))
     var lease: Int = 900
 
+    @Option(help: ArgumentHelp("Claim from this labelling project instead, as a labeler.", valueName: "name"))
+    var project: String?
+
     func validate() throws {
         guard lease > 0, TimeInterval(lease) <= 365 * 24 * 3600 else {
             throw ValidationError("--lease must be a number of seconds from 1 to 31536000 (a year)")
@@ -47,6 +51,15 @@ struct Next: ParsableCommand {
     func run() throws {
         try runReporting {
             let store = try global.openStore(create: false)
+            if let project {
+                _ = try RoleOptions(role: .labeler).inForce(store, person: global.analystName)
+                guard let id = try store.claimNext(inProject: project, labeler: global.analystName,
+                                                   lease: TimeInterval(lease), skipping: []) else {
+                    throw CLIError(message: "nothing left for \(global.analystName) in project \(project)", code: Exit.queueEmpty)
+                }
+                print(id)
+                return
+            }
             let query = QueueQuery(policy: policy, status: .open, sort: sort)
             guard let row = try store.claimNext(query, analyst: global.analystName, lease: TimeInterval(lease)) else {
                 throw CLIError(message: "no open case to claim" + (policy.map { " in policy area '\($0)'" } ?? ""),

@@ -82,7 +82,7 @@ struct TaxonomyCommand: ParsableCommand {
                     throw CLIError(message: "cannot read \(file): \(error.localizedDescription)", code: Exit.noInput)
                 }
                 let store = try global.openStore(create: true)
-                try store.replaceTaxonomy(taxonomy)
+                try store.replaceTaxonomy(taxonomy, actor: global.analystName)
                 print("taxonomy replaced: \(taxonomy.decisions.count) decisions, \(taxonomy.policies.count) policy areas, "
                       + "\(taxonomy.policies.reduce(taxonomy.globalReasons.count) { $0 + $1.reasons.count }) reason codes")
             }

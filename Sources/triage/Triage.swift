@@ -30,7 +30,8 @@ struct Triage: ParsableCommand {
         77 permission denied (read-only database).
         """,
         version: TriageVersion.current,
-        subcommands: [Open.self, Demo.self, Import.self, Export.self, Sample.self, Stats.self, TaxonomyCommand.self, Next.self, Label.self, Undo.self],
+        subcommands: [Open.self, Demo.self, Import.self, Export.self, Sample.self, Stats.self, TaxonomyCommand.self, Next.self,
+                      Label.self, Undo.self, Users.self, ProjectCommand.self, AgreementCommand.self, Suspects.self],
         defaultSubcommand: Open.self
     )
 }

@@ -15,8 +15,12 @@ struct Undo: ParsableCommand {
         database; 75 someone labelled the case meanwhile, or the database stayed locked too long; \
         others as in triage --help.
 
-        Example:
+        With --project NAME: withdraws your own label on the case in that labelling project (the \
+        case needs a label again), or with --adjudication a lead's adjudication.
+
+        Examples:
           triage undo c_1
+          triage undo c_7 --project gambling-nov
         """
     )
 
@@ -25,16 +29,46 @@ struct Undo: ParsableCommand {
     @Argument(help: ArgumentHelp("The case whose label to undo.", valueName: "case-id"))
     var caseID: String
 
+    @OptionGroup var roles: RoleOptions
+
+    @Option(help: ArgumentHelp("Undo your label in this labelling project.", valueName: "name"))
+    var project: String?
+
+    @Flag(help: "With --project: undo the case's adjudication (leads only).")
+    var adjudication = false
+
+    func validate() throws {
+        if adjudication && project == nil { throw ValidationError("--adjudication needs --project") }
+    }
+
     func run() throws {
         try runReporting {
             let store = try global.openStore(create: false)
+            if let project {
+                let person = global.analystName
+                guard try store.project(named: project) != nil else {
+                    throw StoreError.refused("no labelling project named '\(project)' (see `triage project list`)")
+                }
+                let live = try store.projectLabels(project).filter { $0.caseID == caseID }
+                guard let target = adjudication ? live.last(where: { $0.kind == .adjudication })
+                        : live.last(where: { $0.kind == .label && $0.person == person }) else {
+                    throw CLIError(message: "case '\(caseID)' has no \(adjudication ? "adjudication" : "label of yours") to undo in project \(project)",
+                                   code: Exit.dataError)
+                }
+                let role = try RoleOptions(role: adjudication ? .lead : .labeler).inForce(store, person: person)
+                let event = try store.recordLabel(LabelDraft(
+                    caseID: caseID, kind: .undo, decision: nil, analyst: person, osUser: Paths.osUser(), role: role,
+                    supersedes: target.eventID, project: project))
+                print("undid \(caseID) \(target.decision) in project \(project) (event \(event.id.map(String.init) ?? "?") undoes event \(target.eventID))")
+                return
+            }
             guard let detail = try store.caseDetail(caseID: caseID) else { throw StoreError.caseNotFound(caseID) }
             guard let current = detail.currentLabel, let currentID = current.id else {
                 throw CLIError(message: "case '\(caseID)' has no label to undo", code: Exit.dataError)
             }
             let event = try store.recordLabel(LabelDraft(
                 caseID: caseID, kind: .undo, decision: nil, analyst: global.analystName, osUser: Paths.osUser(),
-                role: .analyst, blind: false, modelVersionsSeen: Label.modelVersionsSeen(detail.scores),
+                role: try roles.inForce(store, person: global.analystName), blind: false, modelVersionsSeen: Label.modelVersionsSeen(detail.scores),
                 supersedes: currentID))
             print("undid \(caseID) \(current.decision ?? "?") (event \(event.id.map(String.init) ?? "?") undoes event \(currentID))")
         }

@@ -76,6 +76,21 @@ import TriageStore
         #expect(try t.store.updateProject("p1", ProjectChange(blind: false), actor: "lee").blind == false)
     }
 
+    @Test func onlyLeadsEditTheTaxonomyOnceALeadExists() throws {
+        let t = try TempDB()
+        var edited = Taxonomy.standard
+        edited.decisions[0].label = "Breach"
+        try t.store.replaceTaxonomy(edited, actor: "anyone") // setting up: no lead yet
+        try t.store.addPerson("lee", role: .lead, actor: "lee")
+        edited.decisions[0].label = "Violation!"
+        #expect(throws: StoreError.notAllowed("only a lead may edit the taxonomy, and ana is not one (see `triage users list`)")) {
+            try t.store.replaceTaxonomy(edited, actor: "ana")
+        }
+        #expect(try t.store.taxonomy().decisions[0].label == "Breach")
+        try t.store.replaceTaxonomy(edited, actor: "lee")
+        #expect(try t.store.taxonomy().decisions[0].label == "Violation!")
+    }
+
     // MARK: Projects
 
     @Test func aProjectTakesItsCasesInQueueOrderAndRefusesBadSettings() throws {

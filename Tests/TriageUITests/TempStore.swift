@@ -82,7 +82,7 @@ class CountingStore: CaseStore, @unchecked Sendable {
     func caseDetail(caseID: String) throws -> CaseDetail? { try base.caseDetail(caseID: caseID) }
     func stats() throws -> StoreStats { try base.stats() }
     func taxonomy() throws -> Taxonomy { try base.taxonomy() }
-    func replaceTaxonomy(_ taxonomy: Taxonomy) throws { try base.replaceTaxonomy(taxonomy) }
+    func replaceTaxonomy(_ taxonomy: Taxonomy, actor: String) throws { try base.replaceTaxonomy(taxonomy, actor: actor) }
     func importBatch(_ info: ImportBatchInfo, _ feed: (any ImportSink) throws -> ImportFeedResult) throws -> ImportBatch {
         try base.importBatch(info, feed)
     }
@@ -93,6 +93,9 @@ class CountingStore: CaseStore, @unchecked Sendable {
         try base.exportLabels(since: since, row)
     }
     func exportColumns() throws -> ExportColumns { try base.exportColumns() }
+    func exportProjectLabels(_ project: String, since: Timestamp?, _ row: (ExportRow) throws -> Void) throws -> Int {
+        try base.exportProjectLabels(project, since: since, row)
+    }
     func claimNext(_ query: QueueQuery, analyst: String, lease: TimeInterval) throws -> QueueRow? {
         try base.claimNext(query, analyst: analyst, lease: lease)
     }
