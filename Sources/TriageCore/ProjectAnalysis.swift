@@ -9,7 +9,9 @@ public struct CaseConsensus: Sendable, Equatable {
     public var adjudication: ProjectLabel?
     /// The plain majority of the labels (category nil on a tie).
     public var majority: ConsensusLabel
-    /// The Dawid–Skene consensus (labels weighed by each labeler's estimated accuracy).
+    /// The Dawid–Skene consensus (labels weighed by each labeler's estimated accuracy); nil while
+    /// the project has fewer than ``ProjectAnalysis/minimumOverlapForDawidSkene`` cases with two
+    /// or more labels.
     public var dawidSkene: ConsensusLabel?
     /// The case's known answer, when it is a gold case.
     public var goldLabel: String?
@@ -45,12 +47,18 @@ public enum ProjectAnalysis {
         labels.filter { $0.kind == .label }.map { Rating(item: $0.caseID, rater: $0.person, category: $0.decision) }
     }
 
+    /// The fewest cases with two or more labels on which Dawid–Skene is fitted: with fewer, the
+    /// per-labeler confusion matrices rest on too little overlap and its posteriors are
+    /// overconfident, so consensus falls back to the majority vote.
+    public static let minimumOverlapForDawidSkene = 20
+
     /// One ``CaseConsensus`` per case with at least one live label or adjudication, by case id.
     /// `categories`: every decision key (so Dawid–Skene knows the categories nobody used).
     public static func consensus(_ labels: [ProjectLabel], categories: [String] = []) -> [CaseConsensus] {
         let ratings = ratings(labels)
         let majority = Dictionary(MajorityVote.consensus(ratings).map { ($0.item, $0) }, uniquingKeysWith: { a, _ in a })
-        let ds = ratings.isEmpty ? [:]
+        let overlapping = majority.values.filter { $0.ratings >= 2 }.count
+        let ds = overlapping < minimumOverlapForDawidSkene ? [:]
             : Dictionary(DawidSkene.fit(ratings, categories: categories, maxIterations: 300).consensus().map { ($0.item, $0) },
                          uniquingKeysWith: { a, _ in a })
         var byCase: [String: [ProjectLabel]] = [:]

@@ -177,6 +177,33 @@ extension SQLiteStore {
         }
     }
 
+    @discardableResult
+    public func renewProjectClaim(project name: String, caseID: String, labeler: String, lease: TimeInterval) throws -> Bool {
+        guard lease > 0, lease <= Self.longestLease else {
+            throw StoreError.refused("a lease must be more than 0 seconds and at most a year (got \(lease))")
+        }
+        let now = Timestamp.now()
+        let until = now.milliseconds + max(1, Int64((lease * 1000).rounded()))
+        return try guarded {
+            try pool.write { db in
+                guard let p = try Self.readProject(db, name) else { throw Self.noProject(name) }
+                guard let row = try Int64.fetchOne(db, sql: "SELECT id FROM cases WHERE case_id = ?", arguments: [caseID]) else {
+                    throw StoreError.caseNotFound(caseID)
+                }
+                let count = try Int.fetchOne(db, sql: "SELECT label_count FROM project_case WHERE project = ? AND case_row = ?",
+                                             arguments: [name, row])
+                let mine = try Bool.fetchOne(db, sql: "SELECT \(Self.labelledByMe) FROM cases c WHERE c.id = :row",
+                                             arguments: ["p": name, "me": labeler, "row": row]) ?? false
+                if mine || (count ?? 0) >= p.overlap { return false }
+                try db.execute(sql: """
+                    INSERT INTO project_claim(project, case_row, labeler, claimed_at, lease_until) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(project, case_row, labeler) DO UPDATE SET lease_until = excluded.lease_until
+                    """, arguments: [name, row, labeler, now.milliseconds, until])
+                return true
+            }
+        }
+    }
+
     public func releaseProjectClaim(project: String, caseID: String, labeler: String) throws {
         try guarded {
             try pool.write { db in

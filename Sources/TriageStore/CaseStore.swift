@@ -130,6 +130,11 @@ public protocol CaseStore: AnyObject, Sendable {
     /// labeler's own live claim comes first (a restarted session gets its case back) unless it is
     /// in `skipping`. Atomic across processes, like ``claimNext(_:analyst:lease:)``.
     func claimNext(inProject project: String, labeler: String, lease: TimeInterval, skipping: Set<String>) throws -> String?
+    /// Extends (or takes again, if it lapsed) `labeler`'s claim on `caseID` in `project` to
+    /// `lease` seconds from now. Returns false when the case no longer needs a label from them
+    /// (it has all its labels, or they labelled it); the claim is then left alone.
+    @discardableResult
+    func renewProjectClaim(project: String, caseID: String, labeler: String, lease: TimeInterval) throws -> Bool
     /// Gives `labeler`'s claim on `caseID` in `project` back.
     func releaseProjectClaim(project: String, caseID: String, labeler: String) throws
     /// Every live label and live adjudication in `project`, oldest first, with their cases' facts.

@@ -17,19 +17,43 @@ import TriageUI
 /// ```
 @discardableResult
 public func runWorkbench(store: any CaseStore, options: WorkbenchOptions) throws -> WorkbenchEnding {
+    try runScreen(monochrome: options.monochrome) { size in
+        WorkbenchRuntime(store: store, options: options, size: size)
+    }
+}
+
+/// Runs a labelling project's screen on the terminal (labelling for a labeler, adjudication for
+/// a lead, as `options.role` says) until the person quits or a signal arrives; like
+/// ``runWorkbench(store:options:)`` in every other respect (the claim is given back however the
+/// session ends).
+///
+/// ```swift
+/// try runProjectScreen(store: store, options: ProjectOptions(person: "ann", role: .labeler,
+///                                                            project: "p1", databaseName: "cases.db"))
+/// ```
+@discardableResult
+public func runProjectScreen(store: any CaseStore, options: ProjectOptions) throws -> WorkbenchEnding {
+    try runScreen(monochrome: options.monochrome) { size in
+        ProjectRuntime(store: store, options: options, size: size)
+    }
+}
+
+/// The terminal loop shared by every screen: draw when dirty, read a key (or wake once a
+/// second to tick), until the screen finishes or a quit signal arrives.
+func runScreen(monochrome: Bool, _ make: (TerminalSize) -> any ScreenRuntime) throws -> WorkbenchEnding {
     let noColor = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
-    let terminal = try Terminal(monochrome: options.monochrome || noColor)
+    let terminal = try Terminal(monochrome: monochrome || noColor)
     defer { terminal.close() }
-    let runtime = WorkbenchRuntime(store: store, options: options, size: terminal.size)
+    let runtime = make(terminal.size)
     runtime.start()
     defer { runtime.shutdown() } // give the claimed case back, however the session ends
     var dirty = true
-    var shownMinute = runtime.state.now.milliseconds / 60_000
+    var shownMinute = runtime.now.milliseconds / 60_000
     while !runtime.isFinished {
         let signal = terminal.takeQuitSignal()
         if signal != 0 { return .signal(signal) }
         if dirty {
-            terminal.draw(runtime.frame(), theme: runtime.state.theme)
+            terminal.draw(runtime.frame(), theme: runtime.theme)
             dirty = false
         }
         if let key = terminal.readKey() {
@@ -39,7 +63,7 @@ public func runWorkbench(store: any CaseStore, options: WorkbenchOptions) throws
             // Redraw when the data changed elsewhere (the window was reloaded) or the minute
             // turned (ages on screen count minutes).
             if runtime.tick() { dirty = true }
-            let minute = runtime.state.now.milliseconds / 60_000
+            let minute = runtime.now.milliseconds / 60_000
             if minute != shownMinute { shownMinute = minute; dirty = true }
         }
     }

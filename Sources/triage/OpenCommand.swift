@@ -22,15 +22,21 @@ struct WorkbenchArguments: ParsableArguments {
         valueName: "name|path"))
     var theme: String?
 
-    func options(analyst: String, database: String) throws -> WorkbenchOptions {
-        let env = ProcessInfo.processInfo.environment
-        let mono = noColor || !(env["NO_COLOR"] ?? "").isEmpty
-        // --theme wins over the settings file's `theme`; the default is dark.
-        let chosen = try (theme ?? Config.load().theme).map(ThemeLookup.theme) ?? .dark
+    func options(analyst: String, database: String, role: Role = .analyst) throws -> WorkbenchOptions {
+        let (mono, chosen) = try look()
         var options = WorkbenchOptions(analyst: analyst, databaseName: database, monochrome: mono,
                                        initialQuery: QueueQuery(policy: policy, sort: sort), theme: chosen)
         options.lease = WorkbenchOptions.defaultLease // claim the selected case (see Update+Claims.swift)
+        options.role = role
         return options
+    }
+
+    /// Whether to draw without colour, and the theme: --theme wins over the settings file's
+    /// `theme`; the default is dark.
+    func look() throws -> (monochrome: Bool, theme: Theme) {
+        let env = ProcessInfo.processInfo.environment
+        let mono = noColor || !(env["NO_COLOR"] ?? "").isEmpty
+        return (mono, try (theme ?? Config.load().theme).map(ThemeLookup.theme) ?? .dark)
     }
 }
 
@@ -42,17 +48,64 @@ struct Open: ParsableCommand {
         discussion: """
         Keys: j/k or arrows move, PgUp/PgDn page, g/G top/bottom, Enter focuses the detail pane, \
         ? shows every key, q quits.
+
+        The screen depends on the role in force (--role, else your role in `triage users list`):
+        an analyst (or a lead) gets the analyst queue; a labeler gets a labelling project's \
+        cases one at a time (--project, or the only project), blind to the model where the \
+        project says so; a lead with --project gets the project's adjudication queue. An \
+        analyst who gives --project works in it as a labeler.
+
+        Examples:
+          triage
+          triage --policy gambling --sort uncertainty
+          triage --role labeler --project gambling-nov
+          triage --role lead --project gambling-nov
         """
     )
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var workbench: WorkbenchArguments
+    @OptionGroup var roles: RoleOptions
+
+    @Option(help: ArgumentHelp("Work in this labelling project (as a labeler; as a lead: its adjudication queue).",
+                               valueName: "name"))
+    var project: String?
 
     func run() throws {
         try runReporting {
             let store = try global.openStore(create: false)
-            try openWorkbench(store: store, options: try workbench.options(analyst: global.analystName, database: Paths.display(store.location)))
+            let person = global.analystName
+            var chosen = roles
+            // An analyst who names a project labels in it.
+            if chosen.role == nil, project != nil, (try store.role(of: person) ?? .unregistered) == .analyst {
+                chosen.role = .labeler
+            }
+            let role = try chosen.inForce(store, person: person)
+            let database = Paths.display(store.location)
+            switch role {
+            case .labeler, .lead where project != nil:
+                let p = try global.resolveProject(store, project)
+                let (mono, theme) = try workbench.look()
+                try openProjectScreen(store: store, options: ProjectOptions(
+                    person: person, role: role, project: p.name, databaseName: database, theme: theme, monochrome: mono))
+            case .analyst where project != nil:
+                throw CLIError(message: "--project works in the labeler role (--role labeler) or, for a lead, the lead role",
+                               code: Exit.usage)
+            default:
+                try openWorkbench(store: store, options: try workbench.options(analyst: person, database: database, role: role))
+            }
         }
+    }
+}
+
+/// Runs a full-screen project screen (labelling or adjudication), like ``openWorkbench(store:options:)``.
+func openProjectScreen(store: any CaseStore, options: ProjectOptions) throws {
+    do {
+        if case .signal(let n) = try runProjectScreen(store: store, options: options) {
+            throw ExitCode(128 + n)
+        }
+    } catch let e as TerminalError {
+        throw CLIError(message: e.description, code: Exit.unavailable)
     }
 }
 

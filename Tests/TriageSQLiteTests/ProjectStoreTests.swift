@@ -176,6 +176,20 @@ import TriageStore
         #expect(try t.store.claimNext(inProject: "p1", labeler: "cy", lease: 60, skipping: []) == "c_3")
     }
 
+    @Test func aRenewedClaimKeepsItsPlaceUntilTheCaseHasItsLabels() throws {
+        let t = try loaded(2)
+        _ = try t.store.createProject(project(overlap: 1), actor: "lee")
+        let t0 = Timestamp(milliseconds: 1_900_000_000_000)
+        #expect(try t.store.claimNext(inProject: "p1", labeler: "ann", lease: 60, skipping: [], now: t0) == "c_2")
+        #expect(try t.store.renewProjectClaim(project: "p1", caseID: "c_2", labeler: "ann", lease: 3600))
+        // Renewed from now for an hour: still ann's after the first minute.
+        #expect(try t.store.claimNext(inProject: "p1", labeler: "bea", lease: 60, skipping: [],
+                                      now: Timestamp(milliseconds: Timestamp.now().milliseconds + 120_000)) == "c_1")
+        _ = try t.store.recordLabel(label("c_2", "violation", by: "ann"))
+        #expect(try !t.store.renewProjectClaim(project: "p1", caseID: "c_2", labeler: "ann", lease: 60))
+        #expect(try !t.store.renewProjectClaim(project: "p1", caseID: "c_2", labeler: "cy", lease: 60))
+    }
+
     @Test func expiredProjectClaimsFreeTheirPlace() throws {
         let t = try loaded(1)
         _ = try t.store.createProject(project(overlap: 1), actor: "lee")

@@ -70,7 +70,7 @@ import Testing
                                   blind: false,
                                   modelVersionsSeen: ["supportability-xgb@2026-10-01", "supportability-xgb@2026-11-01",
                                                       "fraud-gbm@v3"],
-                                  supersedes: 2)
+                                  supersedes: 2, queuePolicy: "score") // the queue's order served it
         #expect(effects == [.recordLabel(expected)])
         #expect(s.labelFlow == nil)
         #expect(s.status?.text.contains("saved") != true) // not before the store says so

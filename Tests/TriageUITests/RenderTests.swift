@@ -180,6 +180,9 @@ import Testing
         let header = Workbench.render(state).rowText(0)
         #expect(header.hasPrefix(" triage · cases.db · queue: gambling · any status · by age · 852 cases"))
         #expect(header.hasSuffix("ana (analyst)"))
+        state.role = .lead
+        #expect(Workbench.render(state).rowText(0).hasSuffix("ana (lead)"))
+        state.role = .analyst
         // The count is the store's count of this very query, whatever its filters.
         state.query = QueueQuery(country: "CA", minScore: 0.5)
         state.queueCount = 1

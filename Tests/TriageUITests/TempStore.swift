@@ -122,6 +122,9 @@ class CountingStore: CaseStore, @unchecked Sendable {
     func claimNext(inProject project: String, labeler: String, lease: TimeInterval, skipping: Set<String>) throws -> String? {
         try base.claimNext(inProject: project, labeler: labeler, lease: lease, skipping: skipping)
     }
+    func renewProjectClaim(project: String, caseID: String, labeler: String, lease: TimeInterval) throws -> Bool {
+        try base.renewProjectClaim(project: project, caseID: caseID, labeler: labeler, lease: lease)
+    }
     func releaseProjectClaim(project: String, caseID: String, labeler: String) throws {
         try base.releaseProjectClaim(project: project, caseID: caseID, labeler: labeler)
     }

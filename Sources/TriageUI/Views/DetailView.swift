@@ -10,17 +10,30 @@ import TriageStore
 public enum DetailView {
     /// The detail of `detail` laid out `width` columns wide.
     public static func lines(for detail: CaseDetail, width: Int, now: Timestamp) -> [StyledLine] {
+        lines(for: detail, width: width, now: now, options: .workbench)
+    }
+
+    /// The detail of `detail` laid out `width` columns wide, with only the sections `options`
+    /// asks for (a blind labeler sees no model output, a labeler no label history).
+    public static func lines(for detail: CaseDetail, width: Int, now: Timestamp, options: DetailOptions) -> [StyledLine] {
         guard width > 0 else { return [] }
         var out: [StyledLine] = []
         merchant(detail, width: width, now: now, into: &out)
-        scores(detail, width: width, into: &out)
-        for a in detail.attributions {
-            out.append(.blank)
-            let score = detail.scores.last { $0.model == a.model && $0.version == a.version }
-            out += AttributionChart.lines(a, score: score, width: width)
+        if options.showFeatures { features(detail, into: &out) }
+        if options.showModel {
+            scores(detail, width: width, into: &out)
+            for a in detail.attributions {
+                out.append(.blank)
+                let score = detail.scores.last { $0.model == a.model && $0.version == a.version }
+                out += AttributionChart.lines(a, score: score, width: width)
+            }
+            rationales(detail, width: width, into: &out)
+        } else {
+            var evidenceOnly = detail
+            evidenceOnly.rationales = [] // the evidence stays, uncited: it is not model output
+            rationales(evidenceOnly, width: width, into: &out)
         }
-        rationales(detail, width: width, into: &out)
-        labels(detail, width: width, into: &out)
+        if options.showLabels { labels(detail, width: width, into: &out) }
         // Nothing is cut at the pane's edge: a line too long wraps under its own indent.
         return out.flatMap { line in
             let indent = line.text.prefix { $0 == " " }.count
@@ -62,6 +75,19 @@ public enum DetailView {
         }
         if let description = m.description, !description.isEmpty {
             out += wrap(description, width: width, indent: 0)
+        }
+    }
+
+    /// The latest feature snapshot, one `name  value` line each.
+    static func features(_ d: CaseDetail, into out: inout [StyledLine]) {
+        guard !d.features.isEmpty else { return }
+        out.append(.blank)
+        out.append(StyledLine("Features", .title))
+        let nameWidth = min(28, d.features.map { Sanitize.line($0.name).displayWidth }.max() ?? 0)
+        for f in d.features {
+            var l = StyledLine("  " + Sanitize.line(f.name).padded(toWidth: nameWidth) + "  ", .label)
+            l.append(Sanitize.line(Format.value(f.value)))
+            out.append(l)
         }
     }
 

@@ -52,8 +52,8 @@ extension Workbench {
         if let mine = state.analystCounts {
             parts.append("mine \(Format.count(mine.held)) · done today \(Format.count(mine.labelled))")
         }
-        // The role in force (every workbench user is an analyst until roles arrive), when it fits.
-        let right = Sanitize.line(state.analyst) + (rect.width >= 100 ? " (analyst) " : " ")
+        // The role in force, when it fits.
+        let right = Sanitize.line(state.analyst) + (rect.width >= 100 ? " (\(state.role.rawValue)) " : " ")
         let rightWidth = min(right.displayWidth, rect.width / 3)
         grid.put(" " + parts.joined(separator: " · "), x: rect.x, y: rect.y,
                  maxWidth: rect.width - rightWidth - 1, role: .header)

@@ -38,76 +38,33 @@ extension Workbench {
     /// A key while the picker, the note field or the discard question is open.
     static func labelInput(_ state: inout WorkbenchState, _ key: Key) -> [Effect] {
         guard var flow = state.labelFlow else { return [] }
-        switch flow.stage {
-        case .reasons:
-            switch key {
-            case .escape:
-                state.labelFlow = nil
-                state.status = .info("label cancelled")
-                return []
-            case .enter:
-                flow.stage = .note
-            case .char(let c):
-                guard let reason = flow.reasons.first(where: { $0.hotkey == c }) else {
-                    state.status = .info("no reason on \(Sanitize.line(String(c))): press a listed key, Enter or Esc")
-                    return []
-                }
-                if flow.selected.remove(reason.code) == nil { flow.selected.insert(reason.code) }
-            default:
-                return []
-            }
-        case .note:
-            switch key {
-            case .escape where !flow.note.isEmpty:
-                // Never throw typed words away without asking.
-                flow.stage = .confirmDiscard
-                flow.quitAfterDiscard = false
-            case .ctrl("d"):
-                // q types into the note; Ctrl-D quits from here, and asks first. (Not Ctrl-Q:
-                // with flow control on, the terminal swallows it.)
-                return update(&state, .quit)
-            case .escape:
-                state.labelFlow = nil
-                state.status = .info("label cancelled")
-                return []
-            case .enter:
-                return commit(&state, flow)
-            case .backspace, .ctrl("h"):
-                if !flow.note.isEmpty { flow.note.removeLast() }
-            case .char(let c):
-                guard isPrintable(c) else { return [] }
-                flow.note.append(c)
-            default:
-                return []
-            }
-        case .confirmDiscard:
-            switch key {
-            case .char("y"), .char("Y"):
-                state.labelFlow = nil
-                guard flow.quitAfterDiscard else {
-                    state.status = .info("label cancelled, note discarded")
-                    return []
-                }
-                state.quitRequested = true
-                return [.quit]
-            case .char("n"), .char("N"), .escape:
-                flow.stage = .note
-            default:
-                return []
-            }
+        switch flow.handle(key) {
+        case .edited:
+            state.status = nil
+            state.labelFlow = flow
+            return []
+        case .ignored:
+            return []
+        case .refused(let message):
+            state.status = .info(message)
+            return []
+        case .cancelled(let message):
+            state.labelFlow = nil
+            state.status = .info(message)
+            return []
+        case .commit:
+            return commit(&state, flow)
+        case .quit:
+            return update(&state, .quit)
+        case .discardAndQuit:
+            state.labelFlow = nil
+            state.quitRequested = true
+            return [.quit]
         }
-        state.status = nil
-        state.labelFlow = flow
-        return []
     }
 
     /// Whether `c` may go into a note: no control, format (bidi) or line-separator characters.
-    static func isPrintable(_ c: Character) -> Bool {
-        !c.unicodeScalars.contains { u in
-            u.value < 0x20 || (0x7F...0x9F).contains(u.value)
-                || [.format, .lineSeparator, .paragraphSeparator].contains(u.properties.generalCategory)
-        }
-    }
+    static func isPrintable(_ c: Character) -> Bool { LabelFlow.isPrintable(c) }
 
     /// Ends the flow with the effect that commits its label.
     static func commit(_ state: inout WorkbenchState, _ flow: LabelFlow) -> [Effect] {
@@ -115,8 +72,9 @@ extension Workbench {
         state.status = .info("saving…")
         let draft = LabelDraft(caseID: flow.caseID, kind: .label, decision: flow.decision.key,
                                reasonCodes: flow.selectedCodes, note: flow.note.isEmpty ? nil : flow.note,
-                               analyst: state.analyst, osUser: state.osUser, role: .analyst, blind: false,
-                               modelVersionsSeen: flow.modelVersionsSeen, supersedes: flow.supersedes)
+                               analyst: state.analyst, osUser: state.osUser, role: state.role, blind: false,
+                               modelVersionsSeen: flow.modelVersionsSeen, supersedes: flow.supersedes,
+                               queuePolicy: state.query.sort.rawValue) // the queue's order served the case
         return [.recordLabel(draft)]
     }
 
@@ -129,7 +87,7 @@ extension Workbench {
         }
         state.status = .info("undoing…")
         return [.recordLabel(LabelDraft(caseID: last.caseID, kind: .undo, decision: nil, analyst: state.analyst,
-                                        osUser: state.osUser, role: .analyst, supersedes: last.eventID))]
+                                        osUser: state.osUser, role: state.role, supersedes: last.eventID))]
     }
 
     /// A label (or undo) is in the store: say so, and move on (after a label: to the next case;

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import TriageCore
 import TriageStore
 
 /// How the workbench starts: who is working, on what, and how it should look.
@@ -21,6 +22,8 @@ public struct WorkbenchOptions: Sendable {
     /// How long the workbench's claim on the selected case lasts without renewal (seconds); nil
     /// (the default here) claims nothing. `triage` sets ``defaultLease``.
     public var lease: Double?
+    /// The role in force (analyst, or a lead settling escalated cases), recorded on every label.
+    public var role: Role = .analyst
     /// The lease the `triage` command gives the workbench's claims: 10 minutes, renewed while the
     /// session runs.
     public static let defaultLease: Double = 600

@@ -29,6 +29,7 @@ public final class WorkbenchRuntime {
         state = WorkbenchState(databaseName: options.databaseName, analyst: options.analyst,
                                query: options.initialQuery, size: size, now: clock())
         state.osUser = options.osUser
+        state.role = options.role
         state.lease = options.lease
         state.theme = options.monochrome ? .monochrome : options.theme
     }

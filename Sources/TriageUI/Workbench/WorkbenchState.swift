@@ -59,6 +59,8 @@ public struct WorkbenchState: Sendable {
     public var theme: Theme = .dark
     /// The OS user recorded on labels.
     public var osUser = ""
+    /// The role in force, shown in the header and recorded on labels.
+    public var role: Role = .analyst
     /// The store's taxonomy, loaded once at start (nil until then).
     public var taxonomy: Taxonomy?
     /// The label being made (reason picker, note field), if any.
