@@ -40,6 +40,20 @@ import Testing
         #expect(text.contains("Scores") && text.contains("MODEL RATIONALE"))
     }
 
+    @Test func aDisagreementMadeWhileTheLeadWatchesJoinsTheQueueAtTheNextTick() throws {
+        let db = try F.store()
+        let r = F.runtime(db, "lee", role: .lead, width: 160, height: 40)
+        #expect(r.state.queue?.isEmpty == true)
+        #expect(!r.tick()) // nothing changed: nothing to draw
+        for (who, decision) in [("ann", "violation"), ("bob", "no_violation")] {
+            try db.store.recordLabel(LabelDraft(caseID: "c_4", decision: decision, analyst: who, osUser: "os",
+                                                role: .labeler, blind: true, project: "p1"))
+        }
+        #expect(r.tick())
+        #expect(r.state.queue?.map(\.caseID) == ["c_4"])
+        #expect(F.screen(r).contains("1 to settle"))
+    }
+
     @Test func aNarrowPaneShowsOneBlockPerLabel() throws {
         let db = try disagreeing()
         let r = F.runtime(db, "lee", role: .lead, width: 60, height: 60)

@@ -61,6 +61,8 @@ public enum ProjectAction: Sendable {
     case showMessage(StatusMessage)
     /// The clock moved on.
     case tick(Timestamp)
+    /// The store's data version (see ``CaseStore/dataVersion()``).
+    case dataVersionRead(Int64)
 }
 
 /// Work ``ProjectScreen/update(_:_:)`` asks for; ``ProjectRuntime`` performs it against the store
@@ -76,6 +78,8 @@ public enum ProjectEffect: Sendable, Equatable {
     case claimNext(skipping: Set<String>)
     /// Give the labeler's claim on a case back.
     case releaseClaim(caseID: String)
+    /// Read the store's data version, to learn whether anyone committed since the last read.
+    case checkDataVersion
     /// Extend the labeler's claim on the case being decided (its lease runs again from now).
     case renewClaim(caseID: String)
     /// Read a case's detail (``ProjectAction/detailLoaded(caseID:_:)``).
@@ -90,7 +94,7 @@ public enum ProjectEffect: Sendable, Equatable {
     public static func == (a: ProjectEffect, b: ProjectEffect) -> Bool {
         switch (a, b) {
         case (.loadTaxonomy, .loadTaxonomy), (.loadProject, .loadProject), (.loadProgress, .loadProgress),
-             (.loadLabels, .loadLabels), (.quit, .quit): return true
+             (.loadLabels, .loadLabels), (.quit, .quit), (.checkDataVersion, .checkDataVersion): return true
         case let (.claimNext(x), .claimNext(y)): return x == y
         case let (.releaseClaim(x), .releaseClaim(y)), let (.renewClaim(x), .renewClaim(y)): return x == y
         case let (.loadDetail(x), .loadDetail(y)): return x == y

@@ -60,7 +60,8 @@ enum ProjectLabelsView {
         if let ds = c.dawidSkene {
             l.append((ds.category.map(Sanitize.line) ?? "none") + " " + Format.score(ds.confidence))
         } else {
-            l.append("none", .dim)
+            // Fitted only once enough cases have two or more labels (see ProjectAnalysis).
+            l.append("too few overlapping cases yet", .dim)
         }
         return l
     }

@@ -50,9 +50,9 @@ public final class ProjectRuntime: ScreenRuntime {
     /// Moves the clock on; returns true when the screen needs drawing again.
     @discardableResult
     public func tick() -> Bool {
-        let message = state.status
+        let message = state.status, seen = state.dataVersion
         dispatch(.tick(clock()))
-        return state.status != message
+        return state.status != message || (seen != nil && state.dataVersion != seen)
     }
 
     /// The screen for the current state.
@@ -78,6 +78,8 @@ public final class ProjectRuntime: ScreenRuntime {
         let name = state.projectName, person = state.person
         do {
             switch effect {
+            case .checkDataVersion:
+                return [.dataVersionRead(try store.dataVersion())]
             case .loadTaxonomy:
                 return [.taxonomyLoaded(try store.taxonomy())]
             case .loadProject:

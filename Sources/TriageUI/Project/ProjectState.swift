@@ -32,6 +32,9 @@ public struct ProjectState: Sendable {
     /// When the claim on the case being decided was last taken or renewed (a tick renews it once
     /// half its lease has gone).
     public var claimedAt: Timestamp?
+    /// The store's data version when last read: a change means someone committed (new labels
+    /// for the lead's queue, progress for the labeler's header).
+    public var dataVersion: Int64?
     /// The terminal's size.
     public var size: TerminalSize
     /// The time ages are measured against.

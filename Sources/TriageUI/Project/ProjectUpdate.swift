@@ -8,8 +8,8 @@ public enum ProjectScreen {
     /// The effects that load the first screen: taxonomy and project, then the labeler's first
     /// claim (labelling) or the project's labels (adjudication).
     public static func start(_ state: inout ProjectState) -> [ProjectEffect] {
-        state.isAdjudication ? [.loadTaxonomy, .loadProject, .loadLabels]
-            : [.loadTaxonomy, .loadProject, .loadProgress, .claimNext(skipping: state.skipped)]
+        [.checkDataVersion] + (state.isAdjudication ? [.loadTaxonomy, .loadProject, .loadLabels]
+            : [.loadTaxonomy, .loadProject, .loadProgress, .claimNext(skipping: state.skipped)])
     }
 
     /// The action a key stands for: while a label is being made every key goes to it; after a
@@ -44,7 +44,7 @@ public enum ProjectScreen {
     public static func update(_ state: inout ProjectState, _ action: ProjectAction) -> [ProjectEffect] {
         switch action {
         case .taxonomyLoaded, .projectLoaded, .progressLoaded, .claimedNext, .detailLoaded, .labelsLoaded,
-             .labelRecorded, .labelFailed, .showMessage, .tick, .resize:
+             .labelRecorded, .labelFailed, .showMessage, .tick, .resize, .dataVersionRead:
             break
         default:
             state.status = nil // a key press clears the last message
@@ -148,15 +148,22 @@ public enum ProjectScreen {
         case .showMessage(let message):
             state.status = message
             return []
+        case .dataVersionRead(let version):
+            let previous = state.dataVersion
+            state.dataVersion = version
+            guard let previous, previous != version else { return [] }
+            // Someone committed: the lead's queue follows the labels, the labeler's header the progress.
+            return state.isAdjudication ? [.loadLabels] : [.loadProgress]
         case .tick(let now):
             state.now = now
+            var effects: [ProjectEffect] = [.checkDataVersion]
             // Keep the claim on the case being decided while the labeler reads it.
             if state.phase == .deciding, let id = state.caseID, let at = state.claimedAt,
                Double(now.milliseconds - at.milliseconds) >= state.lease * 500 {
                 state.claimedAt = now
-                return [.renewClaim(caseID: id)]
+                effects.append(.renewClaim(caseID: id))
             }
-            return []
+            return effects
         }
     }
 
