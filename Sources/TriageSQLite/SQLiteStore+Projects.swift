@@ -36,6 +36,20 @@ extension SQLiteStore {
                                      Int64(bitPattern: draft.seed), actor, now.milliseconds])
                 var conditions = ["c.gold_label IS NULL"]
                 var args: [any DatabaseValueConvertible] = []
+                if let ids = draft.caseIDs {
+                    try db.execute(sql: "DROP TABLE IF EXISTS temp.project_wanted; CREATE TEMP TABLE project_wanted(case_id TEXT PRIMARY KEY)")
+                    let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO temp.project_wanted(case_id) VALUES (?)")
+                    for id in ids { try insert.execute(arguments: [id]) }
+                    let unknown = try String.fetchAll(db, sql: """
+                        SELECT case_id FROM temp.project_wanted WHERE case_id NOT IN (SELECT case_id FROM cases) ORDER BY case_id LIMIT 6
+                        """)
+                    if !unknown.isEmpty {
+                        throw StoreError.refused("no case with id " + unknown.prefix(5).map { "'\($0)'" }.joined(separator: ", ")
+                                                 + (unknown.count > 5 ? " and more" : "") + ": nothing created")
+                    }
+                    conditions.append("c.case_id IN (SELECT case_id FROM temp.project_wanted)")
+                }
+                defer { if draft.caseIDs != nil { try? db.execute(sql: "DROP TABLE IF EXISTS temp.project_wanted") } }
                 if let policy = p.policy { conditions.append("c.policy = ?"); args.append(policy) }
                 if let status = draft.status { conditions.append("c.status = ?"); args.append(status.rawValue) }
                 let whereSQL = " WHERE " + conditions.joined(separator: " AND ")

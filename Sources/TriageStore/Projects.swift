@@ -34,12 +34,17 @@ public struct ProjectDraft: Sendable {
     public var limit: Int?
     /// The audit sample's seed (the same seed draws the same sample).
     public var seed: UInt64
+    /// Only these cases (e.g. suspect labels to re-review), still in the queue policy's order;
+    /// nil: every case that matches. An unknown id refuses the project.
+    public var caseIDs: [String]?
 
-    public init(settings: Project, status: CaseStatus? = nil, limit: Int? = nil, seed: UInt64 = 1) {
+    public init(settings: Project, status: CaseStatus? = nil, limit: Int? = nil, seed: UInt64 = 1,
+                caseIDs: [String]? = nil) {
         self.settings = settings
         self.status = status
         self.limit = limit
         self.seed = seed
+        self.caseIDs = caseIDs
     }
 }
 

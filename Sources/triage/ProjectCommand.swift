@@ -70,6 +70,10 @@ struct ProjectCreate: ParsableCommand {
           triage project create gambling-nov --policy gambling --overlap 2 --gold-rate 0.1
           triage project create audit-q4 --queue-policy audit --sample-rate 0.02 --overlap 3
           triage project create hard-cases --policy weapons --queue-policy uncertainty --limit 500 --unblinded
+          triage suspects --format ids | triage project create rereview --cases - --overlap 2
+
+        --cases FILE restricts the project to the listed case ids (one per line; '-' reads \
+        standard input): re-reviewing suspect labels, say. An unknown id refuses the project.
         """
     )
 
@@ -105,13 +109,36 @@ struct ProjectCreate: ParsableCommand {
     @Option(help: ArgumentHelp("audit: the sample's seed (the same seed draws the same cases).", valueName: "n"))
     var seed: UInt64 = 1
 
+    @Option(help: ArgumentHelp("Only the cases listed in this file, one id per line ('-': standard input), e.g. from `triage suspects --format ids`.",
+                               valueName: "file"))
+    var cases: String?
+
+    /// The case ids in --cases: one per line; blank lines and `#` comments are skipped.
+    func listedCases() throws -> [String]? {
+        guard let cases else { return nil }
+        let text: String
+        if cases == "-" {
+            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        } else {
+            guard let data = FileManager.default.contents(atPath: cases) else {
+                throw CLIError(message: "cannot read \(cases)", code: Exit.noInput)
+            }
+            text = String(decoding: data, as: UTF8.self)
+        }
+        let ids = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        guard !ids.isEmpty else { throw CLIError(message: "\(cases == "-" ? "standard input" : cases) lists no case ids", code: Exit.dataError) }
+        return ids
+    }
+
     func run() throws {
         try runReporting {
             let store = try global.openStore(create: false)
             let settings = Project(name: name, policy: policy, overlap: overlap, blind: !unblinded, goldRate: goldRate,
                                    queuePolicy: queuePolicy, sampleRate: sampleRate, createdBy: global.analystName,
                                    createdAt: .now())
-            let s = try store.createProject(ProjectDraft(settings: settings, status: status, limit: limit, seed: seed),
+            let s = try store.createProject(ProjectDraft(settings: settings, status: status, limit: limit, seed: seed,
+                                                         caseIDs: try listedCases()),
                                             actor: global.analystName)
             print("created " + ProjectList.describe(s))
         }

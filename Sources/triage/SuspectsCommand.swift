@@ -24,6 +24,7 @@ struct Suspects: ParsableCommand {
         Examples:
           triage suspects --limit 20
           triage suspects --project gambling-nov
+          triage suspects --format ids | triage project create rereview --cases - --unblinded
         """
     )
 
@@ -34,6 +35,11 @@ struct Suspects: ParsableCommand {
 
     @Option(help: ArgumentHelp("Show at most N (default 50).", valueName: "n"))
     var limit = 50
+
+    @Option(help: "text (a ranked table, default) or ids (one case id per line, for `triage project create --cases -`).")
+    var format: ListFormat = .text
+
+    enum ListFormat: String, ExpressibleByArgument { case text, ids }
 
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
@@ -61,6 +67,10 @@ struct Suspects: ParsableCommand {
                     input.append((item: row.caseID, positive: o == .positive, score: score))
                 }
                 found = SuspectLabels.find(input)
+            }
+            if format == .ids {
+                for s in found.prefix(limit) { print(s.item) }
+                return
             }
             if found.isEmpty {
                 print("no suspect labels" + (project.map { " in project \($0)" } ?? ""))

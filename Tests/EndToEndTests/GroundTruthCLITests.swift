@@ -146,4 +146,33 @@ import Testing
         let consensus = try Harness.run(["export", "--consensus", "--db", db])
         #expect(consensus.stdout.contains("\"sampling_weight\":10"), "\(consensus.stdout)")
     }
+
+    @Test func suspectLabelsFeedAReReviewProject() throws {
+        let (dir, db) = try team(40)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Five analyst decisions: four follow the score, the highest-scored case is called fine.
+        let ids = try Harness.sql(db, "SELECT case_id FROM cases WHERE gold_label IS NULL ORDER BY score DESC LIMIT 5")
+            .split(separator: "\n").map(String.init)
+        for (i, id) in ids.enumerated() {
+            let decision = i == 0 ? "no_violation" : "violation"
+            #expect(try Harness.run(["label", id, decision, "--db", db, "--analyst", "dana"]).status == 0)
+        }
+        let low = try Harness.sql(db, "SELECT case_id FROM cases WHERE gold_label IS NULL ORDER BY score LIMIT 1")
+        #expect(try Harness.run(["label", low, "no_violation", "--db", db, "--analyst", "dana"]).status == 0)
+        let table = try Harness.run(["suspects", "--db", db])
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.contains(ids[0]) && table.stdout.contains("no_violation"), "\(table.stdout)")
+        let list = try Harness.run(["suspects", "--format", "ids", "--db", db])
+        #expect(list.stdout == ids[0] + "\n")
+        // The list becomes a re-review project; an unknown id refuses it, naming the id.
+        let created = try Harness.run(["project", "create", "rereview", "--cases", "-", "--unblinded", "--db", db, "--analyst", "lee"],
+                                      stdin: list.stdout)
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(created.stdout.contains("1 cases") && created.stdout.contains("unblinded"))
+        let bad = try Harness.run(["project", "create", "bad", "--cases", "-", "--db", db, "--analyst", "lee"],
+                                  stdin: ids[1] + "\nc_nope\n")
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("'c_nope'"))
+        #expect(try Harness.sql(db, "SELECT count(*) FROM project") == "1")
+    }
 }
