@@ -19,6 +19,14 @@ struct Triage: ParsableCommand {
           triage                              open the workbench on your database
           triage export --out labels.jsonl    labels for retraining
 
+        Ground truth (see triage project --help):
+          triage users add NAME --role lead   register people and their roles
+          triage project create NAME --policy P --overlap 2 --gold-rate 0.1
+          triage --role labeler --project NAME    label blind, one case at a time
+          triage --role lead --project NAME       settle disagreements
+          triage agreement --project NAME         kappas, alpha, gold accuracy
+          triage export --consensus --project NAME
+
         The database is --db PATH, else $TRIAGE_DB, else $XDG_DATA_HOME/triage/triage.sqlite \
         (~/.local/share/triage/triage.sqlite). Set NO_COLOR to turn colour off.
 
@@ -27,7 +35,7 @@ struct Triage: ParsableCommand {
         triage's or is newer than this version, or a terminal that cannot run the workbench; \
         73 cannot create an output file; 74 read or \
         write error (disk full…); 75 database locked by another process for too long (try again); \
-        77 permission denied (read-only database).
+        77 permission denied (read-only database, or your role does not allow it).
         """,
         version: TriageVersion.current,
         subcommands: [Open.self, Demo.self, Import.self, Export.self, Sample.self, Stats.self, TaxonomyCommand.self, Next.self,
