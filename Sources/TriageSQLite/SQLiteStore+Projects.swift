@@ -158,7 +158,7 @@ extension SQLiteStore {
                         """, arguments: [name, labeler]) ?? 0
                     if GoldMix.servesGold(labeler: labeler, served: served, rate: p.goldRate) {
                         var named = base
-                        named["policy"] = p.policy
+                        named.updateValue(p.policy, forKey: "policy") // (a nil subscript assignment would drop the key)
                         found = try Row.fetchOne(db, sql: """
                             SELECT c.id, c.case_id FROM cases c INDEXED BY cases_gold
                             WHERE c.gold_label IS NOT NULL AND (:policy IS NULL OR c.policy = :policy)

@@ -225,6 +225,20 @@ import TriageStore
         #expect(throws: StoreError.self) { try t.store.recordLabel(label("g_w", "violation", by: "bea")) }
     }
 
+    @Test func aProjectOverEveryPolicyAreaMixesInGoldOfAnyArea() throws {
+        let t = try loaded(10, gold: 10)
+        var draft = project(overlap: 1, gold: 0.5)
+        draft.settings.policy = nil
+        _ = try t.store.createProject(draft, actor: "lee")
+        var served: [String] = []
+        while let id = try t.store.claimNext(inProject: "p1", labeler: "ann", lease: 60, skipping: []) {
+            served.append(id)
+            _ = try t.store.recordLabel(label(id, "violation", by: "ann"))
+        }
+        #expect(served.filter { $0.hasPrefix("c_") }.count == 10)
+        #expect(served.contains { $0.hasPrefix("g_") })
+    }
+
     @Test func adjudicationIsALeadsFinalDecisionAndCanBeReplacedOnlyByNamingIt() throws {
         let t = try loaded(2)
         _ = try t.store.createProject(project(), actor: "lee")
