@@ -118,6 +118,15 @@ public enum CurrentLabel {
         guard let last = live.max(by: { ($0.id ?? 0) < ($1.id ?? 0) }) else { return nil }
         return last.kind == .undo ? nil : last
     }
+
+    /// A case's live events in `project` (labels and adjudications no later event supersedes),
+    /// oldest first: each labeler's current label, and the current adjudication.
+    public static func live(_ events: [LabelEvent], project: String) -> [LabelEvent] {
+        let track = events.filter { $0.project == project }
+        let superseded = Set(track.compactMap(\.supersedes))
+        return track.filter { e in e.kind != .undo && !(e.id.map(superseded.contains) ?? false) }
+            .sorted { ($0.id ?? 0) < ($1.id ?? 0) }
+    }
 }
 
 /// The version of triage, recorded on every label event.

@@ -112,19 +112,19 @@ struct Label: ParsableCommand {
         guard try store.project(named: project) != nil else {
             throw StoreError.refused("no labelling project named '\(project)' (see `triage project list`)")
         }
-        let live = try store.projectLabels(project).filter { $0.caseID == caseID }
-        let mine = adjudicate ? live.last { $0.kind == .adjudication } : live.last { $0.kind == .label && $0.person == person }
+        let live = CurrentLabel.live(detail.labels, project: project)
+        let mine = adjudicate ? live.last { $0.kind == .adjudication } : live.last { $0.kind == .label && $0.analyst == person }
         if let mine, !correct {
             let what = adjudicate ? "an adjudication" : "your label"
-            throw CLIError(message: "case '\(caseID)' already has \(what) in project \(project) (event \(mine.eventID): "
-                           + "\(mine.decision) by \(mine.person)); nothing recorded. Use --correct to supersede it",
+            throw CLIError(message: "case '\(caseID)' already has \(what) in project \(project) (event \(mine.id.map(String.init) ?? "?"): "
+                           + "\(mine.decision ?? "?") by \(mine.analyst)); nothing recorded. Use --correct to supersede it",
                            code: Exit.tempFailure)
         }
         let draft = LabelDraft(
             caseID: caseID, kind: adjudicate ? .adjudication : .label, decision: decision, reasonCodes: reasons,
             note: note.flatMap { $0.isEmpty ? nil : $0 }, analyst: person, osUser: Paths.osUser(), role: role,
             blind: blind, modelVersionsSeen: blind ? [] : Self.modelVersionsSeen(detail.scores),
-            supersedes: mine?.eventID, project: project)
+            supersedes: mine?.id, project: project)
         let event = try store.recordLabel(draft)
         let verb = adjudicate ? "adjudicated" : "labelled"
         print("\(verb) \(caseID) \(decision) in project \(project) (event \(event.id.map(String.init) ?? "?"))")

@@ -49,17 +49,18 @@ struct Undo: ParsableCommand {
                 guard try store.project(named: project) != nil else {
                     throw StoreError.refused("no labelling project named '\(project)' (see `triage project list`)")
                 }
-                let live = try store.projectLabels(project).filter { $0.caseID == caseID }
+                guard let detail = try store.caseDetail(caseID: caseID) else { throw StoreError.caseNotFound(caseID) }
+                let live = CurrentLabel.live(detail.labels, project: project)
                 guard let target = adjudication ? live.last(where: { $0.kind == .adjudication })
-                        : live.last(where: { $0.kind == .label && $0.person == person }) else {
+                        : live.last(where: { $0.kind == .label && $0.analyst == person }), let targetID = target.id else {
                     throw CLIError(message: "case '\(caseID)' has no \(adjudication ? "adjudication" : "label of yours") to undo in project \(project)",
                                    code: Exit.dataError)
                 }
                 let role = try RoleOptions(role: adjudication ? .lead : .labeler).inForce(store, person: person)
                 let event = try store.recordLabel(LabelDraft(
                     caseID: caseID, kind: .undo, decision: nil, analyst: person, osUser: Paths.osUser(), role: role,
-                    supersedes: target.eventID, project: project))
-                print("undid \(caseID) \(target.decision) in project \(project) (event \(event.id.map(String.init) ?? "?") undoes event \(target.eventID))")
+                    supersedes: targetID, project: project))
+                print("undid \(caseID) \(target.decision ?? "?") in project \(project) (event \(event.id.map(String.init) ?? "?") undoes event \(targetID))")
                 return
             }
             guard let detail = try store.caseDetail(caseID: caseID) else { throw StoreError.caseNotFound(caseID) }

@@ -18,6 +18,28 @@ import TriageCore
         #expect(CurrentLabel.of([event(3), event(1), event(2, .undo, nil, supersedes: 1)])?.id == 3)
     }
 
+    @Test func projectEventsLiveBesideTheCasesOwnTrack() {
+        func inProject(_ e: LabelEvent, by who: String) -> LabelEvent {
+            var e = e
+            e.project = "p"
+            e.analyst = who
+            return e
+        }
+        let events = [
+            event(1),                                                             // the analyst queue
+            inProject(event(2), by: "ann"),
+            inProject(event(3, .label, "no_violation"), by: "bob"),
+            inProject(event(4, .label, "no_violation", supersedes: 2), by: "ann"),  // ann corrects hers
+            inProject(event(5, .undo, nil, supersedes: 3), by: "bob"),             // bob withdraws his
+            inProject(event(6, .adjudication, "violation"), by: "lee"),
+        ]
+        // The case's own label ignores the project's events…
+        #expect(CurrentLabel.of(events)?.id == 1)
+        // …and the project's live events are ann's correction and the adjudication.
+        #expect(CurrentLabel.live(events, project: "p").map(\.id) == [4, 6])
+        #expect(CurrentLabel.live(events, project: "other").isEmpty)
+    }
+
     @Test func taxonomyHasNoProblemsAndFindsHotkeys() {
         let t = Taxonomy.standard
         #expect(t.problems().isEmpty)
