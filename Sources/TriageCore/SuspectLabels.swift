@@ -27,9 +27,12 @@ public enum SuspectLabels {
     /// Input: (item, final label positive?, model score in [0, 1]). Per-class thresholds as in
     /// confident learning: t_pos = the mean score over items labelled positive, t_neg = the mean
     /// (1 − score) over items labelled negative — how confident the model typically is on each class.
-    /// An item labelled negative is suspect when score ≥ t_pos; one labelled positive when
-    /// 1 − score ≥ t_neg. If a class has no items its threshold is undefined and nothing labelled
-    /// the other class is suspect. Returned ranked most suspect first: by selfConfidence ascending,
+    /// A class is a candidate for an item when the model's probability of it reaches the class's
+    /// threshold (score ≥ t_pos; 1 − score ≥ t_neg), and the item belongs to its likeliest
+    /// candidate (Northcutt et al.'s confident joint). It is suspect when that class is the other
+    /// one: labelled negative with score ≥ t_pos and (1 − score < t_neg or score > 1 − score);
+    /// labelled positive likewise. If a class has no items its threshold is undefined and nothing
+    /// labelled the other class is suspect. Returned ranked most suspect first: by selfConfidence ascending,
     /// ties by item (then input order). Items are not deduplicated: each input entry is judged on its own.
     public static func find(_ labels: [(item: String, positive: Bool, score: Double)]) -> [SuspectLabel] {
         var positiveSum = 0.0, positiveCount = 0
@@ -47,11 +50,17 @@ public enum SuspectLabels {
         let tNegative: Double? = negativeCount > 0 ? negativeSum / Double(negativeCount) : nil
         var suspects: [(offset: Int, label: SuspectLabel)] = []
         for (offset, l) in labels.enumerated() {
+            // As in confident learning's confident joint: the classes whose probability reaches their
+            // threshold are the candidates, and the item belongs to the likeliest of them. It is
+            // suspect when that is not the class it was given.
+            let p = l.score, q = 1 - l.score
+            let positiveCandidate = tPositive.map { p >= $0 } ?? false
+            let negativeCandidate = tNegative.map { q >= $0 } ?? false
             let suspect: Bool
             if l.positive {
-                suspect = tNegative.map { 1 - l.score >= $0 } ?? false
+                suspect = negativeCandidate && (!positiveCandidate || q > p)
             } else {
-                suspect = tPositive.map { l.score >= $0 } ?? false
+                suspect = positiveCandidate && (!negativeCandidate || p > q)
             }
             if suspect {
                 suspects.append((offset, SuspectLabel(item: l.item, labelIsPositive: l.positive, score: l.score,

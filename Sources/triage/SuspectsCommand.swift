@@ -9,10 +9,10 @@ struct Suspects: ParsableCommand {
         discussion: """
         Confident learning (Northcutt et al.): each decision is mapped to the model's classes by \
         its outcome in the taxonomy (violation: positive, no_violation: negative; unsure and \
-        escalate are left out). A case labelled negative is suspect when its score is at least \
-        the average score of the cases labelled positive; a case labelled positive when its \
-        score is at most one minus the average (1 - score) of those labelled negative. Ranked \
-        by the model's probability of the given label, lowest first. This assumes the model is \
+        escalate are left out). Each class's threshold is the model's mean probability of it \
+        over the cases labelled with it; a case belongs to the likeliest class whose probability \
+        reaches its threshold, and is suspect when that is not its label. Ranked by the model's \
+        probability of the given label, lowest first. This assumes the model is \
         reasonably calibrated: check its calibration before acting on the list.
 
         Without --project: the analyst queue's current labels. With --project: the project's \

@@ -39,4 +39,20 @@ import TriageCore
         ]
         #expect(SuspectLabels.find(labels).isEmpty)
     }
+
+    /// A rare class with a tiny threshold must not make every item of the other class suspect:
+    /// the item belongs to its likeliest candidate class (the confident joint's argmax).
+    @Test func aTinyThresholdDoesNotFlagConfidentItems() {
+        // Negatives: scores 0.96 and 0.98 → t_neg = mean(1 − s) = 0.03. Positives: 0.9, 0.8, 0.3
+        // → t_pos = 2/3. For the 0.9 positive, both classes reach their thresholds (0.9 ≥ 0.667,
+        // 0.1 ≥ 0.03) and positive is the likelier: not suspect. For the 0.3 positive, only the
+        // negative class does (0.7 ≥ 0.03, 0.3 < 0.667): suspect. The negatives at 0.96 and 0.98 have
+        // both classes as candidates and positive likelier: suspect.
+        let found = SuspectLabels.find([
+            (item: "p1", positive: true, score: 0.9), (item: "p2", positive: true, score: 0.8),
+            (item: "p3", positive: true, score: 0.3),
+            (item: "n1", positive: false, score: 0.96), (item: "n2", positive: false, score: 0.98),
+        ])
+        #expect(found.map(\.item) == ["n2", "n1", "p3"])
+    }
 }
