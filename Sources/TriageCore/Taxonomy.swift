@@ -109,11 +109,18 @@ public struct PolicyArea: Sendable, Equatable {
     /// What the policy covers, for help screens.
     public var summary: String?
     public var reasons: [ReasonCode]
+    /// How long an open case may wait, in hours since it was flagged, before it breaches the
+    /// service level; nil: ``PolicyArea/defaultSLAHours``.
+    public var slaHours: Double?
 
-    public init(key: String, name: String, summary: String? = nil, reasons: [ReasonCode] = []) {
+    public init(key: String, name: String, summary: String? = nil, slaHours: Double? = nil, reasons: [ReasonCode] = []) {
         self.key = key
         self.name = name
         self.summary = summary
         self.reasons = reasons
+        self.slaHours = slaHours
     }
+
+    /// The service level of a policy area that sets none: three days.
+    public static let defaultSLAHours: Double = 72
 }

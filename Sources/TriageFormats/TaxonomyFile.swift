@@ -27,6 +27,7 @@ public typealias TaxonomyFileError = TOMLFileError
 /// key = "gambling"
 /// name = "Gambling"
 /// summary = "Games of chance for money without a licence"   # optional
+/// sla_hours = 72            # optional: hours an open case may wait (default 72)
 ///
 ///   [[policy.reason]]       # reason codes offered in this policy area only
 ///   code = "unlicensed_gambling"
@@ -101,6 +102,7 @@ public enum TaxonomyFile {
             line("", "key", quoted(p.key))
             line("", "name", quoted(p.name))
             if let s = p.summary { line("", "summary", quoted(s)) }
+            if let h = p.slaHours { line("", "sla_hours", h == h.rounded() && abs(h) < 1e15 ? String(Int64(h)) : String(h)) }
             for r in p.reasons {
                 out += "\n"
                 reason(r, table: "policy.reason", indent: "  ")
@@ -370,10 +372,19 @@ public enum TaxonomyFile {
             var policyReasonPaths: [[String]] = []
             for (i, t) in tables(root["policy"], "policy").enumerated() {
                 let path = "policy[\(i)]"
-                unknownKeys(t, path, known: ["key", "name", "summary", "reason"])
+                unknownKeys(t, path, known: ["key", "name", "summary", "sla_hours", "reason"])
                 let key = identifier(t, path, "key")
                 let name = string(t, path, "name")
                 let summary = string(t, path, "summary", required: false)
+                var sla: Double?
+                var slaOK = true
+                if let v = t["sla_hours"] {
+                    sla = v.double ?? v.int.map(Double.init)
+                    if sla == nil || !(sla! > 0 && sla! <= 24 * 365) {
+                        slaOK = false
+                        problem("\(path).sla_hours", "must be a number of hours above 0 and at most 8760 (a year), not \(describe(v))")
+                    }
+                }
                 var reasons: [ReasonCode] = []
                 var paths: [String] = []
                 for (j, rt) in tables(t["reason"], "\(path).reason").enumerated() {
@@ -382,8 +393,8 @@ public enum TaxonomyFile {
                         paths.append("\(path).reason[\(j)]")
                     }
                 }
-                if let key, let name {
-                    policies.append(PolicyArea(key: key, name: name, summary: summary, reasons: reasons))
+                if let key, let name, slaOK {
+                    policies.append(PolicyArea(key: key, name: name, summary: summary, slaHours: sla, reasons: reasons))
                     policyPaths.append(path)
                     policyReasonPaths.append(paths)
                 }

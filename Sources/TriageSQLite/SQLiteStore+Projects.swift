@@ -233,22 +233,27 @@ extension SQLiteStore {
         try guarded {
             try pool.read { db in
                 guard try Self.readProject(db, project) != nil else { throw Self.noProject(project) }
-                return try Row.fetchAll(db, sql: """
-                    SELECT e.id, e.kind, e.analyst, e.decision, e.reason_codes, e.note, e.blind, e.created_at,
-                           e.queue_policy, e.inclusion_probability,
-                           c.case_id, c.policy, c.gold_label, c.score, c.threshold
-                    FROM label_event e JOIN cases c ON c.id = e.case_row
-                    WHERE e.project = ? AND e.kind IN ('label', 'adjudication') AND \(Self.liveEvent)
-                    ORDER BY e.id
-                    """, arguments: [project]).map { r in
-                    ProjectLabel(eventID: r["id"], caseID: r["case_id"], policy: r["policy"],
-                                 kind: LabelEventKind(rawValue: r["kind"]) ?? .label, person: r["analyst"],
-                                 decision: r["decision"] ?? "", reasonCodes: JSONText.decodeStrings(r["reason_codes"]) ?? [],
-                                 note: r["note"], blind: r["blind"], createdAt: Timestamp(milliseconds: r["created_at"]),
-                                 goldLabel: r["gold_label"], score: r["score"], threshold: r["threshold"],
-                                 queuePolicy: r["queue_policy"], inclusionProbability: r["inclusion_probability"])
-                }
+                return try Self.projectLabels(db, project)
             }
+        }
+    }
+
+    /// A project's live labels and adjudications, oldest first.
+    static func projectLabels(_ db: Database, _ project: String) throws -> [ProjectLabel] {
+        try Row.fetchAll(db, sql: """
+            SELECT e.id, e.kind, e.analyst, e.decision, e.reason_codes, e.note, e.blind, e.created_at,
+                   e.queue_policy, e.inclusion_probability,
+                   c.case_id, c.policy, c.gold_label, c.score, c.threshold
+            FROM label_event e JOIN cases c ON c.id = e.case_row
+            WHERE e.project = ? AND e.kind IN ('label', 'adjudication') AND \(liveEvent)
+            ORDER BY e.id
+            """, arguments: [project]).map { r in
+            ProjectLabel(eventID: r["id"], caseID: r["case_id"], policy: r["policy"],
+                         kind: LabelEventKind(rawValue: r["kind"]) ?? .label, person: r["analyst"],
+                         decision: r["decision"] ?? "", reasonCodes: JSONText.decodeStrings(r["reason_codes"]) ?? [],
+                         note: r["note"], blind: r["blind"], createdAt: Timestamp(milliseconds: r["created_at"]),
+                         goldLabel: r["gold_label"], score: r["score"], threshold: r["threshold"],
+                         queuePolicy: r["queue_policy"], inclusionProbability: r["inclusion_probability"])
         }
     }
 

@@ -37,8 +37,8 @@ extension SQLiteStore {
         }
         for (i, r) in t.globalReasons.enumerated() { try reason("", r, i) }
         for (i, p) in t.policies.enumerated() {
-            try db.execute(sql: "INSERT INTO policy_area(key, name, summary, position) VALUES (?, ?, ?, ?)",
-                           arguments: [p.key, p.name, p.summary, i])
+            try db.execute(sql: "INSERT INTO policy_area(key, name, summary, sla_hours, position) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [p.key, p.name, p.summary, p.slaHours, i])
             for (j, r) in p.reasons.enumerated() { try reason(p.key, r, j) }
         }
     }
@@ -56,7 +56,8 @@ extension SQLiteStore {
                 decisions: decisions.flatMap(JSONText.decodeStrings)))
         }
         let policies = try Row.fetchAll(db, sql: "SELECT * FROM policy_area ORDER BY position").map { row in
-            PolicyArea(key: row["key"], name: row["name"], summary: row["summary"], reasons: reasons[row["key"]] ?? [])
+            PolicyArea(key: row["key"], name: row["name"], summary: row["summary"], slaHours: row["sla_hours"],
+                       reasons: reasons[row["key"]] ?? [])
         }
         return Taxonomy(decisions: decisions, policies: policies, globalReasons: reasons[""] ?? [])
     }

@@ -1,4 +1,5 @@
 import GRDB
+import TriageCore
 
 /// The SQLite schema, created and upgraded by GRDB migrations.
 ///
@@ -17,6 +18,14 @@ enum Schema {
             // re-imported with `outcome = ...`.
             try db.execute(sql: "UPDATE decision SET outcome = 'positive' WHERE key = 'violation'")
             try db.execute(sql: "UPDATE decision SET outcome = 'negative' WHERE key = 'no_violation'")
+        }
+        m.registerMigration("v3 service levels per policy area") { db in
+            try db.execute(sql: "ALTER TABLE policy_area ADD COLUMN sla_hours REAL CHECK (sla_hours IS NULL OR sla_hours > 0)")
+            // The standard taxonomy's policy areas gain their service levels.
+            for p in Taxonomy.standard.policies {
+                try db.execute(sql: "UPDATE policy_area SET sla_hours = ? WHERE key = ? AND sla_hours IS NULL",
+                               arguments: [p.slaHours, p.key])
+            }
         }
         return m
     }

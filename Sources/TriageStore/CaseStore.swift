@@ -142,6 +142,12 @@ public protocol CaseStore: AnyObject, Sendable {
     /// How far `labeler` is in `project`.
     func projectProgress(_ project: String, labeler: String) throws -> ProjectProgress
 
+    // MARK: Dashboard
+    /// The leads' dashboard at `now`: queue health, activity per person over the last
+    /// ``Dashboard/days`` days, label quality per project, model quality from decided cases.
+    /// Aggregated by the store (never by loading every row); one consistent snapshot.
+    func dashboard(now: Timestamp) throws -> Dashboard
+
     // MARK: Export
     /// Streams one row per labelled case (whose current label was made at or after `since`), in
     /// label order, calling `row` for each without holding them all in memory. Returns the count.

@@ -89,56 +89,7 @@ struct AgreementCommand: ParsableCommand {
 
     static func json(_ r: AgreementReport, project: String) -> String {
         var w = JSONWriter()
-        func figure(_ key: String, _ f: AgreementFigure) {
-            w.key(key)
-            w.beginObject()
-            w.field("value", f.value)
-            w.field("items", Int64(f.items))
-            w.endObject()
-        }
-        w.beginObject()
-        w.field("project", project)
-        w.key("areas")
-        w.beginArray()
-        for a in r.areas {
-            w.beginObject()
-            w.field("policy", a.policy)
-            w.field("items", Int64(a.items))
-            w.field("labelers", Int64(a.labelers))
-            figure("fleiss_kappa", a.fleiss)
-            figure("krippendorff_alpha", a.krippendorff)
-            w.key("pairs")
-            w.beginArray()
-            for p in a.pairs {
-                w.beginObject()
-                w.field("a", p.raterA)
-                w.field("b", p.raterB)
-                figure("cohen_kappa", p.kappa)
-                w.field("observed", p.observed)
-                w.endObject()
-            }
-            w.endArray()
-            w.endObject()
-        }
-        w.endArray()
-        w.key("labelers")
-        w.beginArray()
-        for l in r.labelers {
-            w.beginObject()
-            w.field("labeler", l.person)
-            w.field("labels", Int64(l.labels))
-            figure("kappa_vs_peers", l.peers.kappa)
-            w.field("gold_correct", Int64(l.goldCorrect))
-            w.field("gold_total", Int64(l.goldTotal))
-            w.field("gold_accuracy", l.goldAccuracy)
-            w.endObject()
-        }
-        w.endArray()
-        w.field("cases", Int64(r.cases))
-        w.field("disagreements", Int64(r.disagreements))
-        w.field("to_adjudicate", Int64(r.toAdjudicate))
-        w.field("adjudicated", Int64(r.adjudicated))
-        w.endObject()
+        DashboardJSON.project(project, r, into: &w) // the same shape as in `triage report --format json`
         return w.text
     }
 }

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+import TriageCore
+import TriageFormats
+@testable import TriageSQLite
+import TriageStore
+
+/// The dashboard's aggregates on a real database, against values computed by hand.
+@Suite struct DashboardStoreTests {
+    let now = Timestamp.now()
+    func hoursAgo(_ h: Double) -> Timestamp { Timestamp(milliseconds: now.milliseconds - Int64(h * 3_600_000)) }
+
+    /// Cases: gambling g1…g4 flagged 2h, 30h, 100h, 400h ago (SLA 72h: two breaches); fraud f1
+    /// flagged 30h ago (SLA 24h: a breach). Scores: g1 0.95, g2 0.85, g3 0.65, g4 0.15, f1 0.55,
+    /// all with threshold 0.5 from model m version v1; g1 and g2 also scored by v2 (0.40, 0.90).
+    func loaded() throws -> TempDB {
+        let t = try TempDB()
+        func rec(_ id: String, _ policy: String, _ hours: Double, _ score: Double) -> CaseRecord {
+            var r = Fixture.record(id, policy: policy, score: score)
+            r.flaggedAt = hoursAgo(hours)
+            r.scores = [ModelScore(model: "m", version: "v1", score: score, threshold: 0.5)]
+            r.attributions = []
+            return r
+        }
+        let first = [rec("g1", "gambling", 2, 0.95), rec("g2", "gambling", 30, 0.85), rec("g3", "gambling", 100, 0.65),
+                     rec("g4", "gambling", 400, 0.15), rec("f1", "fraud", 30, 0.55)]
+        _ = try t.importFile(t.file("a.jsonl", first.map(Fixture.line)))
+        var second = [first[0], first[1]]
+        second[0].scores = [ModelScore(model: "m", version: "v2", score: 0.40, threshold: 0.5)]
+        second[1].scores = [ModelScore(model: "m", version: "v2", score: 0.90, threshold: 0.5)]
+        _ = try t.importFile(t.file("b.jsonl", second.map(Fixture.line)))
+        return t
+    }
+
+    func decide(_ t: TempDB, _ id: String, _ decision: String, by who: String = "ana", dwell: Int64 = 1000) throws -> LabelEvent {
+        var d = draft(id, decision, analyst: who)
+        d.dwellMs = dwell
+        return try t.store.recordLabel(d)
+    }
+
+    @Test func queueHealthCountsBreachesAgesAndFlow() throws {
+        let t = try loaded()
+        _ = try decide(t, "g3", "violation")
+        _ = try t.store.claim(caseID: "g1", analyst: "bob", lease: 600)
+        let q = try t.store.dashboard(now: now).queue
+        let g = try #require(q.policies.first { $0.policy == "gambling" })
+        #expect(g.open == 3 && g.decided == 1 && g.claimed == 1 && g.escalated == 0)
+        #expect(g.slaHours == 72 && g.breaches == 1) // g4 (400h); g3 (100h) is decided
+        #expect(g.ages == [1, 1, 0, 0, 1]) // 2h, 30h, 400h
+        let f = try #require(q.policies.first { $0.policy == "fraud" })
+        #expect(f.slaHours == 24 && f.breaches == 1)
+        #expect(q.backlog == 4 && q.breaches == 2)
+        #expect(q.oldest.map(\.caseID) == ["g4", "g2", "f1", "g1"] || q.oldest.map(\.caseID) == ["g4", "f1", "g2", "g1"])
+        // Inflow by flagging day within the 14 days (g4 is older); outflow today: one decision.
+        #expect(q.days.count == 14)
+        #expect(q.days.reduce(0) { $0 + $1.inflow } == 4)
+        #expect(q.days.last?.outflow == 1)
+        #expect(q.backlogTrend.last == 4)
+    }
+
+    @Test func peopleThroughputDwellUndoAndDecisionShares() throws {
+        let t = try loaded()
+        _ = try decide(t, "g1", "violation", dwell: 4000)
+        let e = try decide(t, "g2", "no_violation", dwell: 1000)
+        _ = try decide(t, "g3", "violation", dwell: 9000)
+        _ = try t.store.recordLabel(draft("g2", nil, kind: .undo, supersedes: e.id))
+        _ = try decide(t, "f1", "violation", by: "bob", dwell: 500)
+        let people = try t.store.dashboard(now: now).people
+        let ana = try #require(people.first { $0.person == "ana" })
+        #expect(ana.labels == 3 && ana.undos == 1)
+        #expect(ana.medianDwellMs == 4000)
+        #expect(ana.decisions == ["violation": 2, "no_violation": 1])
+        #expect(ana.activeHours >= 1 && ana.activeHours <= 2) // the labels may straddle an hour
+        #expect(ana.undoRate == 1.0 / 3)
+        #expect(people.map(\.person) == ["ana", "bob"])
+    }
+
+    @Test func modelQualityPrecisionCalibrationAndVersions() throws {
+        let t = try loaded()
+        // v1 flags g1, g2, g3, f1 (≥ 0.5); people say g1, g3 violation, g2 and f1 not, g4 not.
+        for (id, d) in [("g1", "violation"), ("g2", "no_violation"), ("g3", "violation"), ("f1", "no_violation"),
+                        ("g4", "no_violation")] {
+            _ = try decide(t, id, d)
+        }
+        let board = try t.store.dashboard(now: now)
+        let v1 = try #require(board.models.first { $0.version == "v1" })
+        #expect(v1.scored == 5 && v1.labelled == 5)
+        #expect(v1.positivesAbove == 2 && v1.negativesAbove == 2 && v1.precision == 0.5)
+        #expect(v1.decisionsAbove == ["violation": 2, "no_violation": 2] && v1.decisionsBelow == ["no_violation": 1])
+        // Wilson 95% for 2/4: centre (0.5 + z²/8)/(1 + z²/4) = 0.5; half ≈ 0.3496.
+        let ci = try #require(v1.precisionInterval)
+        #expect(abs(ci.lowerBound - 0.1500) < 1e-3 && abs(ci.upperBound - 0.8500) < 1e-3)
+        // Brier: (0.95−1)² + (0.85−0)² + (0.65−1)² + (0.55−0)² + (0.15−0)² = 0.0025 + 0.7225 + 0.1225 + 0.3025 + 0.0225
+        #expect(abs((v1.brier ?? 0) - 1.1725 / 5) < 1e-12)
+        // Bins: 0.1 {0.15: 0}, 0.5 {0.55: 0}, 0.6 {0.65: 1}, 0.8 {0.85: 0}, 0.9 {0.95: 1}.
+        #expect(v1.calibration.map(\.count) == [0, 1, 0, 0, 0, 1, 1, 0, 1, 1])
+        #expect(v1.calibration[6].positives == 1 && v1.calibration[8].positives == 0)
+        // ECE = (1/5)(|0.15−0| + |0.55−0| + |0.65−1| + |0.85−0| + |0.95−1|) = 1.95 / 5
+        #expect(abs((v1.expectedCalibrationError ?? 0) - 0.39) < 1e-12)
+        #expect(v1.histogram["violation"]?[19] == 1 && v1.histogram["no_violation"]?[3] == 1)
+        // v2 on g1 (0.40: not flagged, a violation) and g2 (0.90: flagged, no violation).
+        let cmp = try #require(board.comparisons.first)
+        #expect(cmp.older == "v1" && cmp.newer == "v2" && cmp.both == 2)
+        #expect(cmp.flaggedByBoth == 1 && cmp.olderOnly == 1 && cmp.newerOnly == 0)
+        #expect(abs((cmp.meanScoreChange ?? 0) - ((0.40 - 0.95) + (0.90 - 0.85)) / 2) < 1e-12)
+        #expect(cmp.olderPrecision == 0.5 && cmp.newerPrecision == 0)
+        #expect(v1.recall == nil)
+    }
+
+    @Test func recallComesFromAnAuditSampleWeightedByInclusionProbability() throws {
+        let t = try loaded()
+        try t.store.addPerson("lee", role: .lead, actor: "lee")
+        let draft = ProjectDraft(settings: Project(name: "audit", overlap: 1, queuePolicy: .audit, sampleRate: 1,
+                                                   createdBy: "lee", createdAt: now))
+        _ = try t.store.createProject(draft, actor: "lee")
+        // Truth: g1, g3, g4 are violations; v1 flags g1 and g3 but not g4 (0.15): recall 2/3.
+        for (id, d) in [("g1", "violation"), ("g2", "no_violation"), ("g3", "violation"), ("g4", "violation"),
+                        ("f1", "no_violation")] {
+            _ = try t.store.recordLabel(LabelDraft(caseID: id, decision: d, analyst: "lou", osUser: "os", role: .labeler,
+                                                   project: "audit"))
+        }
+        let v1 = try #require(try t.store.dashboard(now: now).models.first { $0.version == "v1" })
+        let r = try #require(v1.recall)
+        #expect(r.cases == 5 && r.positiveWeight == 3 && r.flaggedPositiveWeight == 2)
+        #expect(try t.store.dashboard(now: now).projects.map(\.project) == ["audit"])
+    }
+}
