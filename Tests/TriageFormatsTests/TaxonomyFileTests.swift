@@ -207,4 +207,38 @@ struct TaxonomyFileTests {
         #expect(problems("") == ["taxonomy.toml: has no [[decision]] tables (at least one decision is needed)"])
         #expect(problems("decision = 3") == ["taxonomy.toml: line 1: decision must be an array of tables, written [[decision]]"])
     }
+
+    @Test func serviceLevelsAndOutcomesAreReadAndChecked() throws {
+        let head = """
+        [[decision]]
+        key = "v"
+        label = "V"
+        hotkey = "v"
+        final = true
+        outcome = "positive"
+
+        """
+        let good = try TaxonomyFile.parse(text: head + """
+            [[policy]]
+            key = "gambling"
+            name = "Gambling"
+            sla_hours = 36
+
+            [[policy]]
+            key = "fraud"
+            name = "Fraud"
+            sla_hours = 12.5
+            """, fileName: "t.toml")
+        #expect(good.policies.map(\.slaHours) == [36, 12.5])
+        #expect(good.decisions[0].outcome == .positive)
+        #expect(try TaxonomyFile.parse(text: TaxonomyFile.render(good), fileName: "t.toml") == good)
+        #expect(problems(head + """
+            [[policy]]
+            key = "gambling"
+            name = "Gambling"
+            sla_hours = 0
+            """) == ["taxonomy.toml: line 10: policy[0].sla_hours must be a number of hours above 0 and at most 8760 (a year), not the integer 0"])
+        #expect(problems(head.replacingOccurrences(of: "\"positive\"", with: "\"maybe\"")).first?
+            .contains("decision[0].outcome must be \"positive\" or \"negative\"") == true)
+    }
 }
