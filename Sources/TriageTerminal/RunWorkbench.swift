@@ -17,8 +17,10 @@ import TriageUI
 /// ```
 @discardableResult
 public func runWorkbench(store: any CaseStore, options: WorkbenchOptions) throws -> WorkbenchEnding {
-    try runScreen(monochrome: options.monochrome) { size in
-        WorkbenchRuntime(store: store, options: options, size: size)
+    try runScreen(monochrome: options.monochrome) { size, glyphs in
+        var options = options
+        options.glyphs = glyphs // the terminal's choice (see ``Glyphs``)
+        return WorkbenchRuntime(store: store, options: options, size: size)
     }
 }
 
@@ -33,18 +35,20 @@ public func runWorkbench(store: any CaseStore, options: WorkbenchOptions) throws
 /// ```
 @discardableResult
 public func runProjectScreen(store: any CaseStore, options: ProjectOptions) throws -> WorkbenchEnding {
-    try runScreen(monochrome: options.monochrome) { size in
+    try runScreen(monochrome: options.monochrome) { size, _ in
         ProjectRuntime(store: store, options: options, size: size)
     }
 }
 
 /// The terminal loop shared by every screen: draw when dirty, read a key (or wake once a
-/// second to tick), until the screen finishes or a quit signal arrives.
-func runScreen(monochrome: Bool, _ make: (TerminalSize) -> any ScreenRuntime) throws -> WorkbenchEnding {
+/// second to tick), until the screen finishes or a quit signal arrives. `make` gets the terminal's
+/// size and the chart glyphs it can show (``Glyphs``: ASCII when the user's locale is not UTF-8
+/// or `TRIAGE_ASCII=1` is set).
+func runScreen(monochrome: Bool, _ make: (TerminalSize, Glyphs) -> any ScreenRuntime) throws -> WorkbenchEnding {
     let noColor = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
     let terminal = try Terminal(monochrome: monochrome || noColor)
     defer { terminal.close() }
-    let runtime = make(terminal.size)
+    let runtime = make(terminal.size, terminal.glyphs)
     runtime.start()
     defer { runtime.shutdown() } // give the claimed case back, however the session ends
     var dirty = true

@@ -16,6 +16,8 @@ final class Terminal {
     /// The last theme asked for, and that theme fitted to the terminal's colours.
     private var requested: Theme?
     private var fitted: Theme = .monochrome
+    /// The characters charts are drawn with on this terminal (see ``glyphs(codeset:environment:)``).
+    let glyphs: Glyphs
 
     /// Takes over the terminal. `monochrome` draws with attributes only.
     init(monochrome: Bool) throws {
@@ -23,7 +25,10 @@ final class Terminal {
         guard let term, !term.isEmpty, term != "dumb" else { throw TerminalError.unsupportedTerminal(term: term) }
         guard isatty(0) == 1, isatty(1) == 1 else { throw TerminalError.notATerminal }
         setlocale(LC_ALL, "")
-        if String(cString: triage_codeset()) != "UTF-8" {
+        // The user's own character set, before it is forced to UTF-8 below: it decides the glyphs.
+        let codeset = String(cString: triage_codeset())
+        glyphs = Self.glyphs(codeset: codeset, asciiRequested: getenv("TRIAGE_ASCII").map { String(cString: $0) })
+        if codeset != "UTF-8" {
             setlocale(LC_CTYPE, "C.UTF-8") // wide characters need a UTF-8 locale
         }
         Signals.install()
@@ -55,6 +60,16 @@ final class Terminal {
     }
 
     deinit { close() }
+
+    /// The glyphs for charts: ``Glyphs/ascii`` when the user's locale character set (`codeset`,
+    /// as `nl_langinfo(CODESET)` reports it after `setlocale(LC_ALL, "")` and before triage
+    /// switches to `C.UTF-8` for wide characters) is not UTF-8, or when `TRIAGE_ASCII` is `1`;
+    /// ``Glyphs/unicode`` otherwise.
+    static func glyphs(codeset: String, asciiRequested: String?) -> Glyphs {
+        if asciiRequested == "1" { return .ascii }
+        let normalized = String(codeset.uppercased().filter { $0 != "-" })
+        return normalized == "UTF8" ? .unicode : .ascii
+    }
 
     /// Gives the terminal back (idempotent).
     func close() {

@@ -18,6 +18,7 @@ struct Triage: ParsableCommand {
           triage import cases.jsonl           load model output (JSON Lines or CSV)
           triage                              open the workbench on your database
           triage export --out labels.jsonl    labels for retraining
+          triage report                       queue health and model quality (D in the workbench)
 
         Ground truth (see triage project --help):
           triage users add NAME --role lead   register people and their roles
@@ -39,7 +40,8 @@ struct Triage: ParsableCommand {
         """,
         version: TriageVersion.current,
         subcommands: [Open.self, Demo.self, Import.self, Export.self, Sample.self, Stats.self, TaxonomyCommand.self, Next.self,
-                      Label.self, Undo.self, Users.self, ProjectCommand.self, AgreementCommand.self, Suspects.self],
+                      Label.self, Undo.self, Users.self, ProjectCommand.self, AgreementCommand.self, Suspects.self,
+                      Report.self],
         defaultSubcommand: Open.self
     )
 }

@@ -306,10 +306,10 @@ import Testing
         │   o         Next sort order                       this session               │
         │   p         Next policy filter          s         Skip: next case without    │
         │   f         Filters (empty clears)                labelling                  │
-        │ General                                                                      │
-        │   ?, F1     Show or hide this help                                           │
-        │   q         Quit (Ctrl-C too)                                                │
-        │   r, Ctrl…  Reload queue, counts and                                         │
+        │ General                               Dashboard                              │
+        │   ?, F1     Show or hide this help      D         Dashboard: queue health,   │
+        │   q         Quit (Ctrl-C too)                     people, labels, model      │
+        │   r, Ctrl…  Reload queue, counts and              quality                    │
         │             detail                                                           │
         │   T         Next built-in colour                                             │
         │             theme (dark, light…)                                             │

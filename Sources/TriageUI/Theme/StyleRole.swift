@@ -45,4 +45,8 @@ public enum StyleRole: String, Sendable, Hashable, CaseIterable {
     case help
     /// The current (live) label of a case in its history.
     case currentLabel
+    /// The filled part of a chart: sparklines, bars, histograms (see ``Sparkline``, ``BarChart``).
+    case chartBar
+    /// A marker drawn on a chart, e.g. the mean score on a reliability-diagram bar.
+    case chartMarker
 }

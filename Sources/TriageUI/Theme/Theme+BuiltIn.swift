@@ -24,6 +24,8 @@ extension Theme {
             .border: .fg(248),
             .help: Style(fg: .index(235), bg: .index(255)),
             .currentLabel: .fg(90, bold: true),
+            .chartBar: .fg(25),
+            .chartMarker: .fg(160, bold: true),
         ]
         var basic = reducedToBasic(styles)
         basic[.statusBar] = Style(reverse: true)
@@ -62,6 +64,8 @@ extension Theme {
             .border: .fg(231),
             .help: Style(fg: .index(231), bg: .index(16)),
             .currentLabel: .fg(226, bold: true),
+            .chartBar: .fg(51),
+            .chartMarker: .fg(226, bold: true),
         ]
     )
 }

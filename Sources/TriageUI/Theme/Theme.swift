@@ -87,6 +87,8 @@ extension Theme {
             .border: .fg(240),
             .help: Style(fg: .index(252), bg: .index(235)),
             .currentLabel: .fg(229, bold: true),
+            .chartBar: .fg(110),
+            .chartMarker: .fg(221, bold: true),
         ],
         basicStyles: [
             .header: Style(fg: .index(7), bg: .index(4), bold: true),
@@ -107,6 +109,8 @@ extension Theme {
             .error: Style(fg: .index(7), bg: .index(1), bold: true),
             .message: .fg(3, bold: true),
             .currentLabel: .fg(3, bold: true),
+            .chartBar: .fg(6),
+            .chartMarker: .fg(3, bold: true),
         ]
     )
 
@@ -129,6 +133,7 @@ extension Theme {
             .error: Style(bold: true, reverse: true),
             .message: Style(bold: true),
             .currentLabel: Style(bold: true),
+            .chartMarker: Style(bold: true),
         ]
     )
 }

@@ -60,13 +60,13 @@ enum HelpOverlay {
         drawBox(x: x, y: y, w: w, h: h, columns: [(x + 2, w - 4, body)], into: &grid)
     }
 
-    /// The help in two columns (queue and general keys on the left, detail and label keys on the right), filling the
+    /// The help in two columns (queue and general keys on the left, detail, label and dashboard keys on the right), filling the
     /// screen: when one column cannot show every key (80×24 with the find and filter keys).
     static func drawTwoColumns(_ keymap: Keymap, into grid: inout Grid) {
         let w = grid.width, h = grid.height
         let columnWidth = (w - 5) / 2
         let left = lines(keymap, spaced: false, maxKeyWidth: 8, sections: [.queue, .general], wrapWidth: columnWidth)
-        let right = lines(keymap, spaced: false, maxKeyWidth: 8, sections: [.detail, .label],
+        let right = lines(keymap, spaced: false, maxKeyWidth: 8, sections: [.detail, .label, .dashboard],
                           wrapWidth: columnWidth)
         drawBox(x: 0, y: 0, w: w, h: h, columns: [(2, columnWidth, left), (3 + columnWidth, columnWidth, right)], into: &grid)
     }

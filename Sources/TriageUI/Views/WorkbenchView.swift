@@ -12,6 +12,11 @@ extension Workbench {
             drawTooSmall(state.size, into: &grid)
             return grid
         }
+        if state.dashboard != nil {
+            DashboardView.draw(state, into: &grid)
+            if state.helpVisible { HelpOverlay.draw(Keymap.dashboard, into: &grid) }
+            return grid
+        }
         drawHeader(state, in: layout.header, into: &grid)
         QueueView.draw(state, in: layout.queue, into: &grid)
         drawDivider(state, layout, into: &grid)

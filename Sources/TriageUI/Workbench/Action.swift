@@ -55,10 +55,30 @@ public enum Action: Sendable {
     case cycleSort
     /// The next policy filter (all → each taxonomy policy).
     case cyclePolicy
+    /// Open the dashboard screen (``WorkbenchState/dashboard``) and load its figures.
+    case openDashboard
+    /// Close the dashboard, back to the queue.
+    case closeDashboard
+    /// Scroll the dashboard by this many lines (negative: up).
+    case dashboardScroll(Int)
+    /// Scroll the dashboard by this many screenfuls (negative: up).
+    case dashboardPage(Int)
+    /// The dashboard's first line.
+    case dashboardTop
+    /// The dashboard's last screenful.
+    case dashboardBottom
+    /// Scroll the dashboard to a section's title.
+    case dashboardSection(DashboardSection)
+    /// Scroll the dashboard to the next (1) or previous (-1) section.
+    case dashboardNextSection(Int)
+    /// Load the dashboard's figures again.
+    case reloadDashboard
 
     // MARK: Results of effects
     /// The window that a ``PageRequest`` asked for.
     case pageLoaded(PageRequest, QueueWindow)
+    /// The dashboard's figures (answer to ``Effect/loadDashboard``).
+    case dashboardLoaded(Dashboard)
     /// A case's detail (nil: the case no longer exists).
     case detailLoaded(caseID: String, CaseDetail?)
     /// How many cases this queue has (for the header).

@@ -21,6 +21,9 @@ public enum Effect: Sendable, Equatable {
     case recordLabel(LabelDraft)
     /// Find a case's row in this queue (answered by ``Action/caseLocated(caseID:_:row:exists:)``).
     case locateCase(caseID: String, QueueQuery)
+    /// Read the dashboard's figures through ``CaseStore/dashboard(now:)`` (answered by
+    /// ``Action/dashboardLoaded(_:)``; a failure shows in the status bar).
+    case loadDashboard
     /// Leave the workbench.
     case quit
     /// Release `releasing` (if this analyst holds it) and claim `caseID` (answered by
@@ -36,7 +39,8 @@ public enum Effect: Sendable, Equatable {
         case let (.loadPage(x), .loadPage(y)): return x == y
         case let (.loadDetail(x), .loadDetail(y)): return x == y
         case let (.loadCount(x), .loadCount(y)): return x == y
-        case (.checkDataVersion, .checkDataVersion), (.loadTaxonomy, .loadTaxonomy), (.quit, .quit): return true
+        case (.checkDataVersion, .checkDataVersion), (.loadTaxonomy, .loadTaxonomy), (.quit, .quit),
+             (.loadDashboard, .loadDashboard): return true
         case let (.recordLabel(x), .recordLabel(y)): return Self.same(x, y)
         case let (.claim(x, r), .claim(y, s)): return x == y && r == s
         case let (.releaseClaim(x), .releaseClaim(y)): return x == y

@@ -6,6 +6,7 @@ public struct KeyBinding: Sendable {
         case queue = "Queue"
         case detail = "Detail"
         case label = "Label"
+        case dashboard = "Dashboard"
         case general = "General"
     }
 

@@ -46,6 +46,8 @@ public struct Keymap: Sendable {
         KeyBinding([.char("p")], .cyclePolicy, help: "Next policy filter", section: .queue),
         KeyBinding([.char("f")], .openPrompt(.filter), help: "Filters (empty clears)", section: .queue, hint: "f filter"),
         KeyBinding([.char("r"), .ctrl("l")], .refresh, help: "Reload queue, counts and detail", section: .general),
+        KeyBinding([.char("D")], .openDashboard, help: "Dashboard: queue health, people, labels, model quality",
+                   section: .dashboard),
         KeyBinding([.char("T")], .cycleTheme, help: "Next built-in colour theme (dark, light…)", section: .general),
         KeyBinding([.char("z")], .undo, help: "Undo your last label of this session", section: .label),
         KeyBinding([.char("s")], .skip, help: "Skip: next case without labelling", section: .label),

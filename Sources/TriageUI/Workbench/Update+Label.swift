@@ -8,6 +8,7 @@ extension Workbench {
     /// (the note field takes text), otherwise the keymap decides.
     public static func action(for key: Key, in state: WorkbenchState) -> Action? {
         if case .resize(let w, let h) = key { return .resize(width: w, height: h) }
+        if state.dashboard != nil { return Keymap.dashboard.action(for: key) }
         if state.labelFlow != nil { return .labelInput(key) }
         if state.prompt != nil { return .promptInput(key) }
         return state.keymap.action(for: key)

@@ -21,18 +21,20 @@ public enum Workbench {
         switch action {
         case .pageLoaded, .detailLoaded, .countLoaded, .analystCountsLoaded, .dataVersionRead, .showMessage, .tick, .resize,
              .taxonomyLoaded, .labelRecorded, .labelFailed, .caseLocated,
-             .claimed, .claimedNext:
+             .claimed, .claimedNext, .dashboardLoaded:
             break
         default:
             state.status = nil // a key press clears the last message
         }
         if state.helpVisible {
             switch action {
-            case .toggleHelp, .focusQueue, .quit:
+            case .toggleHelp, .focusQueue, .quit, .closeDashboard:
                 state.helpVisible = false
                 return []
             case .moveDown, .moveUp, .pageDown, .pageUp, .top, .bottom, .focusDetail, .toggleFocus,
-                 .scrollDetail, .refresh, .decide, .undo, .skip, .openPrompt, .cycleSort, .cyclePolicy:
+                 .scrollDetail, .refresh, .decide, .undo, .skip, .openPrompt, .cycleSort, .cyclePolicy,
+                 .openDashboard, .dashboardScroll, .dashboardPage, .dashboardTop, .dashboardBottom, .dashboardSection,
+                 .dashboardNextSection, .reloadDashboard:
                 return [] // keys other than those closing the help do nothing under it
             default:
                 break
@@ -122,7 +124,8 @@ public enum Workbench {
             state.dataVersion = version
             // Someone committed: what is on screen may be stale. (The first read only sets the mark.)
             guard let previous, previous != version else { return [] }
-            return reloadInPlace(&state)
+            // The open dashboard follows the data too.
+            return reloadInPlace(&state) + (state.dashboard != nil ? [.loadDashboard] : [])
         case .showMessage(let message):
             state.status = message
             return []
@@ -139,6 +142,9 @@ public enum Workbench {
         case .tick(let now):
             state.now = now
             return [.checkDataVersion]
+        case .openDashboard, .closeDashboard, .dashboardScroll, .dashboardPage, .dashboardTop, .dashboardBottom,
+             .dashboardSection, .dashboardNextSection, .reloadDashboard, .dashboardLoaded:
+            return dashboard(&state, action)
         }
     }
 

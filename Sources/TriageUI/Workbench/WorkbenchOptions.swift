@@ -24,6 +24,10 @@ public struct WorkbenchOptions: Sendable {
     public var lease: Double?
     /// The role in force (analyst, or a lead settling escalated cases), recorded on every label.
     public var role: Role = .analyst
+    /// The characters the dashboard's charts are drawn with: ``Glyphs/unicode`` by default; the
+    /// terminal front end switches to ``Glyphs/ascii`` when the locale is not UTF-8 or
+    /// `TRIAGE_ASCII=1` is set (see ``Glyphs``).
+    public var glyphs: Glyphs = .unicode
     /// The lease the `triage` command gives the workbench's claims: 10 minutes, renewed while the
     /// session runs.
     public static let defaultLease: Double = 600

@@ -31,6 +31,7 @@ public final class WorkbenchRuntime {
         state.osUser = options.osUser
         state.role = options.role
         state.lease = options.lease
+        state.glyphs = options.glyphs
         state.theme = options.monochrome ? .monochrome : options.theme
     }
 
@@ -101,6 +102,12 @@ public final class WorkbenchRuntime {
                 return [.dataVersionRead(try store.dataVersion())]
             case .loadTaxonomy:
                 return [.taxonomyLoaded(try store.taxonomy())]
+            case .loadDashboard:
+                do {
+                    return [.dashboardLoaded(try store.dashboard(now: clock()))]
+                } catch {
+                    return [.showMessage(.error("could not load the dashboard: \(error)"))]
+                }
             case .recordLabel(var draft):
                 if draft.kind == .label, let shown, shown.caseID == draft.caseID {
                     draft.dwellMs = max(0, clock().milliseconds - shown.at.milliseconds)

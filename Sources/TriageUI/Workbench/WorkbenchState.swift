@@ -73,6 +73,11 @@ public struct WorkbenchState: Sendable {
     public var lease: Double?
     /// The claim on the selected case (see ``Workbench/syncClaim(_:)``).
     public var claim: CaseClaim?
+    /// The dashboard screen, while it is open (`D`); it covers the whole screen and takes the
+    /// keys (``Keymap/dashboard``).
+    public var dashboard: DashboardScreen?
+    /// The characters charts are drawn with (see ``Glyphs``).
+    public var glyphs: Glyphs = .unicode
 
     /// A state with nothing loaded yet (see ``Workbench/start(_:)``).
     public init(databaseName: String, analyst: String, query: QueueQuery, size: TerminalSize,
