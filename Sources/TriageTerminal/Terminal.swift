@@ -176,3 +176,12 @@ final class Terminal {
         return cc
     }
 }
+
+/// The chart glyphs for output that is not a curses screen (e.g. `triage report`), chosen by the
+/// same rule as the workbench's: ASCII when the user's locale character set is not UTF-8 or
+/// `TRIAGE_ASCII=1`. Sets the process's locale from the environment (`setlocale(LC_ALL, "")`).
+public func userGlyphs() -> Glyphs {
+    setlocale(LC_ALL, "")
+    return Terminal.glyphs(codeset: String(cString: triage_codeset()),
+                           asciiRequested: getenv("TRIAGE_ASCII").map { String(cString: $0) })
+}

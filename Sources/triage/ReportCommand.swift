@@ -3,6 +3,7 @@ import Foundation
 import TriageCore
 import TriageFormats
 import TriageStore
+import TriageTerminal
 import TriageUI
 
 struct Report: ParsableCommand {
@@ -58,7 +59,7 @@ struct Report: ParsableCommand {
             case .markdown: text = DashboardMarkdown.render(data)
             case .text:
                 let columns = width ?? Self.terminalWidth() ?? 100
-                text = DashboardText.render(data, width: columns, glyphs: Self.glyphs(),
+                text = DashboardText.render(data, width: columns, glyphs: userGlyphs(),
                                             decisionOrder: try store.taxonomy().decisions.map(\.key))
             }
             let output = try OutputFile(path: out)
@@ -73,15 +74,5 @@ struct Report: ParsableCommand {
         var ws = winsize()
         guard isatty(1) == 1, ioctl(1, UInt(TIOCGWINSZ), &ws) == 0, ws.ws_col >= 40 else { return nil }
         return Int(ws.ws_col)
-    }
-
-    /// ASCII when TRIAGE_ASCII=1 or the locale's character set is not UTF-8.
-    static func glyphs() -> Glyphs {
-        let env = ProcessInfo.processInfo.environment
-        if env["TRIAGE_ASCII"] == "1" { return .ascii }
-        let locale = env["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LC_CTYPE"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? env["LANG"] ?? ""
-        let utf8 = locale.uppercased().contains("UTF-8") || locale.uppercased().contains("UTF8")
-        return utf8 ? .unicode : .ascii
     }
 }

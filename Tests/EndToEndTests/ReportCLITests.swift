@@ -51,6 +51,10 @@ import Testing
                 "non-ASCII chart characters in ASCII mode")
         #expect(!body.contains("█") && !body.contains("▁"))
 
+        // In a UTF-8 locale the same report draws with block characters.
+        let blocks = try Harness.run(["report", "--width", "90", "--db", db], env: ["LANG": "C.UTF-8"])
+        #expect(blocks.stdout.contains("█") || blocks.stdout.contains("▁"))
+
         #expect(try Harness.run(["report", "--width", "5", "--db", db]).status == 64)
         #expect(try Harness.run(["report", "--db", dir + "/missing.sqlite"]).status == 66)
     }
