@@ -41,15 +41,20 @@ extension SQLiteStore {
         try guarded {
             try pool.read { db in
                 try Row.fetchAll(db, sql: "SELECT * FROM import_batch WHERE finished_at IS NOT NULL ORDER BY id DESC LIMIT ?",
-                                 arguments: [limit]).map { r in
-                    ImportBatch(id: r["id"], fileName: r["file_name"], sha256: r["sha256"], format: r["format"],
-                                startedAt: Timestamp(milliseconds: r["started_at"]),
-                                finishedAt: (r["finished_at"] as Int64?).map(Timestamp.init(milliseconds:)),
-                                importedBy: r["imported_by"], read: r["read_count"], inserted: r["inserted_count"],
-                                updated: r["updated_count"], unchanged: r["unchanged_count"], rejected: r["rejected_count"])
-                }
+                                 arguments: [limit]).map(Self.importBatch)
             }
         }
+    }
+}
+
+extension SQLiteStore {
+    /// An `import_batch` row.
+    static func importBatch(_ r: Row) -> ImportBatch {
+        ImportBatch(id: r["id"], fileName: r["file_name"], sha256: r["sha256"], format: r["format"],
+                    startedAt: Timestamp(milliseconds: r["started_at"]),
+                    finishedAt: (r["finished_at"] as Int64?).map(Timestamp.init(milliseconds:)),
+                    importedBy: r["imported_by"], read: r["read_count"], inserted: r["inserted_count"],
+                    updated: r["updated_count"], unchanged: r["unchanged_count"], rejected: r["rejected_count"])
     }
 }
 

@@ -6,38 +6,44 @@ extension SQLiteStore {
     public func caseDetail(caseID: String) throws -> CaseDetail? {
         try guarded {
             try pool.read { db in
-                guard let c = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE case_id = ?"),
-                                               arguments: [caseID]) else { return nil }
-                let row: Int64 = c["id"]
-                let mc = MerchantCase(
-                    caseID: c["case_id"], policy: c["policy"],
-                    flaggedAt: (c["flagged_at"] as Int64?).map(Timestamp.init(milliseconds:)),
-                    merchant: Merchant(id: c["merchant_id"], name: c["merchant_name"], country: c["merchant_country"],
-                                       mcc: c["merchant_mcc"], url: c["merchant_url"], description: c["merchant_description"]),
-                    status: CaseStatus(rawValue: c["status"]) ?? .open, goldLabel: c["gold_label"])
-                let scores = try Self.scores(db, row)
-                let attributions = try Row.fetchAll(db.cachedStatement(sql:
-                    "SELECT * FROM attribution WHERE case_row = ? ORDER BY id"), arguments: [row]).map { r in
-                    Attribution(model: r["model"], version: r["version"], baseValue: r["base_value"],
-                                space: AttributionSpace(rawValue: r["space"]) ?? .logit,
-                                items: JSONText.decodeItems(r["items"]))
-                }
-                let rationales = try Row.fetchAll(db.cachedStatement(sql:
-                    "SELECT * FROM rationale WHERE case_row = ? ORDER BY id"), arguments: [row]).map { r in
-                    Rationale(model: r["model"], promptVersion: r["prompt_version"], text: r["text"],
-                              evidenceIDs: JSONText.decodeStrings(r["evidence_ids"]) ?? [],
-                              createdAt: (r["created_at"] as Int64?).map(Timestamp.init(milliseconds:)))
-                }
-                let evidence = try Row.fetchAll(db.cachedStatement(sql:
-                    "SELECT * FROM evidence WHERE case_row = ? ORDER BY id"), arguments: [row]).map { r in
-                    Evidence(id: r["evidence_id"], kind: r["kind"], source: r["source"], text: r["text"])
-                }
-                let features = try Self.latestFeatures(db, row)
-                let labels = try Self.labelEvents(db, row, caseID: mc.caseID)
-                return CaseDetail(case: mc, scores: scores, attributions: attributions, rationales: rationales,
-                                  evidence: evidence, features: features, labels: labels)
+                guard let row = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM cases WHERE case_id = ?"),
+                                                   arguments: [caseID]) else { return nil }
+                return try Self.caseDetail(db, row: row, caseID: caseID)
             }
         }
+    }
+
+    /// The detail of the case with store row id `row` (nil when there is none).
+    static func caseDetail(_ db: Database, row: Int64, caseID: String) throws -> CaseDetail? {
+        guard let c = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ?"),
+                                       arguments: [row]) else { return nil }
+        let mc = MerchantCase(
+            caseID: c["case_id"], policy: c["policy"],
+            flaggedAt: (c["flagged_at"] as Int64?).map(Timestamp.init(milliseconds:)),
+            merchant: Merchant(id: c["merchant_id"], name: c["merchant_name"], country: c["merchant_country"],
+                               mcc: c["merchant_mcc"], url: c["merchant_url"], description: c["merchant_description"]),
+            status: CaseStatus(rawValue: c["status"]) ?? .open, goldLabel: c["gold_label"])
+        let scores = try Self.scores(db, row)
+        let attributions = try Row.fetchAll(db.cachedStatement(sql:
+            "SELECT * FROM attribution WHERE case_row = ? ORDER BY id"), arguments: [row]).map { r in
+            Attribution(model: r["model"], version: r["version"], baseValue: r["base_value"],
+                        space: AttributionSpace(rawValue: r["space"]) ?? .logit,
+                        items: JSONText.decodeItems(r["items"]))
+        }
+        let rationales = try Row.fetchAll(db.cachedStatement(sql:
+            "SELECT * FROM rationale WHERE case_row = ? ORDER BY id"), arguments: [row]).map { r in
+            Rationale(model: r["model"], promptVersion: r["prompt_version"], text: r["text"],
+                      evidenceIDs: JSONText.decodeStrings(r["evidence_ids"]) ?? [],
+                      createdAt: (r["created_at"] as Int64?).map(Timestamp.init(milliseconds:)))
+        }
+        let evidence = try Row.fetchAll(db.cachedStatement(sql:
+            "SELECT * FROM evidence WHERE case_row = ? ORDER BY id"), arguments: [row]).map { r in
+            Evidence(id: r["evidence_id"], kind: r["kind"], source: r["source"], text: r["text"])
+        }
+        let features = try Self.latestFeatures(db, row)
+        let labels = try Self.labelEvents(db, row, caseID: mc.caseID)
+        return CaseDetail(case: mc, scores: scores, attributions: attributions, rationales: rationales,
+                          evidence: evidence, features: features, labels: labels)
     }
 
     static func scores(_ db: Database, _ row: Int64) throws -> [ModelScore] {

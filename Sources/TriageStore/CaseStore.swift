@@ -142,6 +142,11 @@ public protocol CaseStore: AnyObject, Sendable {
     /// How far `labeler` is in `project`.
     func projectProgress(_ project: String, labeler: String) throws -> ProjectProgress
 
+    // MARK: Audit
+    /// A case's full history for `triage audit`: its detail (every label event, oldest first),
+    /// the imports that brought or changed it, and the claims held on it now. Nil for an unknown case.
+    func caseAudit(caseID: String) throws -> CaseAudit?
+
     // MARK: Dashboard
     /// The leads' dashboard at `now`: queue health, activity per person over the last
     /// ``Dashboard/days`` days, label quality per project, model quality from decided cases.

@@ -69,3 +69,35 @@ public struct LabelDraft: Sendable {
     }
 }
 
+
+/// Everything recorded about one case, for `triage audit`.
+public struct CaseAudit: Sendable {
+    /// The case, its scores, evidence and every label event, oldest first.
+    public var detail: CaseDetail
+    /// The imports that brought the case or changed it (a score, evidence, a feature snapshot),
+    /// oldest first.
+    public var imports: [ImportBatch]
+    /// Leases held on the case now: in the analyst queue (project nil) or in a labelling project.
+    public var claims: [Claim]
+
+    /// A lease on a case.
+    public struct Claim: Sendable, Equatable {
+        public var project: String?
+        public var holder: String
+        public var claimedAt: Timestamp
+        public var leaseUntil: Timestamp
+
+        public init(project: String?, holder: String, claimedAt: Timestamp, leaseUntil: Timestamp) {
+            self.project = project
+            self.holder = holder
+            self.claimedAt = claimedAt
+            self.leaseUntil = leaseUntil
+        }
+    }
+
+    public init(detail: CaseDetail, imports: [ImportBatch], claims: [Claim]) {
+        self.detail = detail
+        self.imports = imports
+        self.claims = claims
+    }
+}

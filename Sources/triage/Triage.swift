@@ -41,7 +41,7 @@ struct Triage: ParsableCommand {
         version: TriageVersion.current,
         subcommands: [Open.self, Demo.self, Import.self, Export.self, Sample.self, Stats.self, TaxonomyCommand.self, Next.self,
                       Label.self, Undo.self, Users.self, ProjectCommand.self, AgreementCommand.self, Suspects.self,
-                      Report.self],
+                      Report.self, Audit.self],
         defaultSubcommand: Open.self
     )
 }

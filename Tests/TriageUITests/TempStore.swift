@@ -107,6 +107,7 @@ class CountingStore: CaseStore, @unchecked Sendable {
     }
     func releaseClaim(caseID: String, analyst: String) throws { try base.releaseClaim(caseID: caseID, analyst: analyst) }
     func people() throws -> [Person] { try base.people() }
+    func caseAudit(caseID: String) throws -> CaseAudit? { try base.caseAudit(caseID: caseID) }
     func dashboard(now: Timestamp) throws -> Dashboard { try base.dashboard(now: now) }
     func role(of name: String) throws -> Role? { try base.role(of: name) }
     func addPerson(_ name: String, role: Role, actor: String) throws -> PersonChange {

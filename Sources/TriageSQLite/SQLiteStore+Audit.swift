@@ -1,0 +1,36 @@
+import GRDB
+import TriageCore
+import TriageStore
+
+extension SQLiteStore {
+    public func caseAudit(caseID: String) throws -> CaseAudit? {
+        try guarded {
+            try pool.read { db -> CaseAudit? in
+                guard let row = try Int64.fetchOne(db, sql: "SELECT id FROM cases WHERE case_id = ?", arguments: [caseID]),
+                      let detail = try Self.caseDetail(db, row: row, caseID: caseID) else { return nil }
+                let imports = try Row.fetchAll(db, sql: """
+                    SELECT * FROM import_batch WHERE id IN (
+                        SELECT batch_id FROM cases WHERE id = ?1
+                        UNION SELECT batch_id FROM score WHERE case_row = ?1
+                        UNION SELECT batch_id FROM feature_snapshot WHERE case_row = ?1)
+                    ORDER BY id
+                    """, arguments: [row]).map(Self.importBatch)
+                let now = Timestamp.now().milliseconds
+                var claims = try Row.fetchAll(db, sql: """
+                    SELECT analyst, claimed_at, lease_until FROM assignment WHERE case_row = ? AND lease_until > ?
+                    """, arguments: [row, now]).map { r in
+                    CaseAudit.Claim(project: nil, holder: r["analyst"], claimedAt: Timestamp(milliseconds: r["claimed_at"]),
+                                    leaseUntil: Timestamp(milliseconds: r["lease_until"]))
+                }
+                claims += try Row.fetchAll(db, sql: """
+                    SELECT project, labeler, claimed_at, lease_until FROM project_claim
+                    WHERE case_row = ? AND lease_until > ? ORDER BY project, labeler
+                    """, arguments: [row, now]).map { r in
+                    CaseAudit.Claim(project: r["project"], holder: r["labeler"], claimedAt: Timestamp(milliseconds: r["claimed_at"]),
+                                    leaseUntil: Timestamp(milliseconds: r["lease_until"]))
+                }
+                return CaseAudit(detail: detail, imports: imports, claims: claims)
+            }
+        }
+    }
+}
