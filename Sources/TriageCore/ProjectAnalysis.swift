@@ -59,7 +59,7 @@ public enum ProjectAnalysis {
         let majority = Dictionary(MajorityVote.consensus(ratings).map { ($0.item, $0) }, uniquingKeysWith: { a, _ in a })
         let overlapping = majority.values.filter { $0.ratings >= 2 }.count
         let ds = overlapping < minimumOverlapForDawidSkene ? [:]
-            : Dictionary(DawidSkene.fit(ratings, categories: categories, maxIterations: 300).consensus().map { ($0.item, $0) },
+            : Dictionary(DawidSkene.fit(ratings, categories: categories, maxIterations: 300, tolerance: 1e-4).consensus().map { ($0.item, $0) },
                          uniquingKeysWith: { a, _ in a })
         var byCase: [String: [ProjectLabel]] = [:]
         for l in labels { byCase[l.caseID, default: []].append(l) }

@@ -35,7 +35,7 @@ extension SQLiteStore {
 
     static func queueHealth(_ db: Database, now: Timestamp, taxonomy: Taxonomy) throws -> QueueHealth {
         var counts: [String: [String: Int]] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT policy, status, count(*) AS n FROM cases GROUP BY policy, status") {
+        for r in try Row.fetchAll(db, sql: "SELECT policy, status, n FROM agg_policy_status WHERE n > 0") {
             counts[r["policy"], default: [:]][r["status"]] = r["n"]
         }
         var claimed: [String: Int] = [:]
@@ -45,18 +45,19 @@ extension SQLiteStore {
             """, arguments: [now.milliseconds]) {
             claimed[r["policy"]] = r["n"]
         }
-        // Open cases by age bucket: one range per bucket edge, each an index range (policy, status, flagged_at).
+        // Open cases by age bucket: per policy area, one index range count per bucket edge
+        // (cases_by_policy_age is (policy, status, flagged_at)), never a scan of every case.
         let edges = PolicyHealth.ageBucketEdges.map { now.milliseconds - Int64($0 * 3_600_000) }
+        let policyKeys = Array(counts.keys)
         var ages: [String: [Int]] = [:]
-        let bucketSQL = "CASE " + edges.enumerated().map { "WHEN flagged_at > \($0.element) THEN \($0.offset)" }.joined(separator: " ")
-            + " ELSE \(edges.count) END"
-        for r in try Row.fetchAll(db, sql: """
-            SELECT policy, \(bucketSQL) AS bucket, count(*) AS n FROM cases
-            WHERE status = 'open' AND flagged_at IS NOT NULL GROUP BY policy, bucket
-            """) {
-            var a = ages[r["policy"]] ?? Array(repeating: 0, count: edges.count + 1)
-            a[r["bucket"]] = r["n"]
-            ages[r["policy"]] = a
+        let countOlder = try db.cachedStatement(sql: """
+            SELECT count(*) FROM cases WHERE policy = ? AND status = 'open' AND flagged_at IS NOT NULL AND flagged_at <= ?
+            """)
+        for key in policyKeys where (counts[key]?["open"] ?? 0) > 0 {
+            // older[i]: open cases flagged at or before edge i (i.e. at least that old); older[0] counts every dated one.
+            var older = [try Int.fetchOne(countOlder, arguments: [key, Int64.max]) ?? 0]
+            for edge in edges { older.append(try Int.fetchOne(countOlder, arguments: [key, edge]) ?? 0) }
+            ages[key] = (0...edges.count).map { i in older[i] - (i + 1 < older.count ? older[i + 1] : 0) }
         }
         let known = Set(taxonomy.policies.map(\.key))
         let keys = taxonomy.policies.map(\.key) + counts.keys.filter { !known.contains($0) }.sorted()
@@ -75,16 +76,13 @@ extension SQLiteStore {
         // Inflow (flagged) and outflow (decisions in the analyst queue) per UTC day.
         let start = windowStart(now).milliseconds
         var inflow: [Int64: Int] = [:], outflow: [Int64: Int] = [:]
-        for r in try Row.fetchAll(db, sql: """
-            SELECT flagged_at / ? AS d, count(*) AS n FROM cases
-            WHERE status IN ('open', 'decided', 'escalated') AND flagged_at >= ? GROUP BY d
-            """, arguments: [day, start]) {
+        for r in try Row.fetchAll(db, sql: "SELECT day AS d, n FROM agg_flag_day WHERE day >= ?", arguments: [start / day]) {
             inflow[r["d"]] = r["n"]
         }
         for r in try Row.fetchAll(db, sql: """
-            SELECT created_at / ? AS d, count(*) AS n FROM label_event
-            WHERE created_at >= ? AND kind = 'label' AND project IS NULL GROUP BY d
-            """, arguments: [day, start]) {
+            SELECT day AS d, sum(n) AS n FROM agg_person_day
+            WHERE day >= ? AND kind = 'label' AND track = '' GROUP BY day
+            """, arguments: [start / day]) {
             outflow[r["d"]] = r["n"]
         }
         let days = (0..<Dashboard.days).map { i -> DayFlow in
@@ -104,42 +102,49 @@ extension SQLiteStore {
     // MARK: People
 
     static func people(_ db: Database, since: Timestamp) throws -> [PersonActivity] {
-        struct Tally { var labels = 0, undos = 0, hours = 0; var decisions: [String: Int] = [:] }
+        struct Tally { var labels = 0, undos = 0, hours = 0; var decisions: [String: Int] = [:]; var dwell: [Int: Int] = [:] }
         var tally: [String: Tally] = [:]
+        let firstDay = since.milliseconds / day
         for r in try Row.fetchAll(db, sql: """
-            SELECT analyst, kind, decision, count(*) AS n FROM label_event WHERE created_at >= ?
-            GROUP BY analyst, kind, decision
-            """, arguments: [since.milliseconds]) {
-            let who: String = r["analyst"], kind: String = r["kind"], n: Int = r["n"]
+            SELECT analyst, kind, decision, sum(n) AS n FROM agg_person_day WHERE day >= ? GROUP BY analyst, kind, decision
+            """, arguments: [firstDay]) {
+            let who: String = r["analyst"], kind: String = r["kind"], n: Int = r["n"], decision: String = r["decision"]
             var t = tally[who] ?? Tally()
             if kind == LabelEventKind.undo.rawValue {
                 t.undos += n
             } else if kind == LabelEventKind.label.rawValue {
                 t.labels += n
-                if let d: String = r["decision"] { t.decisions[d, default: 0] += n }
+                if !decision.isEmpty { t.decisions[decision, default: 0] += n }
             }
             tally[who] = t
         }
         for r in try Row.fetchAll(db, sql: """
-            SELECT analyst, count(DISTINCT created_at / ?) AS h FROM label_event
-            WHERE created_at >= ? AND kind = 'label' GROUP BY analyst
-            """, arguments: [hour, since.milliseconds]) {
+            SELECT analyst, count(*) AS h FROM agg_person_hour WHERE hour >= ? GROUP BY analyst
+            """, arguments: [since.milliseconds / hour]) {
             tally[r["analyst"], default: Tally()].hours = r["h"]
         }
-        return try tally.keys.sorted().map { who in
-            let t = tally[who]!
-            let n = try Int.fetchOne(db, sql: """
-                SELECT count(*) FROM label_event
-                WHERE analyst = ? AND created_at >= ? AND kind = 'label' AND dwell_ms IS NOT NULL
-                """, arguments: [who, since.milliseconds]) ?? 0
-            let median: Int64? = n == 0 ? nil : try Int64.fetchOne(db, sql: """
-                SELECT dwell_ms FROM label_event
-                WHERE analyst = ? AND created_at >= ? AND kind = 'label' AND dwell_ms IS NOT NULL
-                ORDER BY dwell_ms LIMIT 1 OFFSET ?
-                """, arguments: [who, since.milliseconds, (n - 1) / 2])
-            return PersonActivity(person: who, labels: t.labels, undos: t.undos, activeHours: t.hours,
-                                  medianDwellMs: median, decisions: t.decisions)
+        for r in try Row.fetchAll(db, sql: """
+            SELECT analyst, bucket, sum(n) AS n FROM agg_dwell WHERE day >= ? GROUP BY analyst, bucket
+            """, arguments: [firstDay]) {
+            tally[r["analyst"], default: Tally()].dwell[r["bucket"]] = r["n"]
         }
+        return tally.keys.sorted().map { who in
+            let t = tally[who]!
+            return PersonActivity(person: who, labels: t.labels, undos: t.undos, activeHours: t.hours,
+                                  medianDwellMs: medianDwell(t.dwell), decisions: t.decisions)
+        }
+    }
+
+    /// The median of quarter-second dwell buckets, as the middle of its bucket (within 125 ms).
+    static func medianDwell(_ buckets: [Int: Int]) -> Int64? {
+        let total = buckets.values.reduce(0, +)
+        guard total > 0 else { return nil }
+        var seen = 0
+        for b in buckets.keys.sorted() {
+            seen += buckets[b]!
+            if seen > (total - 1) / 2 { return Int64(b) * 250 + 125 } // the lower median, as an OFFSET (n − 1)/2 would pick
+        }
+        return nil
     }
 
     // MARK: Label quality
@@ -153,12 +158,9 @@ extension SQLiteStore {
 
     // MARK: Model quality
 
-    /// `outcome` of a decision key, as SQL over the decision table: 1 positive, 0 negative, NULL neither.
-    static let outcomeSQL = "(SELECT CASE d.outcome WHEN 'positive' THEN 1 WHEN 'negative' THEN 0 END FROM decision d WHERE d.key = e.decision)"
-
     static func modelQuality(_ db: Database, taxonomy: Taxonomy) throws -> [ModelQuality] {
         var scored: [ModelVersion: Int] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT model, version, count(*) AS n FROM score GROUP BY model, version") {
+        for r in try Row.fetchAll(db, sql: "SELECT model, version, n FROM agg_model_version WHERE n > 0") {
             scored[ModelVersion(model: r["model"], version: r["version"])] = r["n"]
         }
         struct Acc {
@@ -171,15 +173,10 @@ extension SQLiteStore {
         var acc: [ModelVersion: Acc] = [:]
         // Decided cases (their current label) per score row, grouped into 20 score bins.
         for r in try Row.fetchAll(db, sql: """
-            SELECT s.model, s.version, e.decision, \(outcomeSQL) AS y,
-                   s.score >= coalesce(s.threshold, 0.5) AS above,
-                   min(19, CAST(s.score * 20 AS INTEGER)) AS bin,
-                   count(*) AS n, sum(s.score) AS total, sum(s.score * s.score) AS squares
-            FROM cases c INDEXED BY cases_by_current_label
-            JOIN label_event e ON e.id = c.current_label
-            JOIN score s ON s.case_row = c.id
-            WHERE c.current_label IS NOT NULL AND e.decision IS NOT NULL
-            GROUP BY s.model, s.version, e.decision, above, bin
+            SELECT g.model, g.version, g.decision,
+                   (SELECT CASE d.outcome WHEN 'positive' THEN 1 WHEN 'negative' THEN 0 END FROM decision d WHERE d.key = g.decision) AS y,
+                   g.above, g.bin, g.n, g.score_sum AS total, g.score_sq AS squares
+            FROM agg_outcome_bin g WHERE g.n > 0
             """) {
             let key = ModelVersion(model: r["model"], version: r["version"])
             let decision: String = r["decision"]
@@ -249,30 +246,35 @@ extension SQLiteStore {
     /// imported (the lowest import batch).
     static func versionComparisons(_ db: Database, taxonomy: Taxonomy) throws -> [VersionComparison] {
         var firstBatch: [ModelVersion: Int64] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT model, version, min(batch_id) AS b FROM score GROUP BY model, version") {
+        for r in try Row.fetchAll(db, sql: "SELECT model, version, first_batch AS b FROM agg_model_version") {
             firstBatch[ModelVersion(model: r["model"], version: r["version"])] = r["b"]
         }
-        let flagA = "a.score >= coalesce(a.threshold, 0.5)", flagB = "b.score >= coalesce(b.threshold, 0.5)"
+        // Outcomes of the pairs' decided cases: a_flag/b_flag × positive/negative.
+        var outcome: [String: (aPos: Int, aNeg: Int, bPos: Int, bNeg: Int)] = [:]
+        for r in try Row.fetchAll(db, sql: """
+            SELECT p.model, p.va, p.vb, p.a_flag, p.b_flag, d.outcome, sum(p.n) AS n
+            FROM agg_version_pair_decision p JOIN decision d ON d.key = p.decision
+            WHERE d.outcome IS NOT NULL AND p.n > 0 GROUP BY 1, 2, 3, 4, 5, 6
+            """) {
+            let key = "\(r["model"] as String)\u{0}\(r["va"] as String)\u{0}\(r["vb"] as String)"
+            let positive = (r["outcome"] as String) == Outcome.positive.rawValue
+            let aFlag: Bool = r["a_flag"], bFlag: Bool = r["b_flag"], n: Int = r["n"]
+            var o = outcome[key] ?? (0, 0, 0, 0)
+            if aFlag { if positive { o.aPos += n } else { o.aNeg += n } }
+            if bFlag { if positive { o.bPos += n } else { o.bNeg += n } }
+            outcome[key] = o
+        }
         return try Row.fetchAll(db, sql: """
-            SELECT a.model, a.version AS va, b.version AS vb, count(*) AS n,
-                   sum(\(flagA) AND \(flagB)) AS both_flag, sum(\(flagA) AND NOT \(flagB)) AS a_only,
-                   sum(\(flagB) AND NOT \(flagA)) AS b_only, sum(b.score - a.score) AS diff,
-                   sum(\(flagA) AND y = 1) AS a_pos, sum(\(flagA) AND y = 0) AS a_neg,
-                   sum(\(flagB) AND y = 1) AS b_pos, sum(\(flagB) AND y = 0) AS b_neg
-            FROM score a
-            JOIN score b ON b.case_row = a.case_row AND b.model = a.model AND b.version > a.version
-            LEFT JOIN (SELECT c.id AS case_row, \(outcomeSQL) AS y
-                       FROM cases c INDEXED BY cases_by_current_label JOIN label_event e ON e.id = c.current_label
-                       WHERE c.current_label IS NOT NULL) o ON o.case_row = a.case_row
-            GROUP BY a.model, a.version, b.version
-            ORDER BY a.model, a.version, b.version
+            SELECT model, va, vb, n, both_flag, a_only, b_only, diff_sum AS diff
+            FROM agg_version_pair WHERE n > 0 ORDER BY model, va, vb
             """).map { r in
             let model: String = r["model"], va: String = r["va"], vb: String = r["vb"]
             let aFirst = (firstBatch[ModelVersion(model: model, version: va)] ?? 0, va)
                 <= (firstBatch[ModelVersion(model: model, version: vb)] ?? 0, vb)
             let n: Int = r["n"], both: Int = r["both_flag"] ?? 0, aOnly: Int = r["a_only"] ?? 0, bOnly: Int = r["b_only"] ?? 0
             let diff: Double = r["diff"] ?? 0
-            let aPos: Int = r["a_pos"] ?? 0, aNeg: Int = r["a_neg"] ?? 0, bPos: Int = r["b_pos"] ?? 0, bNeg: Int = r["b_neg"] ?? 0
+            let o = outcome["\(model)\u{0}\(va)\u{0}\(vb)"] ?? (0, 0, 0, 0)
+            let aPos = o.aPos, aNeg = o.aNeg, bPos = o.bPos, bNeg = o.bNeg
             return aFirst
                 ? VersionComparison(model: model, older: va, newer: vb, both: n, flaggedByBoth: both, olderOnly: aOnly,
                                     newerOnly: bOnly, scoreDifferenceSum: diff, olderPositives: aPos, olderNegatives: aNeg,

@@ -27,6 +27,11 @@ enum Schema {
                                arguments: [p.slaHours, p.key])
             }
         }
+        m.registerMigration("v4 dashboard aggregates kept by triggers") { db in
+            try db.execute(sql: v4Tables)
+            try db.execute(sql: v4Triggers)
+            try recomputeAggregates(db)
+        }
         return m
     }
 
