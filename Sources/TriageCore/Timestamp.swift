@@ -6,6 +6,11 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     public init(milliseconds: Int64) { self.milliseconds = milliseconds }
 
+    /// The times RFC 3339 can write, and so ``parse(_:)`` can read back: years 0000 to 9999
+    /// (`0000-01-01T00:00:00.000Z` … `9999-12-31T23:59:59.999Z`), in milliseconds. Importers
+    /// reject times outside it, so that every stored time exports as a re-importable string.
+    public static let rfc3339Range: ClosedRange<Int64> = -62_167_219_200_000 ... 253_402_300_799_999
+
     public init(_ date: Date) {
         self.milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
     }
@@ -117,7 +122,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         }
         guard i == b.count else { return nil }
         let days = daysFromCivil(y, mo, d)
-        return Timestamp(milliseconds: days * 86_400_000 + msOfDay - offsetMinutes * 60_000)
+        let ms = days * 86_400_000 + msOfDay - offsetMinutes * 60_000
+        // An offset can move 0000-01-01 or 9999-12-31 out of the four-digit years.
+        guard rfc3339Range.contains(ms) else { return nil }
+        return Timestamp(milliseconds: ms)
     }
 
     static func daysIn(month: Int64, year: Int64) -> Int64 {

@@ -42,6 +42,11 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidUTF8
         /// A field is longer than ``CSVReader/maxFieldBytes`` (usually an unterminated quote).
         case fieldTooLong
+        /// A record has more fields than ``CSVReader/maxFields`` (the limit); the rest of the
+        /// record is skipped and reading goes on with the next one.
+        case tooManyFields(limit: Int)
+        /// A record's fields add up to more than ``CSVReader/maxRecordBytes`` (the limit).
+        case recordTooLong(limit: Int)
     }
 
     /// What went wrong.
@@ -60,9 +65,14 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         self.recordLine = recordLine
     }
 
-    /// Whether reading can go on with the next record after this error. Only invalid UTF-8 is
-    /// recoverable: quoting errors leave the record boundaries unknown.
-    public var isRecoverable: Bool { kind == .invalidUTF8 }
+    /// Whether reading can go on with the next record after this error. Only invalid UTF-8 and
+    /// too many fields are recoverable: quoting and size errors leave the record boundaries unknown.
+    public var isRecoverable: Bool {
+        switch kind {
+        case .invalidUTF8, .tooManyFields: return true
+        default: return false
+        }
+    }
 
     /// The message for the user, with line and column.
     public var description: String {
@@ -73,6 +83,10 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         case .characterAfterClosingQuote: return "unexpected character after closing quote at \(at)"
         case .invalidUTF8: return "invalid UTF-8 in field starting at \(at)"
         case .fieldTooLong: return "field starting at \(at) is too long (an unterminated quote?)"
+        case .tooManyFields(let limit): return "record starting at line \(recordLine) has more than \(limit) fields"
+        case .recordTooLong(let limit):
+            let size = limit > 0 && limit % (1 << 20) == 0 ? "\(limit >> 20) MiB" : "\(limit) bytes"
+            return "record starting at line \(recordLine) is longer than \(size) (an unterminated quote?)"
         }
     }
 }
@@ -114,11 +128,22 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
 public struct CSVReader: Sendable {
     /// The default limit for one field: 64 MiB.
     public static let defaultMaxFieldBytes = 64 << 20
+    /// The default limit for the number of fields in one record: 10,000 (as many as
+    /// ``JSONLimits/maxMembers`` allows in one JSON object).
+    public static let defaultMaxFields = 10_000
+    /// The default limit for the bytes of one record's fields together: 64 MiB.
+    public static let defaultMaxRecordBytes = 64 << 20
 
     /// The field separator, `,` by default.
     public let delimiter: UInt8
     /// The longest field accepted, in bytes.
     public let maxFieldBytes: Int
+    /// The most fields one record may have; a record with more is a recoverable
+    /// ``CSVError/Kind/tooManyFields(limit:)`` error (so a row of a million commas cannot take
+    /// gigabytes of memory).
+    public let maxFields: Int
+    /// The most bytes one record's fields may have together.
+    public let maxRecordBytes: Int
 
     private enum State: Sendable {
         /// At the start of a field (nothing of it consumed).
@@ -137,6 +162,8 @@ public struct CSVReader: Sendable {
     private var inRecord = false
     private var recordLine = 1
     private var recordError: CSVError?
+    /// Bytes of the current record's completed fields.
+    private var recordBytes = 0
     private var fieldLine = 1
     private var fieldColumn = 1
     /// Current position: the line, and the column of the last character consumed.
@@ -153,11 +180,14 @@ public struct CSVReader: Sendable {
     private var finished = false
 
     /// Creates a reader. `delimiter` must be an ASCII byte other than `"`, CR and LF.
-    public init(delimiter: UInt8 = UInt8(ascii: ","), maxFieldBytes: Int = CSVReader.defaultMaxFieldBytes) {
+    public init(delimiter: UInt8 = UInt8(ascii: ","), maxFieldBytes: Int = CSVReader.defaultMaxFieldBytes,
+                maxFields: Int = CSVReader.defaultMaxFields, maxRecordBytes: Int = CSVReader.defaultMaxRecordBytes) {
         precondition(delimiter < 0x80 && delimiter != 0x22 && delimiter != 0x0A && delimiter != 0x0D,
                      "CSV delimiter must be an ASCII byte other than quote, CR and LF")
         self.delimiter = delimiter
         self.maxFieldBytes = maxFieldBytes
+        self.maxFields = maxFields
+        self.maxRecordBytes = maxRecordBytes
         field.reserveCapacity(256)
     }
 
@@ -282,6 +312,10 @@ public struct CSVReader: Sendable {
         fields.removeAll()
     }
 
+    private mutating func failRecordTooLong() {
+        fail(.recordTooLong(limit: maxRecordBytes), line: recordLine, column: nil)
+    }
+
     private mutating func startRecordIfNeeded() {
         if !inRecord {
             inRecord = true
@@ -291,8 +325,13 @@ public struct CSVReader: Sendable {
 
     private mutating func endField() {
         if recordError == nil {
-            if let s = String(validating: field, as: UTF8.self) {
+            if fields.count >= maxFields {
+                recordError = CSVError(kind: .tooManyFields(limit: maxFields), line: fieldLine, column: fieldColumn,
+                                       recordLine: recordLine)
+                fields.removeAll() // the record is rejected: free its fields now
+            } else if let s = String(validating: field, as: UTF8.self) {
                 fields.append(s)
+                recordBytes += field.count
             } else {
                 recordError = CSVError(kind: .invalidUTF8, line: fieldLine, column: fieldColumn, recordLine: recordLine)
             }
@@ -311,6 +350,7 @@ public struct CSVReader: Sendable {
         fields = []
         fields.reserveCapacity(width)
         recordError = nil
+        recordBytes = 0
         inRecord = false
         state = .fieldStart
     }
@@ -372,6 +412,7 @@ public struct CSVReader: Sendable {
                     column += cols
                     lastWasCR = false
                     if field.count > maxFieldBytes { fail(.fieldTooLong, line: fieldLine, column: fieldColumn); return }
+                    if recordBytes + field.count > maxRecordBytes { failRecordTooLong(); return }
                 }
                 guard i < n else { return }
                 let c = buf[i]
@@ -403,6 +444,7 @@ public struct CSVReader: Sendable {
                     column += cols
                     lastWasCR = false
                     if field.count > maxFieldBytes { fail(.fieldTooLong, line: fieldLine, column: fieldColumn); return }
+                    if recordBytes + field.count > maxRecordBytes { failRecordTooLong(); return }
                 }
                 guard i < n else { return }
                 let c = buf[i]

@@ -345,13 +345,14 @@ public struct CaseRecordCSV: Sendable {
         return x
     }
 
-    /// Parses `flagged_at`: RFC 3339 via ``Timestamp/parse(_:)``, or Unix epoch seconds (up to
-    /// the year 9999; a larger number is probably milliseconds and is rejected).
+    /// Parses `flagged_at`: RFC 3339 via ``Timestamp/parse(_:)``, or Unix epoch seconds (years
+    /// 0000 to 9999; a larger number is probably milliseconds and is rejected).
     public static func parseTimestamp(_ text: String) -> Timestamp? {
         let t = text.trimmedASCII
         if let ts = Timestamp.parse(t) { return ts }
-        guard let secs = parseNumber(t), abs(secs) <= 253_402_300_799 else { return nil }
-        return Timestamp(milliseconds: Int64((secs * 1000).rounded()))
+        guard let secs = parseNumber(t), abs(secs) <= 253_402_300_799,
+              case let ms = Int64((secs * 1000).rounded()), Timestamp.rfc3339Range.contains(ms) else { return nil }
+        return Timestamp(milliseconds: ms)
     }
 
     static func isBlank(_ s: String) -> Bool {

@@ -451,11 +451,14 @@ private struct Fields {
                 throw FieldIssue(field: path(for: key), reason: "must be a finite number of seconds since 1970, got "
                                      + CaseRecordJSON.nonFiniteName(seconds))
             }
-            // ±1e11 s is about ±3000 years: far inside Int64 milliseconds.
-            guard seconds.magnitude <= 1e11 else {
-                throw FieldIssue(field: path(for: key), reason: "\(seconds) seconds since 1970 is out of range")
+            // Years 0000…9999 only (what RFC 3339 can write back); the magnitude check first keeps
+            // the conversion to Int64 milliseconds safe.
+            guard seconds.magnitude <= 1e15,
+                  case let ms = Int64((seconds * 1000).rounded()), Timestamp.rfc3339Range.contains(ms) else {
+                throw FieldIssue(field: path(for: key),
+                                 reason: "\(seconds) seconds since 1970 is out of range")
             }
-            return Timestamp(milliseconds: Int64((seconds * 1000).rounded()))
+            return Timestamp(milliseconds: ms)
         case let other?:
             throw wrongType(key, "an RFC 3339 string or a number of seconds", other)
         }

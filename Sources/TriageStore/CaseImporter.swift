@@ -184,8 +184,10 @@ public struct CaseImporter {
                             report(n, [FieldIssue(field: "", reason: "line longer than \(lines.maxLineBytes >> 20) MiB (at least \(bytes) bytes); not read")])
                             if !options.skipInvalid { writing = false }
                         case .line(let bytes):
-                            // Blank lines (spaces, tabs, stray carriage returns) are allowed.
-                            if bytes.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
+                            // Blank lines (spaces, tabs, stray carriage returns) are allowed, and so is
+                            // a byte-order mark at the start of the file (a file of only a BOM is empty).
+                            let blank = n == 1 && bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes
+                            if blank.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
                             let decoded: DecodedLine
                             do throws(JSONError) {
                                 let value = try parser.parse(bytes)
