@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+import TriageCore
+import TriageFormats
+
+/// Terminal and database trouble: unknown terminals, tiny windows, resize storms, a non-UTF-8
+/// locale, escape sequences in every kind of case text, a newer schema, a long-held write lock.
+@Suite(.serialized) struct RobustnessTests {
+    func database(_ dir: String, cases n: Int = 30) throws -> String {
+        let db = dir + "/t.sqlite"
+        try Harness.run(["sample", "--n", String(n), "--seed", "6", "--out", dir + "/c.jsonl"])
+        #expect(try Harness.run(["import", dir + "/c.jsonl", "--db", db]).status == 0)
+        return db
+    }
+
+    @Test func anUnknownTerminalTypeIsAClearError() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = try database(dir)
+        let tmux = try TmuxSession(command: ["sh", "-c", "TERM=no-such-terminal-xyz exec '\(Harness.binary)' --db '\(db)'"],
+                                   env: ["LANG": "C.UTF-8"])
+        let end = try tmux.waitFor(text: "[exited 69]")
+        #expect(end.contains("no-such-terminal-xyz"), "\(end)")
+    }
+
+    @Test func aTinyWindowAResizeStormAndACLocaleNeitherCrashNorGarble() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = try database(dir)
+        // A non-UTF-8 locale: triage switches to UTF-8 for curses itself; names still show.
+        let tmux = try TmuxSession(command: [Harness.binary, "--db", db], width: 20, height: 5, env: ["LANG": "C"])
+        try tmux.waitFor(text: "too small")
+        for i in 0..<60 {
+            try tmux.resize(width: 20 + (i * 7) % 120, height: 5 + (i * 5) % 40)
+        }
+        try tmux.resize(width: 120, height: 40)
+        let screen = try tmux.waitFor("the workbench after the storm") { $0.contains("30 cases") && !$0.contains("too small") }
+        #expect(screen.split(separator: "\n").allSatisfy { $0.count <= 120 })
+        try tmux.send("j")
+        try tmux.waitFor(text: "2 of 30")
+        try tmux.send("q")
+        try tmux.waitFor(text: "[exited 0]")
+    }
+
+    @Test func escapeSequencesInRationalesEvidenceAndNotesStayOffTheTerminal() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/t.sqlite"
+        var r = SampleGenerator(seed: 12).record(at: 0)
+        r.caseID = "c_evil"
+        r.merchant.name = "Plain Name"
+        r.rationales = [Rationale(model: "llm", promptVersion: "v1",
+                                  text: "Rationale \u{1B}]0;owned-by-rationale\u{07}says \u{1B}[31mred\u{1B}[0m [e1]", evidenceIDs: ["e1"])]
+        r.evidence = [Evidence(id: "e1", kind: "website", source: "https://x.example",
+                               text: "Evidence \u{1B}]52;c;ZXZpbA==\u{07}clip \u{07}\u{07} bell \u{202E}txt.exe")]
+        r.scores = [ModelScore(model: "m", version: "1", score: 0.99, threshold: 0.5)]
+        r.attributions = []
+        try (CaseRecordJSON.encode(r) + "\n").write(toFile: dir + "/evil.jsonl", atomically: true, encoding: .utf8)
+        #expect(try Harness.run(["import", dir + "/evil.jsonl", "--db", db]).status == 0)
+        // A note typed elsewhere (a script) with an OSC title and a carriage return.
+        #expect(try Harness.run(["label", "c_evil", "unsure", "--note", "note \u{1B}]2;owned-by-note\u{07}\rOVERWRITE",
+                                 "--db", db, "--analyst", "ana"]).status == 0)
+        let tmux = try TmuxSession(command: [Harness.binary, "--db", db, "--analyst", "ana"], width: 140, height: 60,
+                                   env: ["LANG": "C.UTF-8"])
+        let before = try tmux.title()
+        // The case is escalated (unsure): show every status, then the case is the queue's only one.
+        try tmux.waitFor(text: "0 cases")
+        try tmux.send("f")
+        try tmux.type("status=all")
+        try tmux.send("Enter")
+        let screen = try tmux.waitFor(text: "Rationale")
+        try tmux.send("Tab")
+        try tmux.send("G") // the end of the detail: the label history with the note
+        let end = try tmux.waitFor(text: "OVERWRITE")
+        #expect(screen.contains("says") && screen.contains("red"))
+        #expect(end.contains("note") && end.contains("OVERWRITE"))
+        #expect(try tmux.title() == before)
+        let title = try tmux.title()
+        #expect(!title.contains("owned"))
+        let raw = try tmux.screen(escapes: true)
+        #expect(!raw.contains("\u{1B}]"), "an OSC sequence reached the terminal")
+        #expect(!raw.contains("\u{07}"))
+        try tmux.send("q")
+        try tmux.waitFor(text: "[exited 0]")
+    }
+
+    @Test func aNewerSchemaIsRefusedAndLeftAlone() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = try database(dir, cases: 3)
+        _ = try Harness.sql(db, "INSERT INTO grdb_migrations(identifier) VALUES ('v99 from the future')")
+        let migrations = try Harness.sql(db, "SELECT group_concat(identifier, ',') FROM grdb_migrations")
+        let r = try Harness.run(["stats", "--db", db])
+        #expect(r.status == 69)
+        #expect(r.stderr.contains("newer triage") && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        #expect(try Harness.run(["label", "c_0000001", "violation", "--db", db]).status == 69)
+        #expect(try Harness.sql(db, "SELECT group_concat(identifier, ',') FROM grdb_migrations") == migrations)
+        #expect(try Harness.sql(db, "SELECT count(*) FROM label_event") == "0")
+        #expect(try Harness.sql(db, "SELECT count(*) FROM cases") == "3")
+    }
+
+    @Test func aWriterHoldingTheLockTooLongIsExit75NotACrash() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = try database(dir, cases: 3)
+        let id = try Harness.sql(db, "SELECT case_id FROM cases LIMIT 1")
+        // Another program holds a write transaction for 14 s (longer than triage's 10 s busy timeout).
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/bin/sh")
+        holder.arguments = ["-c", "(echo 'BEGIN IMMEDIATE; INSERT INTO person(name, role, created_at) VALUES (\"x\", \"analyst\", 0);'; sleep 14; echo 'ROLLBACK;') | sqlite3 '\(db)'"]
+        try holder.run()
+        defer { holder.terminate() }
+        usleep(500_000)
+        let started = Date()
+        let r = try Harness.run(["label", id, "violation", "--db", db, "--analyst", "ana"])
+        let waited = Date().timeIntervalSince(started)
+        #expect(r.status == 75, "\(r.stderr)")
+        #expect(r.stderr.contains("locked"), "\(r.stderr)")
+        #expect(waited >= 9 && waited < 14)
+        holder.waitUntilExit()
+        // Nothing was acknowledged, so nothing is there; once the lock is gone the same label works.
+        #expect(try Harness.sql(db, "SELECT count(*) FROM label_event") == "0")
+        #expect(try Harness.run(["label", id, "violation", "--db", db, "--analyst", "ana"]).status == 0)
+        #expect(try Harness.sql(db, "PRAGMA integrity_check") == "ok")
+    }
+}
