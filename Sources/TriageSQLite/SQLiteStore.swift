@@ -97,7 +97,9 @@ public final class SQLiteStore: CaseStore, @unchecked Sendable {
         case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN: return .readOnly(path: path)
         case .SQLITE_BUSY, .SQLITE_LOCKED: return .locked(path: path)
         case .SQLITE_FULL: return .storage("the disk holding \(path) is full: nothing was saved; free some space and try again")
-        case .SQLITE_IOERR: return .storage("cannot write \(path) (I/O error: \(e.message ?? "unknown")): nothing was saved")
+        case .SQLITE_IOERR:
+            return .storage("cannot read or write \(path) (I/O error: \(e.message ?? "unknown")): nothing was saved; "
+                            + "the disk may be full, over a quota or file-size limit, or failing")
         default: return .storage("database error on \(path): \(e.message ?? "\(e.resultCode)")")
         }
     }

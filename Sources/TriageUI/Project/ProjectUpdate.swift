@@ -225,13 +225,9 @@ public enum ProjectScreen {
             state.status = .info(state.caseID == nil ? "no case to label" : "the case is still loading")
             return []
         }
-        var seen = Set<String>()
-        let versions = state.hidesModel ? []
-            : detail.scores.map { "\($0.model)@\($0.version)" }.filter { seen.insert($0).inserted }
-        state.labelFlow = LabelFlow(caseID: detail.case.caseID, policy: detail.case.policy, decision: decision,
-                                    reasons: taxonomy.reasons(policy: detail.case.policy, decision: decision.key),
-                                    supersedes: state.isAdjudication ? state.selectedConsensus?.adjudication?.eventID : nil,
-                                    modelVersionsSeen: versions)
+        state.labelFlow = LabelFlow.start(detail, decision: decision, taxonomy: taxonomy,
+                                          supersedes: state.isAdjudication ? state.selectedConsensus?.adjudication?.eventID : nil,
+                                          modelShown: !state.hidesModel)
         return []
     }
 

@@ -46,6 +46,17 @@ public struct LabelFlow: Sendable, Equatable {
         self.modelVersionsSeen = modelVersionsSeen
     }
 
+    /// A flow for `detail`'s case with `decision`, offering the taxonomy's reasons for its policy
+    /// area; `modelShown` records the model versions on screen (none when the model is hidden).
+    public static func start(_ detail: CaseDetail, decision: Decision, taxonomy: Taxonomy, supersedes: Int64?,
+                             modelShown: Bool = true) -> LabelFlow {
+        var seen = Set<String>()
+        let versions = modelShown ? detail.scores.map { "\($0.model)@\($0.version)" }.filter { seen.insert($0).inserted } : []
+        return LabelFlow(caseID: detail.case.caseID, policy: detail.case.policy, decision: decision,
+                         reasons: taxonomy.reasons(policy: detail.case.policy, decision: decision.key),
+                         supersedes: supersedes, modelVersionsSeen: versions)
+    }
+
     /// The picked codes in the order the picker lists them.
     public var selectedCodes: [String] { reasons.map(\.code).filter { selected.contains($0) } }
 }

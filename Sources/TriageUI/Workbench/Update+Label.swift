@@ -28,11 +28,7 @@ extension Workbench {
             state.status = .info(state.selectedRow == nil ? "no case to label" : "the case is still loading")
             return []
         }
-        var seen = Set<String>()
-        let versions = detail.scores.map { "\($0.model)@\($0.version)" }.filter { seen.insert($0).inserted }
-        state.labelFlow = LabelFlow(caseID: detail.case.caseID, policy: detail.case.policy, decision: decision,
-                                    reasons: taxonomy.reasons(policy: detail.case.policy, decision: decision.key),
-                                    supersedes: detail.currentLabel?.id, modelVersionsSeen: versions)
+        state.labelFlow = LabelFlow.start(detail, decision: decision, taxonomy: taxonomy, supersedes: detail.currentLabel?.id)
         return []
     }
 
