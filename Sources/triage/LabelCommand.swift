@@ -33,7 +33,7 @@ struct Label: ParsableCommand {
           triage label c_2 no_violation --reason licensed_operator --note "licence MGA/B2C/123"
           triage label c_1 no_violation --reason licensed_operator --correct
           triage label c_7 violation --project gambling-nov --blind
-          triage label c_7 no_violation --project gambling-nov --adjudicate --note "licence checked"
+          triage label c_7 no_violation --project gambling-nov --adjudicate
         """
     )
 

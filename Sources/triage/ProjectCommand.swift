@@ -67,10 +67,10 @@ struct ProjectCreate: ParsableCommand {
         draws the same sample.
 
         Examples:
-          triage project create gambling-nov --policy gambling --overlap 2 --gold-rate 0.1
-          triage project create audit-q4 --queue-policy audit --sample-rate 0.02 --overlap 3
-          triage project create hard-cases --policy weapons --queue-policy uncertainty --limit 500 --unblinded
-          triage suspects --format ids | triage project create rereview --cases - --overlap 2
+          triage project create gambling-nov --policy gambling --gold-rate 0.1
+          triage project create audit-q4 --queue-policy audit --sample-rate 0.02
+          triage project create hard --queue-policy uncertainty --limit 500
+          triage suspects --format ids | triage project create rereview --cases -
 
         --cases FILE restricts the project to the listed case ids (one per line; '-' reads \
         standard input): re-reviewing suspect labels, say. An unknown id refuses the project.

@@ -24,7 +24,7 @@ struct Suspects: ParsableCommand {
         Examples:
           triage suspects --limit 20
           triage suspects --project gambling-nov
-          triage suspects --format ids | triage project create rereview --cases - --unblinded
+          triage suspects --format ids | triage project create rereview --cases -
         """
     )
 
