@@ -22,6 +22,9 @@ enum DemoData {
         return candidates.first { fm.fileExists(atPath: $0 + "/cases.jsonl") }
     }
 
+    /// The labelling project the demo database comes with.
+    static let demoProject = "demo-gambling"
+
     static func load(into store: SQLiteStore, importedBy: String) throws {
         guard let dir = directory() else {
             throw CLIError(message: "cannot find SampleData/cases.jsonl: run from the repository root, or set TRIAGE_SAMPLE_DATA to the SampleData directory",
@@ -36,7 +39,14 @@ enum DemoData {
             let first = report.problems.first.map(\.description) ?? "unknown problem"
             throw CLIError(message: "the sample data did not import: \(first)", code: Exit.dataError)
         }
+        // Ground truth to try: the demo's user is its lead, with a small blind project.
+        try store.addPerson(importedBy, role: .lead, actor: importedBy)
+        _ = try store.createProject(ProjectDraft(
+            settings: Project(name: demoProject, policy: "gambling", overlap: 2, blind: true, goldRate: 0.1,
+                              createdBy: importedBy, createdAt: .now()),
+            limit: 40), actor: importedBy)
         try store.checkpoint()
-        Console.info("demo database created with \(batch.inserted) sample cases from \(dir)")
+        Console.info("demo database created with \(batch.inserted) sample cases from \(dir); you (\(importedBy)) are its lead, "
+                     + "with a labelling project '\(demoProject)'")
     }
 }

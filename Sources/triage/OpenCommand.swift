@@ -73,28 +73,35 @@ struct Open: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let store = try global.openStore(create: false)
-            let person = global.analystName
-            var chosen = roles
-            // An analyst who names a project labels in it.
-            if chosen.role == nil, project != nil, (try store.role(of: person) ?? .unregistered) == .analyst {
-                chosen.role = .labeler
-            }
-            let role = try chosen.inForce(store, person: person)
-            let database = Paths.display(store.location)
-            switch role {
-            case .labeler, .lead where project != nil:
-                let p = try global.resolveProject(store, project)
-                let (mono, theme) = try workbench.look()
-                try openProjectScreen(store: store, options: ProjectOptions(
-                    person: person, role: role, project: p.name, databaseName: database, theme: theme, monochrome: mono))
-            case .analyst where project != nil:
-                throw CLIError(message: "--project works in the labeler role (--role labeler) or, for a lead, the lead role",
-                               code: Exit.usage)
-            default:
-                try openWorkbench(store: store, options: try workbench.options(analyst: person, database: database, role: role))
-            }
+            try openScreen(store: try global.openStore(create: false), global: global, workbench: workbench, roles: roles,
+                           project: project)
         }
+    }
+}
+
+/// Opens the screen the role in force calls for: the workbench (analyst, or lead without
+/// `project`), a labelling project's cases (labeler), or its adjudication queue (lead).
+func openScreen(store: SQLiteStore, global: GlobalOptions, workbench: WorkbenchArguments, roles: RoleOptions,
+                project: String?) throws {
+    let person = global.analystName
+    var chosen = roles
+    // An analyst who names a project labels in it.
+    if chosen.role == nil, project != nil, (try store.role(of: person) ?? .unregistered) == .analyst {
+        chosen.role = .labeler
+    }
+    let role = try chosen.inForce(store, person: person)
+    let database = Paths.display(store.location)
+    switch role {
+    case .labeler, .lead where project != nil:
+        let p = try global.resolveProject(store, project)
+        let (mono, theme) = try workbench.look()
+        try openProjectScreen(store: store, options: ProjectOptions(
+            person: person, role: role, project: p.name, databaseName: database, theme: theme, monochrome: mono))
+    case .analyst where project != nil:
+        throw CLIError(message: "--project works in the labeler role (--role labeler) or, for a lead, the lead role",
+                       code: Exit.usage)
+    default:
+        try openWorkbench(store: store, options: try workbench.options(analyst: person, database: database, role: role))
     }
 }
 
@@ -129,6 +136,12 @@ struct Demo: ParsableCommand {
         policy areas, and the standard taxonomy) at $XDG_DATA_HOME/triage/demo.sqlite, or at --db. \
         Later runs reopen it, with your labels. Your real database ($TRIAGE_DB) is never touched. \
         Use --reset to start again from the sample data.
+
+        You are the demo database's lead, and it has a blind labelling project, demo-gambling \
+        (40 gambling cases, overlap 2, gold rate 0.1), to try the other screens:
+          triage demo --role labeler --project demo-gambling
+          triage demo --role lead --project demo-gambling     (after some labels disagree)
+          triage demo --analyst someone-else --project demo-gambling
         """
     )
 
@@ -140,6 +153,11 @@ struct Demo: ParsableCommand {
 
     @Flag(name: .customLong("no-open"), help: "Create the demo database and print its path, without opening the workbench.")
     var noOpen = false
+
+    @OptionGroup var roles: RoleOptions
+
+    @Option(help: ArgumentHelp("Work in this labelling project (e.g. demo-gambling).", valueName: "name"))
+    var project: String?
 
     func run() throws {
         try runReporting {
@@ -155,7 +173,7 @@ struct Demo: ParsableCommand {
                 print(path)
                 return
             }
-            try openWorkbench(store: store, options: try workbench.options(analyst: global.analystName, database: Paths.display(path)))
+            try openScreen(store: store, global: global, workbench: workbench, roles: roles, project: project)
         }
     }
 }

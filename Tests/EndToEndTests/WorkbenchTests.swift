@@ -33,6 +33,9 @@ import TriageFormats
         #expect(try Harness.sql(db, "SELECT count(*) FROM cases") == "1000")
         #expect(try Harness.sql(db, "SELECT file_name LIKE '%SampleData/cases.jsonl', inserted_count FROM import_batch") == "1|1000")
         #expect(try Harness.sql(db, "SELECT count(DISTINCT policy) FROM cases") == "7")
+        // The demo comes with its user as lead and a labelling project to try.
+        #expect(try Harness.sql(db, "SELECT count(*) FROM person WHERE role = 'lead'") == "1")
+        #expect(try Harness.sql(db, "SELECT name, overlap, blind, (SELECT count(*) FROM project_case) FROM project") == "demo-gambling|2|1|40")
         #expect(try Harness.sql(db, "PRAGMA integrity_check") == "ok")
     }
 
