@@ -56,7 +56,11 @@ public protocol CaseStore: AnyObject, Sendable {
     // MARK: Labels
     /// Records a label event durably (committed before this returns) and updates the case status.
     /// Throws ``StoreError`` when the case is unknown, the decision or a reason is not in the
-    /// taxonomy, or the case's current label is not the one the draft expects to supersede.
+    /// taxonomy, or the case's current label is not the one the draft expects to supersede; and
+    /// ``StoreError/notAllowed(_:)`` when the person's role does not allow it (labelers label only
+    /// in projects, only leads adjudicate). With ``LabelDraft/project`` set, the event is a label,
+    /// undo or adjudication in that labelling project: it never changes the case's status, a
+    /// labeler supersedes only their own label, and a case takes at most the project's overlap.
     @discardableResult
     func recordLabel(_ draft: LabelDraft) throws -> LabelEvent
     /// A case's label events, oldest first.
