@@ -294,9 +294,10 @@ import TriageFormats
         try tmux.type(word)
         try tmux.waitFor(text: "/" + word)
         try tmux.send("Enter")
-        let found = try tmux.waitFor(text: "\(n) case" + (n == 1 ? "" : "s"))
+        // Wait for the whole frame (the header is drawn before the status bar): a capture can fall
+        // between the two while the machine is busy.
+        let found = try tmux.waitFor("the search results") { $0.contains("\(n) case" + (n == 1 ? "" : "s")) && $0.contains("1 of \(n)") }
         #expect(found.contains("search \"\(word)\""))
-        #expect(found.contains("1 of \(n)"))
         try tmux.send("o")
         try tmux.waitFor(text: "by age")
         // The last match in age order: jump to it.
