@@ -136,6 +136,20 @@ final class TmuxSession {
         return last
     }
 
+    /// The screen once two captures 100 ms apart agree: a frame fully drawn, not one caught
+    /// half-way (on a busy machine a capture can fall between the header and the rest).
+    func settledScreen(timeout: Double = 5) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = try screen()
+        while Date() < deadline {
+            usleep(100_000)
+            let now = try screen()
+            if now == last { return now }
+            last = now
+        }
+        return last
+    }
+
     @discardableResult
     func waitFor(text: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         try waitFor("'\(text)'", timeout: timeout, sourceLocation: sourceLocation) { $0.contains(text) }

@@ -31,7 +31,8 @@ import TriageCore
     func labelAll(_ tmux: TmuxSession, _ key: String, who: String) throws -> [String] {
         var ids: [String] = []
         for _ in 0..<12 {
-            let s = try tmux.waitFor("a case or the end") { $0.contains("Nothing left") || ($0.contains("decide") && !$0.contains("saved:")) }
+            try tmux.waitFor("a case or the end") { $0.contains("Nothing left") || ($0.contains("decide") && !$0.contains("saved:")) }
+            let s = try tmux.settledScreen()
             if s.contains("Nothing left") { return ids }
             let id = try #require(caseID(s))
             #expect(!s.contains("Scores"), "model output shown before deciding:\n\(s)")
@@ -69,8 +70,10 @@ import TriageCore
 
         // Their first cases, labelled at the same time: where both got the same case (overlap 2
         // lets two people hold it), ann says violation and bob no violation: a disagreement.
-        let annFirst = try #require(caseID(try ann.waitFor(text: "decide")))
-        let bobFirst = try #require(caseID(try bob.waitFor(text: "decide")))
+        try ann.waitFor(text: "decide")
+        try bob.waitFor(text: "decide")
+        let annFirst = try #require(caseID(try ann.settledScreen()))
+        let bobFirst = try #require(caseID(try bob.settledScreen()))
         try label(ann, "v", note: "ann on \(annFirst)")
         try label(bob, "n", note: "bob thinks \(bobFirst) is fine")
         let annRest = try labelAll(ann, "v", who: "ann")
