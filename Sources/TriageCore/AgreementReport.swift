@@ -41,6 +41,12 @@ public struct AgreementReport: Sendable, Equatable {
 
     /// The report for a project's live labels (``ProjectLabel``); `categories` are the decision keys.
     public static func build(_ labels: [ProjectLabel], categories: [String] = []) -> AgreementReport {
+        build(labels, cases: ProjectAnalysis.consensus(labels, categories: categories))
+    }
+
+    /// The report for `labels` whose consensus (``ProjectAnalysis/consensus(_:categories:)``) is
+    /// already computed: `cases`.
+    public static func build(_ labels: [ProjectLabel], cases: [CaseConsensus]) -> AgreementReport {
         let ratings = ProjectAnalysis.ratings(labels)
         func area(_ policy: String?, _ rs: [Rating]) -> Area {
             var perItem: [String: Int] = [:]
@@ -64,7 +70,6 @@ public struct AgreementReport: Sendable, Equatable {
                     peers: peers[p] ?? RaterAgreement(rater: p, kappa: AgreementFigure(value: nil, items: 0), observed: nil),
                     goldCorrect: gold[p]?.0 ?? 0, goldTotal: gold[p]?.1 ?? 0)
         }
-        let cases = ProjectAnalysis.consensus(labels, categories: categories)
         return AgreementReport(areas: areas, labelers: labelers, cases: cases.count,
                                disagreements: cases.filter(\.disagrees).count,
                                toAdjudicate: ProjectAnalysis.adjudicationQueue(cases).count,

@@ -134,7 +134,7 @@ extension SQLiteStore {
     static let longestLease: TimeInterval = 365 * 24 * 3600
 
     /// When a lease of `seconds` taken at `now` ends, in milliseconds.
-    private static func leaseEnd(_ now: Timestamp, _ seconds: TimeInterval) throws -> Int64 {
+    static func leaseEnd(_ now: Timestamp, _ seconds: TimeInterval) throws -> Int64 {
         guard seconds > 0, seconds <= longestLease else {
             throw StoreError.refused("a lease must be more than 0 seconds and at most a year (got \(seconds))")
         }

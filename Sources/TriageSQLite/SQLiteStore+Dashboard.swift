@@ -3,20 +3,24 @@ import GRDB
 import TriageCore
 import TriageStore
 
-/// The leads' dashboard: every figure is an aggregate computed by SQLite over an index (counts
-/// and sums grouped in SQL), never a scan of rows in Swift; the derived figures (rates,
-/// intervals, calibration error) are computed by ``Dashboard``'s types. One read transaction, so
-/// the figures agree with each other.
+/// The leads' dashboard: queue, people and model figures come from the trigger-kept `agg_*`
+/// tables and index range counts, never from a scan of every case; label quality is computed from
+/// each project's live labels (one consensus per project, shared by the agreement report and the
+/// audit recall). The derived figures (rates, intervals, calibration error) are computed by
+/// ``Dashboard``'s types. One read transaction, so the figures agree with each other.
 extension SQLiteStore {
     public func dashboard(now: Timestamp) throws -> Dashboard {
         try guarded {
             try pool.read { db in
                 let taxonomy = try Self.readTaxonomy(db)
+                let projects = try Self.analysedProjects(db, taxonomy: taxonomy)
                 return Dashboard(generatedAt: now,
                                  queue: try Self.queueHealth(db, now: now, taxonomy: taxonomy),
                                  people: try Self.people(db, since: Self.windowStart(now)),
-                                 projects: try Self.projectQuality(db, taxonomy: taxonomy),
-                                 models: try Self.modelQuality(db, taxonomy: taxonomy),
+                                 projects: projects.map {
+                                     ProjectQuality(project: $0.name, report: AgreementReport.build($0.labels, cases: $0.cases))
+                                 },
+                                 models: try Self.modelQuality(db, taxonomy: taxonomy, projects: projects),
                                  comparisons: try Self.versionComparisons(db, taxonomy: taxonomy))
             }
         }
@@ -149,16 +153,26 @@ extension SQLiteStore {
 
     // MARK: Label quality
 
-    static func projectQuality(_ db: Database, taxonomy: Taxonomy) throws -> [ProjectQuality] {
-        try String.fetchAll(db, sql: "SELECT name FROM project ORDER BY name").map { name in
-            ProjectQuality(project: name, report: AgreementReport.build(try projectLabels(db, name),
-                                                                        categories: taxonomy.decisions.map(\.key)))
+    /// Every project's live labels and their consensus, computed once.
+    struct AnalysedProject {
+        var name: String
+        var isAudit: Bool
+        var labels: [ProjectLabel]
+        var cases: [CaseConsensus]
+    }
+
+    static func analysedProjects(_ db: Database, taxonomy: Taxonomy) throws -> [AnalysedProject] {
+        try Row.fetchAll(db, sql: "SELECT name, queue_policy FROM project ORDER BY name").map { r in
+            let name: String = r["name"]
+            let labels = try projectLabels(db, name)
+            return AnalysedProject(name: name, isAudit: r["queue_policy"] == QueuePolicy.audit.rawValue, labels: labels,
+                                   cases: ProjectAnalysis.consensus(labels, categories: taxonomy.decisions.map(\.key)))
         }
     }
 
     // MARK: Model quality
 
-    static func modelQuality(_ db: Database, taxonomy: Taxonomy) throws -> [ModelQuality] {
+    static func modelQuality(_ db: Database, taxonomy: Taxonomy, projects: [AnalysedProject]) throws -> [ModelQuality] {
         var scored: [ModelVersion: Int] = [:]
         for r in try Row.fetchAll(db, sql: "SELECT model, version, n FROM agg_model_version WHERE n > 0") {
             scored[ModelVersion(model: r["model"], version: r["version"])] = r["n"]
@@ -200,7 +214,7 @@ extension SQLiteStore {
             }
             acc[key] = a
         }
-        let recall = try recallEstimates(db, taxonomy: taxonomy)
+        let recall = try recallEstimates(db, taxonomy: taxonomy, projects: projects)
         return scored.keys.sorted().map { key in
             let a = acc[key] ?? Acc()
             return ModelQuality(model: key.model, version: key.version, scored: scored[key] ?? 0, labelled: a.labelled,
@@ -212,11 +226,11 @@ extension SQLiteStore {
 
     /// Recall per model version from the audit projects' final labels, each case weighted by
     /// 1/inclusion probability.
-    static func recallEstimates(_ db: Database, taxonomy: Taxonomy) throws -> [ModelVersion: RecallEstimate] {
+    static func recallEstimates(_ db: Database, taxonomy: Taxonomy,
+                                projects: [AnalysedProject]) throws -> [ModelVersion: RecallEstimate] {
         var out: [ModelVersion: RecallEstimate] = [:]
-        let audits = try String.fetchAll(db, sql: "SELECT name FROM project WHERE queue_policy = 'audit' ORDER BY name")
-        for name in audits {
-            let cases = ProjectAnalysis.consensus(try projectLabels(db, name), categories: taxonomy.decisions.map(\.key))
+        for audit in projects where audit.isAudit {
+            let name = audit.name, cases = audit.cases
             var final: [String: (positive: Bool, weight: Double)] = [:]
             for c in cases {
                 guard let p = c.inclusionProbability, let d = c.finalDecision, let o = taxonomy.decision(d)?.outcome else { continue }

@@ -127,10 +127,7 @@ extension SQLiteStore {
     /// ``claimNext(inProject:labeler:lease:skipping:)`` at a given time (tests pass a clock).
     func claimNext(inProject name: String, labeler: String, lease: TimeInterval, skipping: Set<String>,
                    now: Timestamp) throws -> String? {
-        guard lease > 0, lease <= Self.longestLease else {
-            throw StoreError.refused("a lease must be more than 0 seconds and at most a year (got \(lease))")
-        }
-        let until = now.milliseconds + max(1, Int64((lease * 1000).rounded()))
+        let until = try Self.leaseEnd(now, lease)
         let skipped = skipping.sorted()
         let notSkipped = skipped.isEmpty ? ""
             : " AND c.case_id NOT IN (" + skipped.indices.map { ":skip\($0)" }.joined(separator: ", ") + ")"
@@ -193,11 +190,8 @@ extension SQLiteStore {
 
     @discardableResult
     public func renewProjectClaim(project name: String, caseID: String, labeler: String, lease: TimeInterval) throws -> Bool {
-        guard lease > 0, lease <= Self.longestLease else {
-            throw StoreError.refused("a lease must be more than 0 seconds and at most a year (got \(lease))")
-        }
         let now = Timestamp.now()
-        let until = now.milliseconds + max(1, Int64((lease * 1000).rounded()))
+        let until = try Self.leaseEnd(now, lease)
         return try guarded {
             try pool.write { db in
                 guard let p = try Self.readProject(db, name) else { throw Self.noProject(name) }

@@ -61,10 +61,8 @@ struct Export: ParsableCommand {
         try runReporting {
             let store = try global.openStore(create: false)
             let chosen = format ?? ExportFormat.guess(path: out)
-            let name = consensus ? try global.resolveProject(store, project).name : project
-            if let name, try store.project(named: name) == nil {
-                throw StoreError.refused("no labelling project named '\(name)' (see `triage project list`)")
-            }
+            // Checked before the output file is created: --consensus may take the only project.
+            let name = consensus || project != nil ? try global.resolveProject(store, project).name : nil
             let output = try OutputFile(path: out)
             let exporter = CaseExporter(store: store)
             let n = consensus

@@ -109,9 +109,7 @@ struct Label: ParsableCommand {
         var r = roles
         if r.role == nil { r.role = adjudicate ? .lead : .labeler }
         let role = try r.inForce(store, person: person)
-        guard try store.project(named: project) != nil else {
-            throw StoreError.refused("no labelling project named '\(project)' (see `triage project list`)")
-        }
+        _ = try global.resolveProject(store, project)
         let live = CurrentLabel.live(detail.labels, project: project)
         let mine = adjudicate ? live.last { $0.kind == .adjudication } : live.last { $0.kind == .label && $0.analyst == person }
         if let mine, !correct {

@@ -52,9 +52,6 @@ struct Suspects: ParsableCommand {
             var labelOf: [String: String] = [:]
             let found: [SuspectLabel]
             if let project {
-                guard try store.project(named: project) != nil else {
-                    throw StoreError.refused("no labelling project named '\(project)' (see `triage project list`)")
-                }
                 let cases = ProjectAnalysis.consensus(try store.projectLabels(project), categories: taxonomy.decisions.map(\.key))
                 for c in cases { labelOf[c.caseID] = c.finalDecision }
                 found = ProjectAnalysis.suspects(cases, taxonomy: taxonomy)

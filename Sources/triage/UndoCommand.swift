@@ -46,9 +46,7 @@ struct Undo: ParsableCommand {
             let store = try global.openStore(create: false)
             if let project {
                 let person = global.analystName
-                guard try store.project(named: project) != nil else {
-                    throw StoreError.refused("no labelling project named '\(project)' (see `triage project list`)")
-                }
+                _ = try global.resolveProject(store, project)
                 guard let detail = try store.caseDetail(caseID: caseID) else { throw StoreError.caseNotFound(caseID) }
                 let live = CurrentLabel.live(detail.labels, project: project)
                 guard let target = adjudication ? live.last(where: { $0.kind == .adjudication })

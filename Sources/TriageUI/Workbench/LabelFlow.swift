@@ -57,6 +57,16 @@ public struct LabelFlow: Sendable, Equatable {
                          supersedes: supersedes, modelVersionsSeen: versions)
     }
 
+    /// A quit was asked for while this flow is open: with a half-typed note, turns to the
+    /// "discard the note?" question (whose yes then quits) and returns true; else returns false
+    /// (nothing typed would be lost: quit at once).
+    public mutating func holdsQuit() -> Bool {
+        guard !note.isEmpty else { return false }
+        stage = .confirmDiscard
+        quitAfterDiscard = true
+        return true
+    }
+
     /// The picked codes in the order the picker lists them.
     public var selectedCodes: [String] { reasons.map(\.code).filter { selected.contains($0) } }
 }

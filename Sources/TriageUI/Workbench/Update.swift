@@ -78,9 +78,7 @@ public enum Workbench {
             state.status = .info("theme: \(state.theme.name)")
             return []
         case .quit:
-            if var flow = state.labelFlow, !flow.note.isEmpty {
-                flow.stage = .confirmDiscard // a half-typed note: ask first
-                flow.quitAfterDiscard = true
+            if var flow = state.labelFlow, flow.holdsQuit() { // a half-typed note: ask first
                 state.labelFlow = flow
                 return []
             }
