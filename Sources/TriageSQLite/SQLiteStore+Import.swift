@@ -1,38 +1,36 @@
+import Foundation
 import GRDB
 import TriageCore
 import TriageStore
 
 extension SQLiteStore {
+    /// How long one import chunk may hold the write lock before it commits and lets others in.
+    static let importChunkSeconds = 0.15
+    /// How long an import pauses between chunks, so that writers polling for the lock (every
+    /// 2 ms, see ``busyPollMicroseconds``) take it before the next chunk does.
+    static let importGapMicroseconds: UInt32 = 4_000
+
     public func importBatch(_ info: ImportBatchInfo, _ feed: (any ImportSink) throws -> ImportFeedResult) throws -> ImportBatch {
         try guarded {
             try pool.writeWithoutTransaction { db in
-                // A bulk load wants a big page cache and no fsync per page; labels restore FULL after.
-                try db.execute(sql: "PRAGMA cache_size = -262144; PRAGMA synchronous = NORMAL")
-                defer { try? db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA synchronous = FULL") }
-                var batch: ImportBatch?
-                try db.inTransaction(.immediate) {
-                    try db.execute(sql: """
-                        INSERT INTO import_batch(file_name, sha256, format, started_at, imported_by)
-                        VALUES (?, '', ?, ?, ?)
-                        """, arguments: [info.fileName, info.format, info.startedAt.milliseconds, info.importedBy])
-                    let sink = try SQLiteImportSink(db: db, batchID: db.lastInsertedRowID, now: info.startedAt)
-                    let result = try feed(sink)
-                    guard result.commit else { return .rollback }
-                    try sink.finish()
-                    let finished = Timestamp.now()
-                    try db.execute(sql: """
-                        UPDATE import_batch SET sha256 = ?, finished_at = ?, read_count = ?, inserted_count = ?, updated_count = ?,
-                            unchanged_count = ?, rejected_count = ? WHERE id = ?
-                        """, arguments: [result.sha256, finished.milliseconds, result.read, sink.inserted, sink.updated, sink.unchanged,
-                                         result.rejected, sink.batchID])
-                    batch = ImportBatch(id: sink.batchID, fileName: info.fileName, sha256: result.sha256, format: info.format,
-                                        startedAt: info.startedAt, finishedAt: finished, importedBy: info.importedBy,
-                                        read: result.read, inserted: sink.inserted, updated: sink.updated,
-                                        unchanged: sink.unchanged, rejected: result.rejected)
-                    return .commit
+                // A bulk load wants a big page cache, no fsync per commit (a crash loses at most
+                // the last chunks, which a re-run puts back) and fewer, larger checkpoints;
+                // labels restore FULL after.
+                try db.execute(sql: "PRAGMA cache_size = -262144; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 16384")
+                defer { try? db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 1000") }
+                let sink = try SQLiteImportSink(db: db, info: info)
+                let result: ImportFeedResult
+                do {
+                    result = try feed(sink)
+                } catch {
+                    try? sink.abandon()
+                    throw error
                 }
-                guard let batch else { throw ImportRolledBack() }
-                return batch
+                guard result.commit else {
+                    try sink.abandon()
+                    throw ImportRolledBack()
+                }
+                return try sink.finish(sha256: result.sha256)
             }
         }
     }
@@ -58,38 +56,146 @@ extension SQLiteStore {
     }
 }
 
-/// Thrown by ``SQLiteStore/importBatch(_:_:)`` when the feed asked for a rollback.
+/// Thrown by ``SQLiteStore/importBatch(_:_:)`` when the feed asked to stop.
 public struct ImportRolledBack: ImportRolledBackSignal, CustomStringConvertible {
-    public var description: String { "the import was rolled back: nothing was stored" }
+    public var description: String { "the import stopped before the end of its input" }
 }
 
-/// Writes records inside the import's transaction. New cases take a fast path of plain inserts;
-/// known cases are upserted field by field so that re-importing the same file changes nothing.
+/// Writes records in chunks of short IMMEDIATE transactions, each committing the batch's counts
+/// with its records (so a resumed run knows exactly where the last one stopped). New cases take
+/// a fast path of plain inserts; known cases are upserted field by field so that re-importing the
+/// same file changes nothing.
 final class SQLiteImportSink: ImportSink {
     let db: Database
-    let batchID: Int64
+    private(set) var batchID: Int64 = 0
     let now: Timestamp
-    var inserted = 0, updated = 0, unchanged = 0
+    let info: ImportBatchInfo
+    private(set) var startedAt: Timestamp
+    private(set) var resumeAfter = 0
+    var inserted = 0, updated = 0, unchanged = 0, rejected = 0
+    var read: Int { inserted + updated + unchanged + rejected }
     private var knownFeatures: Set<String>
-    /// Cases with a larger row id than this are new in this import.
-    private let lastRowBefore: Int64
+    /// Cases with a larger row id than this are new in the current chunk.
+    private var lastRowBefore: Int64 = 0
+    /// Rows this chunk inserted into `cases` (indexed for search when it commits).
+    private var insertedInChunk = 0
+    private var chunkStarted = ContinuousClock.now
+    private var inTransaction = false
 
-    init(db: Database, batchID: Int64, now: Timestamp) throws {
+    /// Opens the first chunk: resumes the newest unfinished batch of the same input whose
+    /// importer is gone, or starts a new batch.
+    init(db: Database, info: ImportBatchInfo) throws {
         self.db = db
-        self.batchID = batchID
-        self.now = now
+        self.info = info
+        self.now = info.startedAt
+        self.startedAt = info.startedAt
+        knownFeatures = []
+        try beginChunk()
+        do { try start() } catch {
+            try? abandon()
+            throw error
+        }
+    }
+
+    private func start() throws {
         knownFeatures = Set(try String.fetchAll(db, sql: "SELECT name FROM feature_name"))
+        if let old = try resumable() {
+            batchID = old["id"]
+            startedAt = Timestamp(milliseconds: old["started_at"])
+            inserted = old["inserted_count"]
+            updated = old["updated_count"]
+            unchanged = old["unchanged_count"]
+            rejected = old["rejected_count"]
+            resumeAfter = old["read_count"]
+            try db.execute(sql: "UPDATE import_batch SET host = ?, pid = ?, progress_at = ? WHERE id = ?",
+                           arguments: [info.host, info.pid, Timestamp.now().milliseconds, batchID])
+        } else {
+            try db.execute(sql: """
+                INSERT INTO import_batch(file_name, sha256, format, started_at, imported_by, host, pid, progress_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [info.fileName, info.sha256, info.format, info.startedAt.milliseconds, info.importedBy,
+                                 info.host, info.pid, Timestamp.now().milliseconds])
+            batchID = db.lastInsertedRowID
+        }
+    }
+
+    /// The newest unfinished batch of this input (same SHA-256 and format) whose importer is gone:
+    /// on this machine, its process no longer runs; elsewhere, it made no progress for 10 minutes.
+    private func resumable() throws -> Row? {
+        guard !info.sha256.isEmpty else { return nil }
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT * FROM import_batch WHERE finished_at IS NULL AND sha256 = ? AND format = ? ORDER BY id DESC
+            """, arguments: [info.sha256, info.format])
+        let stale = Timestamp.now().milliseconds - 600_000
+        return rows.first { r in
+            let host: String = r["host"], pid: Int32 = r["pid"]
+            if host == info.host { return pid != info.pid && !Self.processRuns(pid) }
+            return (r["progress_at"] as Int64? ?? 0) < stale
+        }
+    }
+
+    /// Whether a process with this id runs on this machine.
+    static func processRuns(_ pid: Int32) -> Bool {
+        guard pid > 0 else { return false }
+        return kill(pid, 0) == 0 || errno == EPERM
+    }
+
+    private func beginChunk() throws {
+        try db.beginTransaction(.immediate)
+        inTransaction = true
+        chunkStarted = .now
+        insertedInChunk = 0
         lastRowBefore = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM cases") ?? 0
     }
 
-    /// Indexes the new cases for full-text search in one statement: several times cheaper than
-    /// a row at a time. (Updated cases were re-indexed as they were written.)
-    func finish() throws {
-        guard inserted > 0 else { return }
+    /// Indexes the chunk's new cases for full-text search in one statement (several times cheaper
+    /// than a row at a time; updated cases were re-indexed as they were written), records the
+    /// batch's counts, and commits.
+    private func commitChunk(finishedAt: Timestamp? = nil, sha256: String? = nil) throws {
+        if insertedInChunk > 0 {
+            try db.execute(sql: """
+                INSERT INTO case_search(rowid, name, description, rationale, evidence)
+                SELECT id, name, description, rationale, evidence FROM case_search_source WHERE id > ?
+                """, arguments: [lastRowBefore])
+        }
         try db.execute(sql: """
-            INSERT INTO case_search(rowid, name, description, rationale, evidence)
-            SELECT id, name, description, rationale, evidence FROM case_search_source WHERE id > ?
-            """, arguments: [lastRowBefore])
+            UPDATE import_batch SET read_count = ?, inserted_count = ?, updated_count = ?, unchanged_count = ?,
+                rejected_count = ?, progress_at = ?, finished_at = ?, sha256 = coalesce(?, sha256) WHERE id = ?
+            """, arguments: [read, inserted, updated, unchanged, rejected, Timestamp.now().milliseconds,
+                             finishedAt?.milliseconds, sha256, batchID])
+        try db.commit()
+        inTransaction = false
+    }
+
+    /// After each record: when the chunk has held the lock long enough, commit it, pause so that
+    /// waiting writers get in, and open the next.
+    private func afterRecord() throws {
+        guard ContinuousClock.now - chunkStarted >= .seconds(SQLiteStore.importChunkSeconds) else { return }
+        try commitChunk()
+        usleep(SQLiteStore.importGapMicroseconds)
+        try beginChunk()
+    }
+
+    /// Commits the last chunk and marks the batch finished.
+    func finish(sha256: String) throws -> ImportBatch {
+        let finished = Timestamp.now()
+        try commitChunk(finishedAt: finished, sha256: sha256)
+        return ImportBatch(id: batchID, fileName: info.fileName, sha256: sha256, format: info.format,
+                           startedAt: startedAt, finishedAt: finished, importedBy: info.importedBy,
+                           read: read, inserted: inserted, updated: updated, unchanged: unchanged, rejected: rejected)
+    }
+
+    /// Rolls the chunk in progress back; what earlier chunks committed stays, as an unfinished
+    /// batch (none at all when this was the first chunk).
+    func abandon() throws {
+        guard inTransaction else { return }
+        inTransaction = false
+        try db.rollback()
+    }
+
+    func reject() throws {
+        rejected += 1
+        try afterRecord()
     }
 
     func write(_ r: CaseRecord, policy: String) throws -> WriteOutcome {
@@ -110,11 +216,15 @@ final class SQLiteImportSink: ImportSink {
             try writeRationales(r, row)
             try writeEvidence(r, row)
             try writeFeatures(r, row)
-            // New cases enter the search index in one statement at the end (see `finish`).
+            // New cases enter the search index in one statement per chunk (see `commitChunk`).
             inserted += 1
+            insertedInChunk += 1
+            try afterRecord()
             return .inserted
         }
-        return try update(r, policy: policy, flagged: r.flaggedAt?.milliseconds)
+        let outcome = try update(r, policy: policy, flagged: r.flaggedAt?.milliseconds)
+        try afterRecord()
+        return outcome
     }
 
     private func update(_ r: CaseRecord, policy: String, flagged: Int64?) throws -> WriteOutcome {

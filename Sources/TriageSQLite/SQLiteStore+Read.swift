@@ -93,8 +93,11 @@ extension SQLiteStore {
                     .map { PolicyStatusCount(policy: $0["policy"], status: CaseStatus(rawValue: $0["status"]) ?? .open, count: $0["n"]) }
                 let labels = try Int.fetchOne(db, sql: "SELECT count(*) FROM label_event") ?? 0
                 let imports = try Row.fetchOne(db, sql: "SELECT count(*) AS n, max(finished_at) AS last FROM import_batch WHERE finished_at IS NOT NULL")
+                let unfinished = try Row.fetchAll(db, sql: "SELECT * FROM import_batch WHERE finished_at IS NULL ORDER BY id")
+                    .map(Self.importBatch)
                 return StoreStats(cases: cases, labelEvents: labels, imports: imports?["n"] ?? 0,
-                                  lastImport: (imports?["last"] as Int64?).map(Timestamp.init(milliseconds:)))
+                                  lastImport: (imports?["last"] as Int64?).map(Timestamp.init(milliseconds:)),
+                                  unfinishedImports: unfinished)
             }
         }
     }

@@ -20,6 +20,17 @@ public final class SQLiteStore: CaseStore, @unchecked Sendable {
 
     /// How long a write waits for another process's write lock before giving up.
     public static let busyTimeout: TimeInterval = 10
+    /// How often a waiting write tries the lock again. SQLite's own busy timeout backs off to
+    /// 100 ms between tries, which would miss the short gaps an import leaves between its
+    /// chunks; a steady 2 ms poll takes the lock within a gap.
+    static let busyPollMicroseconds: UInt32 = 2_000
+
+    /// Waits for a busy lock by polling every ``busyPollMicroseconds`` for up to ``busyTimeout``.
+    static let busyMode = Database.BusyMode.callback { tries in
+        guard Double(tries) * Double(busyPollMicroseconds) < busyTimeout * 1_000_000 else { return false }
+        usleep(busyPollMicroseconds)
+        return true
+    }
 
     /// Opens (and, with `create`, creates) the database at `path`, applying pending migrations.
     ///
@@ -50,14 +61,14 @@ public final class SQLiteStore: CaseStore, @unchecked Sendable {
             }
         }
         var config = Configuration()
-        config.busyMode = .timeout(Self.busyTimeout)
+        config.busyMode = Self.busyMode
         config.label = "triage"
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         var versionConfig = Configuration()
         versionConfig.readonly = true
-        versionConfig.busyMode = .timeout(Self.busyTimeout)
+        versionConfig.busyMode = Self.busyMode
         versionConfig.label = "triage.data_version"
         do {
             pool = try DatabasePool(path: path, configuration: config)

@@ -32,6 +32,14 @@ enum Schema {
             try db.execute(sql: v4Triggers)
             try recomputeAggregates(db)
         }
+        m.registerMigration("v5 imports commit in chunks and resume") { db in
+            try db.execute(sql: """
+                ALTER TABLE import_batch ADD COLUMN host TEXT NOT NULL DEFAULT '';
+                ALTER TABLE import_batch ADD COLUMN pid INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE import_batch ADD COLUMN progress_at INTEGER;
+                CREATE INDEX import_batch_unfinished ON import_batch(sha256) WHERE finished_at IS NULL;
+                """)
+        }
         return m
     }
 

@@ -23,6 +23,9 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
     /// The file cannot be split into records past some point (an unterminated CSV quote):
     /// nothing of it is stored.
     case malformed(path: String, reason: String)
+    /// A record that was good when checked was bad when written: the file changed during the
+    /// import. What was written before it stays, as an unfinished import.
+    case changedWhileImporting(path: String, problem: String)
 
     public var description: String {
         switch self {
@@ -30,6 +33,9 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
         case .cannotWriteRejects(let p, let r): return "cannot write the rejects file \(p): \(r)"
         case .badHeader(let p, let r): return "\(p): line 1: \(r)"
         case .malformed(let p, let r): return "\(p): \(r); nothing from this file was stored"
+        case .changedWhileImporting(let p, let problem):
+            return "\(p) changed while it was being imported (\(problem)); the records before that line are stored "
+                + "as an unfinished import: fix the file and import it again"
         }
     }
 }
@@ -93,11 +99,20 @@ public struct ImportReport: Sendable {
     public var problems: [ImportProblem]
     /// Names of CSV columns that were not understood (ignored).
     public var ignoredColumns: [String]
+    /// When this import resumed an interrupted one of the same input: how many records that one
+    /// had already handled (0 for a fresh import).
+    public var resumedAfter: Int
 }
 
 /// Progress of a running import, for a progress bar.
 public struct ImportProgress: Sendable {
+    /// What an import is doing: reading standard input into a temporary file, checking every
+    /// record (no lock held), or writing them.
+    public enum Phase: String, Sendable {
+        case reading, checking, writing
+    }
     public var file: String
+    public var phase: Phase
     public var bytesRead: Int64
     public var totalBytes: Int64?
     public var linesRead: Int
@@ -105,9 +120,13 @@ public struct ImportProgress: Sendable {
 
 /// Reads case files, validates every line and writes the good ones through a ``CaseStore``.
 ///
-/// One transaction per file: by default a file with any bad line stores nothing (every problem
-/// is still reported, with file, line, field and reason); with ``ImportOptions/skipInvalid`` the
-/// good lines are stored and the bad ones are copied, byte for byte, to the rejects file.
+/// Two passes over the input. The first checks every record without touching the store: by
+/// default a file with any bad line stores nothing (every problem is still reported, with file,
+/// line, field and reason); with ``ImportOptions/skipInvalid`` the bad lines are copied, byte for
+/// byte, to the rejects file. The second writes the good records through the store, which commits
+/// them in short chunks so that people keep labelling during a long import. An import that is
+/// killed leaves an unfinished batch; importing the same input again resumes it where it stopped.
+/// Standard input is first copied to a temporary file (in `TMPDIR`) so it can be read twice.
 public struct CaseImporter {
     public let store: any CaseStore
     public let options: ImportOptions
@@ -125,101 +144,215 @@ public struct CaseImporter {
         let rules = CaseRules(taxonomy: taxonomy, additivityTolerance: options.additivityTolerance,
                               defaultPolicy: options.defaultPolicy)
         let format = options.format ?? ImportFormat.guess(path: path)
-        let source = try ByteSource(path: path)
         let display = path == "-" ? "<stdin>" : path
-        var rejects: RejectsWriter?
-        if options.skipInvalid, let r = options.rejectsPath { rejects = try RejectsWriter(path: r) }
-        var problems: [ImportProblem] = []
-        var read = 0, rejected = 0
-        var ignored: [String] = []
-        var lastReport = Date.distantPast
-        let info = ImportBatchInfo(fileName: display, format: format.rawValue, startedAt: .now(), importedBy: options.importedBy)
-
-        func report(_ line: Int, _ issues: [FieldIssue]) {
-            for i in issues where problems.count < options.maxProblemsKept {
-                problems.append(ImportProblem(file: display, line: line, field: i.field, reason: i.reason))
-            }
+        var readPath = path
+        if path == "-" {
+            readPath = try spoolStandardInput()
         }
-        func tick(_ lines: Int) {
-            guard let progress else { return }
-            let now = Date()
-            if now.timeIntervalSince(lastReport) >= 0.1 {
-                lastReport = now
-                progress(ImportProgress(file: display, bytesRead: source.bytesRead, totalBytes: source.totalBytes, linesRead: lines))
-            }
+        defer { if path == "-" { unlink(readPath) } }
+
+        // Pass 1: check everything, hold no lock.
+        let check = try checkPass(readPath, display: display, format: format, rules: rules)
+        if check.rejected > 0 && !options.skipInvalid {
+            return ImportReport(file: display, batch: nil, read: check.read, rejected: check.rejected,
+                                problems: check.problems, ignoredColumns: check.ignored, resumedAfter: 0)
         }
 
-        var batch: ImportBatch?
+        // Pass 2: write, in the store's chunks; resume an interrupted import of the same input.
+        let source = try ByteSource(path: readPath)
+        let info = ImportBatchInfo(fileName: display, format: format.rawValue, startedAt: .now(),
+                                   importedBy: options.importedBy, sha256: check.sha256)
+        var resumedAfter = 0
+        var changedAt: ImportProblem?
+        var ticker = Ticker(file: display, phase: .writing, source: source, progress: progress)
+        let batch: ImportBatch
         do {
             batch = try store.importBatch(info) { sink in
-                var writing = true
-                func handle(_ decoded: DecodedLine, line: Int, raw: () -> ArraySlice<UInt8>) throws {
-                    read += 1
-                    var issues: [FieldIssue] = []
-                    switch decoded {
-                    case .issues(let i): issues = i
-                    case .record(let record):
-                        issues = rules.issues(in: record)
+                resumedAfter = sink.resumeAfter
+                try scan(source, display: display, format: format, skip: sink.resumeAfter) { item in
+                    ticker.tick(item.line)
+                    if let record = item.record {
+                        let issues = rules.issues(in: record)
                         if issues.isEmpty {
-                            if writing { _ = try sink.write(record, policy: record.policy ?? options.defaultPolicy ?? "") }
-                            return
+                            _ = try sink.write(record, policy: record.policy ?? options.defaultPolicy ?? "")
+                            return true
                         }
+                        item.issues = issues
                     }
-                    rejected += 1
-                    report(line, issues)
-                    if options.skipInvalid { try rejects?.write(raw()) } else { writing = false }
+                    if options.skipInvalid {
+                        try sink.reject()
+                        return true
+                    }
+                    // Pass 1 found this record good: the file changed under us.
+                    changedAt = ImportProblem(file: display, line: item.line, field: item.issues.first?.field ?? "",
+                                              reason: item.issues.first?.reason ?? "bad record")
+                    return false
                 }
-                switch format {
-                case .jsonl:
-                    var lines = LineReader(source: source)
-                    // Python's json.dumps writes NaN/Infinity for non-finite floats (a missing
-                    // feature is NaN); accept exactly those, and let the decoder and rules judge them.
-                    let parser = JSONParser(limits: JSONLimits(allowsNonFiniteNumbers: true))
-                    while let next = try lines.next() {
-                        let n = lines.lineNumber
-                        switch next {
-                        case .tooLong(let bytes):
-                            read += 1
-                            rejected += 1
-                            report(n, [FieldIssue(field: "", reason: "line longer than \(lines.maxLineBytes >> 20) MiB (at least \(bytes) bytes); not read")])
-                            if !options.skipInvalid { writing = false }
-                        case .line(let bytes):
-                            // Blank lines (spaces, tabs, stray carriage returns) are allowed, and so is
-                            // a byte-order mark at the start of the file (a file of only a BOM is empty).
-                            let blank = n == 1 && bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes
-                            if blank.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
-                            let decoded: DecodedLine
-                            do throws(JSONError) {
-                                let value = try parser.parse(bytes)
-                                do throws(FieldIssue) {
-                                    decoded = .record(try CaseRecordJSON.decode(value))
-                                } catch {
-                                    decoded = .issues([error])
-                                }
-                            } catch {
-                                decoded = .issues([FieldIssue(field: "", reason: "not JSON: \(error)")])
-                            }
-                            try handle(decoded, line: n, raw: { bytes })
-                        }
-                        tick(n)
-                    }
-                case .csv:
-                    var csv = try CSVCaseReader(source: source, fileName: display)
-                    ignored = csv.ignoredColumns
-                    rejects?.header = csv.headerBytes
-                    while let (n, decoded, raw) = try csv.next() {
-                        try handle(decoded, line: n, raw: { raw })
-                        tick(n)
-                    }
-                }
-                return ImportFeedResult(commit: writing, read: read, rejected: rejected, sha256: source.sha256Hex())
+                return ImportFeedResult(commit: changedAt == nil, sha256: source.sha256Hex())
             }
         } catch is ImportRolledBackSignal {
-            batch = nil
+            throw ImportError.changedWhileImporting(path: display, problem: changedAt?.description ?? "")
         }
+        return ImportReport(file: display, batch: batch, read: batch.read, rejected: batch.rejected,
+                            problems: check.problems, ignoredColumns: check.ignored, resumedAfter: resumedAfter)
+    }
+
+    /// What the first pass found.
+    private struct Check {
+        var read = 0, rejected = 0
+        var problems: [ImportProblem] = []
+        var ignored: [String] = []
+        var sha256 = ""
+    }
+
+    /// Decodes and validates every record; copies bad ones to the rejects file (`--skip-invalid`).
+    private func checkPass(_ path: String, display: String, format: ImportFormat, rules: CaseRules) throws -> Check {
+        let source = try ByteSource(path: path)
+        var check = Check()
+        var rejects: RejectsWriter?
+        if options.skipInvalid, let r = options.rejectsPath { rejects = try RejectsWriter(path: r) }
+        var ticker = Ticker(file: display, phase: .checking, source: source, progress: progress)
+        check.ignored = try scan(source, display: display, format: format, skip: 0, header: { rejects?.header = $0 }) { item in
+            check.read += 1
+            ticker.tick(item.line)
+            if let record = item.record {
+                item.issues = rules.issues(in: record)
+                if item.issues.isEmpty { return true }
+            }
+            check.rejected += 1
+            for i in item.issues where check.problems.count < options.maxProblemsKept {
+                check.problems.append(ImportProblem(file: display, line: item.line, field: i.field, reason: i.reason))
+            }
+            try rejects?.write(item.raw)
+            return true
+        }
+        check.sha256 = source.sha256Hex()
         try rejects?.close()
-        return ImportReport(file: display, batch: batch, read: read, rejected: rejected, problems: problems,
-                            ignoredColumns: ignored)
+        return check
+    }
+
+    /// One record of the input as the scan hands it over.
+    private struct Item {
+        var line: Int
+        var record: CaseRecord?
+        var issues: [FieldIssue]
+        var raw: ArraySlice<UInt8>
+    }
+
+    /// Splits the input into records and decodes each, calling `body` until it returns false.
+    /// The first `skip` records are read (and hashed) but not decoded. Returns the CSV columns
+    /// that were not understood.
+    @discardableResult
+    private func scan(_ source: ByteSource, display: String, format: ImportFormat, skip: Int,
+                      header: ([UInt8]?) -> Void = { _ in }, _ body: (inout Item) throws -> Bool) throws -> [String] {
+        var skip = skip
+        switch format {
+        case .jsonl:
+            var lines = LineReader(source: source)
+            // Python's json.dumps writes NaN/Infinity for non-finite floats (a missing
+            // feature is NaN); accept exactly those, and let the decoder and rules judge them.
+            let parser = JSONParser(limits: JSONLimits(allowsNonFiniteNumbers: true))
+            while let next = try lines.next() {
+                let n = lines.lineNumber
+                var item: Item
+                switch next {
+                case .tooLong(let bytes):
+                    if skip > 0 { skip -= 1; continue }
+                    item = Item(line: n, issues: [FieldIssue(field: "", reason: "line longer than \(lines.maxLineBytes >> 20) MiB (at least \(bytes) bytes); not read")], raw: [])
+                case .line(let bytes):
+                    // Blank lines (spaces, tabs, stray carriage returns) are allowed, and so is
+                    // a byte-order mark at the start of the file (a file of only a BOM is empty).
+                    let blank = n == 1 && bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes
+                    if blank.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
+                    if skip > 0 { skip -= 1; continue }
+                    item = Item(line: n, issues: [], raw: bytes)
+                    do throws(JSONError) {
+                        let value = try parser.parse(bytes)
+                        do throws(FieldIssue) {
+                            item.record = try CaseRecordJSON.decode(value)
+                        } catch {
+                            item.issues = [error]
+                        }
+                    } catch {
+                        item.issues = [FieldIssue(field: "", reason: "not JSON: \(error)")]
+                    }
+                }
+                if try !body(&item) { break }
+            }
+            return []
+        case .csv:
+            var csv = try CSVCaseReader(source: source, fileName: display)
+            header(csv.headerBytes)
+            while let (n, decoded, raw) = try csv.next() {
+                if skip > 0 { skip -= 1; continue }
+                var item = Item(line: n, issues: [], raw: raw)
+                switch decoded {
+                case .record(let r): item.record = r
+                case .issues(let i): item.issues = i
+                }
+                if try !body(&item) { break }
+            }
+            return csv.ignoredColumns
+        }
+    }
+
+    /// Copies standard input to a temporary file (so the import can read it twice); returns its path.
+    private func spoolStandardInput() throws -> String {
+        let dir = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((dir + "/triage-stdin-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else {
+            throw ImportError.cannotRead(path: "<stdin>", reason: "cannot create a temporary file in \(dir) (TMPDIR): \(String(cString: strerror(errno)))")
+        }
+        let path = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
+        defer { close(fd) }
+        let source = try ByteSource(path: "-")
+        var ticker = Ticker(file: "<stdin>", phase: .reading, source: source, progress: progress)
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(ByteSource.chunkSize)
+        do {
+            while try source.read(into: &buffer) {
+                var offset = 0
+                while offset < buffer.count {
+                    let n = buffer[offset...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress!, $0.count) }
+                    if n < 0 && errno == EINTR { continue }
+                    guard n > 0 else {
+                        throw ImportError.cannotRead(path: "<stdin>", reason: "cannot copy it to \(path) (TMPDIR): \(String(cString: strerror(errno)))")
+                    }
+                    offset += n
+                }
+                buffer.removeAll(keepingCapacity: true)
+                ticker.tick(0)
+            }
+        } catch {
+            unlink(path)
+            throw error
+        }
+        return path
+    }
+}
+
+/// Reports progress at most every 100 ms.
+private struct Ticker {
+    let file: String
+    let phase: ImportProgress.Phase
+    let source: ByteSource
+    let progress: ((ImportProgress) -> Void)?
+    var last = Date.distantPast
+
+    init(file: String, phase: ImportProgress.Phase, source: ByteSource, progress: ((ImportProgress) -> Void)?) {
+        self.file = file
+        self.phase = phase
+        self.source = source
+        self.progress = progress
+    }
+
+    mutating func tick(_ lines: Int) {
+        guard let progress else { return }
+        let now = Date()
+        guard now.timeIntervalSince(last) >= 0.1 else { return }
+        last = now
+        progress(ImportProgress(file: file, phase: phase, bytesRead: source.bytesRead, totalBytes: source.totalBytes, linesRead: lines))
     }
 }
 

@@ -18,9 +18,17 @@ public protocol CaseStore: AnyObject, Sendable {
     func replaceTaxonomy(_ taxonomy: Taxonomy, actor: String) throws
 
     // MARK: Import
-    /// Runs one import: `feed` writes records through the sink inside a single transaction.
-    /// If `feed` throws, or `commit` is false when it returns, nothing of the import is stored.
-    /// On success the batch (provenance and counts) is recorded and returned.
+    /// Runs one import: `feed` writes records through the sink, which commits them in short
+    /// chunks (a fraction of a second each), so a long import never holds the write lock for
+    /// long and people keep labelling while it runs.
+    ///
+    /// On success the batch (provenance and counts) is marked finished and returned. If `feed`
+    /// throws, or returns with `commit` false, the chunk in progress is rolled back; chunks
+    /// already committed stay, and the batch stays unfinished (``ImportBatch/finishedAt`` nil).
+    /// The same happens when the process dies. A later import whose ``ImportBatchInfo/sha256``
+    /// is that of an unfinished batch whose importer is gone resumes that batch: same id, its
+    /// counts carried on, and ``ImportSink/resumeAfter`` tells the feed how many records the
+    /// earlier run already handled. A feed that writes nothing before it gives up stores nothing.
     func importBatch(_ info: ImportBatchInfo, _ feed: (any ImportSink) throws -> ImportFeedResult) throws -> ImportBatch
     /// Past imports, newest first.
     func importBatches(limit: Int) throws -> [ImportBatch]
@@ -178,28 +186,36 @@ public struct ImportBatchInfo: Sendable {
     public var format: String
     public var startedAt: Timestamp
     public var importedBy: String
+    /// The SHA-256 of the whole input, hex, when it is known before writing starts (empty when
+    /// not): what an interrupted import is resumed by.
+    public var sha256: String
+    /// The machine and process running the import: an unfinished batch is resumed only when
+    /// its importer is gone.
+    public var host: String
+    public var pid: Int32
 
-    public init(fileName: String, format: String, startedAt: Timestamp, importedBy: String) {
+    public init(fileName: String, format: String, startedAt: Timestamp, importedBy: String, sha256: String = "",
+                host: String = ProcessInfo.processInfo.hostName, pid: Int32 = getpid()) {
         self.fileName = fileName
         self.format = format
         self.startedAt = startedAt
         self.importedBy = importedBy
+        self.sha256 = sha256
+        self.host = host
+        self.pid = pid
     }
 }
 
 /// What an import's feed reports back to the store when it finishes reading.
 public struct ImportFeedResult: Sendable {
-    /// False to roll the whole import back (for example: a bad line without `--skip-invalid`).
+    /// False to stop without finishing the batch: the chunk in progress is rolled back (for
+    /// example: the file changed between checking and writing it).
     public var commit: Bool
-    public var read: Int
-    public var rejected: Int
-    /// The SHA-256 of the whole file, hex, computed while reading it.
+    /// The SHA-256 of the whole input, hex, computed while writing it.
     public var sha256: String
 
-    public init(commit: Bool, read: Int, rejected: Int, sha256: String) {
+    public init(commit: Bool, sha256: String) {
         self.commit = commit
-        self.read = read
-        self.rejected = rejected
         self.sha256 = sha256
     }
 }
@@ -214,10 +230,18 @@ public enum WriteOutcome: Sendable, Equatable {
     case unchanged
 }
 
-/// Receives validated records during ``CaseStore/importBatch(_:_:)``.
+/// Receives the records of an import during ``CaseStore/importBatch(_:_:)``, in file order.
+///
+/// Every record of the input is either written or rejected, and the sink counts both: the
+/// batch's read count is how many records it was handed, which is where a resumed run starts.
 public protocol ImportSink {
+    /// Records of this input that an earlier, interrupted run of the same batch already handled
+    /// (written or rejected, and committed): the feed skips this many before handing any over.
+    var resumeAfter: Int { get }
     /// Writes one valid record whose policy is resolved. Throws only on storage errors.
     func write(_ record: CaseRecord, policy: String) throws -> WriteOutcome
+    /// Counts one record that was not written because it is bad.
+    func reject() throws
 }
 
 /// One import, as recorded: provenance and counts.

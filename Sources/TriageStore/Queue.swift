@@ -125,12 +125,17 @@ public struct StoreStats: Sendable, Equatable {
     public var labelEvents: Int
     public var imports: Int
     public var lastImport: Timestamp?
+    /// Imports that stopped before the end of their input (killed, or the file changed), oldest
+    /// first: what they stored stays; importing the same input again resumes them.
+    public var unfinishedImports: [ImportBatch]
 
-    public init(cases: [PolicyStatusCount], labelEvents: Int, imports: Int, lastImport: Timestamp?) {
+    public init(cases: [PolicyStatusCount], labelEvents: Int, imports: Int, lastImport: Timestamp?,
+                unfinishedImports: [ImportBatch] = []) {
         self.cases = cases
         self.labelEvents = labelEvents
         self.imports = imports
         self.lastImport = lastImport
+        self.unfinishedImports = unfinishedImports
     }
 
     public var totalCases: Int { cases.reduce(0) { $0 + $1.count } }

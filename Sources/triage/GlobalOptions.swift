@@ -148,7 +148,7 @@ func runReporting(_ body: () throws -> Void) throws {
         switch e {
         case .cannotRead: throw ExitCode(Exit.noInput)
         case .cannotWriteRejects: throw ExitCode(Exit.cantCreate)
-        case .badHeader, .malformed: throw ExitCode(Exit.dataError)
+        case .badHeader, .malformed, .changedWhileImporting: throw ExitCode(Exit.dataError)
         }
     } catch let e as CLIError {
         Console.error(e.message)

@@ -7,11 +7,17 @@ struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load flagged cases from JSON Lines or CSV files.",
         discussion: """
-        Each file is one transaction: by default a file with any bad line stores nothing, every \
-        problem is listed as FILE:LINE: FIELD: REASON, and the exit code is 65. With \
-        --skip-invalid the good lines are stored and the bad ones copied, untouched, to the \
-        rejects file (exit code 0; the summary counts them). Re-importing a case with the same model version changes nothing; a new \
-        model version adds a score (history is kept). The database is created if it does not exist.
+        Each file is read twice. First every line is checked, without touching the database: by \
+        default a file with any bad line stores nothing, every problem is listed as \
+        FILE:LINE: FIELD: REASON, and the exit code is 65. With --skip-invalid the good lines are \
+        stored and the bad ones copied, untouched, to the rejects file (exit code 0; the summary \
+        counts them). Then the cases are written in short transactions, so people keep labelling \
+        during a long import. If an import is interrupted (killed, power cut), run the same \
+        command again: it resumes where the last committed chunk ended. Standard input is first \
+        copied to a temporary file in TMPDIR.
+
+        Re-importing a case with the same model version changes nothing; a new model version adds \
+        a score (history is kept). The database is created if it does not exist.
 
         Examples:
           triage import scores.jsonl
@@ -74,6 +80,9 @@ struct Import: ParsableCommand {
                 }
                 if let b = report.batch {
                     if !quiet {
+                        if report.resumedAfter > 0 {
+                            print("\(report.file): resumed an interrupted import of this file (batch \(b.id)) after \(report.resumedAfter) lines")
+                        }
                         print("\(report.file): read \(b.read), accepted \(b.accepted) (new \(b.inserted), updated \(b.updated), unchanged \(b.unchanged)), rejected \(b.rejected)")
                         if b.rejected > 0, let r = rejectsPath { print("\(report.file): rejected lines written to \(r)") }
                     }

@@ -4,14 +4,21 @@ import TriageStore
 /// A one-line progress bar on stderr, redrawn in place (only used when stderr is a terminal).
 final class ProgressBar {
     let label: String
-    let started = Date()
+    /// When the current phase started: rate and time left are per phase.
+    private var started = Date()
+    private var phase: ImportProgress.Phase?
 
     init(label: String) { self.label = label }
 
     func update(_ p: ImportProgress) {
+        if p.phase != phase {
+            phase = p.phase
+            started = Date()
+        }
         let elapsed = max(Date().timeIntervalSince(started), 0.001)
         let rate = Int(Double(p.linesRead) / elapsed)
-        var line = "\(label): \(p.linesRead) lines, \(rate)/s"
+        let label = "\(self.label) (\(p.phase.rawValue))"
+        var line = p.phase == .reading ? "\(label): \(p.bytesRead >> 20) MiB" : "\(label): \(p.linesRead) lines, \(rate)/s"
         if let total = p.totalBytes, total > 0 {
             let frac = min(1, Double(p.bytesRead) / Double(total))
             let width = 24

@@ -37,6 +37,29 @@ import Testing
         #expect(empty.stdout.split(separator: "\n").count == 1)
     }
 
+    /// `-` reads standard input: copied to a temporary file in TMPDIR (so it can be checked and
+    /// then written), removed afterwards; a bad line still stores nothing.
+    @Test func standardInputImportsLikeAFile() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/t.sqlite", tmp = dir + "/tmp"
+        try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+        let text = try Harness.run(["sample", "--n", "50", "--seed", "3"]).stdout
+        let imp = try Harness.run(["import", "-", "--db", db], env: ["TMPDIR": tmp], stdin: text)
+        #expect(imp.status == 0, "\(imp.stderr)")
+        #expect(imp.stdout.contains("<stdin>: read 50, accepted 50 (new 50"), "\(imp.stdout)")
+        #expect(try Harness.sql(db, "SELECT file_name, read_count, finished_at IS NOT NULL FROM import_batch") == "<stdin>|50|1")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp).isEmpty, "the spooled copy was left behind")
+        let bad = try Harness.run(["import", "-", "--db", db], env: ["TMPDIR": tmp], stdin: text + "{oops\n")
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("<stdin>:51: not JSON"), "\(bad.stderr)")
+        #expect(try Harness.sql(db, "SELECT count(*) FROM import_batch") == "1")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp).isEmpty)
+        let noTmp = try Harness.run(["import", "-", "--db", db], env: ["TMPDIR": dir + "/missing"], stdin: text)
+        #expect(noTmp.status == 66, "\(noTmp.stderr)")
+        #expect(noTmp.stderr.contains("TMPDIR"), "\(noTmp.stderr)")
+    }
+
     @Test func badLinesExit65AndNameFileLineAndField() throws {
         let dir = try Harness.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -42,8 +42,11 @@ enum Harness {
         p.standardError = err
         p.standardInput = inp
         try p.run()
-        if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try inp.fileHandleForWriting.close()
+        // A process may exit without reading all its input (an error before it reads): the
+        // write then fails with EPIPE, which must not kill the test runner.
+        signal(SIGPIPE, SIG_IGN)
+        if let stdin { try? inp.fileHandleForWriting.write(contentsOf: Data(stdin.utf8)) }
+        try? inp.fileHandleForWriting.close()
         // Read both pipes concurrently so a chatty process cannot fill one and block.
         nonisolated(unsafe) var errData = Data()
         let t = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }

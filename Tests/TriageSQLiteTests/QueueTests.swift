@@ -35,7 +35,7 @@ import TriageStore
         let info = ImportBatchInfo(fileName: "test", format: "jsonl", startedAt: .now(), importedBy: "tester")
         _ = try store.importBatch(info) { sink in
             for r in records { _ = try sink.write(r, policy: r.policy ?? "gambling") }
-            return ImportFeedResult(commit: true, read: records.count, rejected: 0, sha256: "")
+            return ImportFeedResult(commit: true, sha256: "")
         }
     }
 
@@ -202,7 +202,7 @@ import TriageStore
         let info = ImportBatchInfo(fileName: "x", format: "jsonl", startedAt: .now(), importedBy: "tester")
         _ = try? other.importBatch(info) { sink in
             _ = try sink.write(SampleGenerator(seed: 5).record(at: 501), policy: "gambling")
-            return ImportFeedResult(commit: false, read: 1, rejected: 0, sha256: "")
+            return ImportFeedResult(commit: false, sha256: "")
         }
         #expect(try t.store.dataVersion() == v3)
     }

@@ -31,7 +31,7 @@ final class TempStore {
         let info = ImportBatchInfo(fileName: "sample", format: "jsonl", startedAt: .now(), importedBy: "tester")
         _ = try store.importBatch(info) { sink in
             for r in records { _ = try sink.write(r, policy: r.policy ?? "gambling") }
-            return ImportFeedResult(commit: true, read: records.count, rejected: 0, sha256: "")
+            return ImportFeedResult(commit: true, sha256: "")
         }
     }
 
