@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The system ncursesw library, through a small shim header.
@@ -55,6 +57,15 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The LLM edge: an OpenAI-compatible chat-completions client (streaming), with retries.
+        // Knows nothing of the store or the UI.
+        .target(
+            name: "TriageLLM",
+            dependencies: [
+                "TriageCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         // State, actions, update; views drawn into an in-memory cell grid; text sanitising.
         .target(name: "TriageUI", dependencies: ["TriageCore", "TriageStore", "TriageFormats"]),
         // The only code that calls ncurses: copies the UI's grid to the terminal, reads keys.
@@ -63,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "triage",
             dependencies: [
-                "TriageCore", "TriageFormats", "TriageStore", "TriageSQLite", "TriageUI", "TriageTerminal",
+                "TriageCore", "TriageFormats", "TriageStore", "TriageSQLite", "TriageUI", "TriageTerminal", "TriageLLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -74,6 +85,11 @@ let package = Package(
         ]),
         .testTarget(name: "TriageUITests", dependencies: ["TriageCore", "TriageUI", "TriageStore", "TriageFormats", "TriageSQLite", .product(name: "GRDB", package: "GRDB.swift")]),
         // Drive the built `triage` binary (and tmux) and read the database it wrote.
-        .testTarget(name: "EndToEndTests", dependencies: ["triage", "TriageCore", "TriageFormats"]),
+        .testTarget(name: "EndToEndTests", dependencies: [
+            "triage", "TriageCore", "TriageFormats", "TriageLLM",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
     ]
 )

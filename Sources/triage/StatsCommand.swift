@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TriageCore
 import TriageStore
+import TriageUI
 
 struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,7 +47,7 @@ struct Stats: ParsableCommand {
         out.append("label events: \(s.labelEvents)")
         out.append("imports: \(s.imports)" + (s.lastImport.map { ", last at \($0.iso8601)" } ?? ""))
         for b in s.unfinishedImports {
-            out.append("interrupted import: batch \(b.id), \(b.fileName), started \(b.startedAt.iso8601) by \(b.importedBy), "
+            out.append("interrupted import: batch \(b.id), \(Sanitize.line(b.fileName)), started \(b.startedAt.iso8601) by \(Sanitize.line(b.importedBy)), "
                        + "stopped after \(b.read) lines (\(b.inserted) new cases stored); import the same file again to finish it")
         }
         return out.joined(separator: "\n")
