@@ -28,7 +28,8 @@ let package = Package(
             providers: [.apt(["libncurses-dev"])]
         ),
         // Domain types and rules: cases, scores, attributions, labels, taxonomy. No SQL, no curses.
-        .target(name: "TriageCore"),
+        // The rationale prompt template is compiled in (`PackageResources.rationale_v1_prompt`).
+        .target(name: "TriageCore", resources: [.embedInCode("Prompts/rationale-v1.prompt")]),
         // File formats: a strict JSON reader, JSON Lines and CSV case decoding with validation,
         // export writers, the taxonomy file, and the synthetic case generator. No SQL.
         .target(
@@ -57,12 +58,13 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        // The LLM edge: an OpenAI-compatible chat-completions client (streaming), with retries.
-        // Knows nothing of the store or the UI.
+        // The LLM edge: an OpenAI-compatible chat-completions client (streaming), with retries,
+        // and the rationale generator over it. No SQL, no curses.
         .target(
             name: "TriageLLM",
             dependencies: [
                 "TriageCore",
+                "TriageStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
@@ -86,7 +88,7 @@ let package = Package(
         .testTarget(name: "TriageUITests", dependencies: ["TriageCore", "TriageUI", "TriageStore", "TriageFormats", "TriageSQLite", .product(name: "GRDB", package: "GRDB.swift")]),
         // Drive the built `triage` binary (and tmux) and read the database it wrote.
         .testTarget(name: "EndToEndTests", dependencies: [
-            "triage", "TriageCore", "TriageFormats", "TriageLLM",
+            "triage", "TriageCore", "TriageFormats", "TriageLLM", "TriageUI",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

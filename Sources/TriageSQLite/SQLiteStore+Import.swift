@@ -56,6 +56,26 @@ extension SQLiteStore {
     }
 }
 
+extension SQLiteStore {
+    /// A case's searchable text as the search index holds it (needed to take it out again).
+    static func searchText(_ db: Database, row: Int64) throws -> Row? {
+        try Row.fetchOne(db.cachedStatement(sql:
+            "SELECT name, description, rationale, evidence FROM case_search_source WHERE id = ?"), arguments: [row])
+    }
+
+    /// Replaces a case's entry in the search index: `old` out (as ``searchText(_:row:)`` read it
+    /// before the change), the current text in.
+    static func reindexSearch(_ db: Database, row: Int64, old: Row) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO case_search(case_search, rowid, name, description, rationale, evidence) VALUES ('delete', ?, ?, ?, ?, ?)
+            """).execute(arguments: [row, old["name"], old["description"], old["rationale"], old["evidence"]])
+        try db.cachedStatement(sql: """
+            INSERT INTO case_search(rowid, name, description, rationale, evidence)
+            SELECT id, name, description, rationale, evidence FROM case_search_source WHERE id = ?
+            """).execute(arguments: [row])
+    }
+}
+
 /// Thrown by ``SQLiteStore/importBatch(_:_:)`` when the feed asked to stop.
 public struct ImportRolledBack: ImportRolledBackSignal, CustomStringConvertible {
     public var description: String { "the import stopped before the end of its input" }
@@ -232,8 +252,7 @@ final class SQLiteImportSink: ImportSink {
                                            arguments: [r.caseID]) else {
             throw StoreError.storage("case \(r.caseID) vanished during import")
         }
-        let oldText = try Row.fetchOne(db.cachedStatement(sql:
-            "SELECT name, description, rationale, evidence FROM case_search_source WHERE id = ?"), arguments: [row])
+        let oldText = try SQLiteStore.searchText(db, row: row)
         let m = r.merchant
         // Absent optional fields keep what is stored: a rescoring file need not repeat the profile.
         try db.cachedStatement(sql: """
@@ -264,15 +283,7 @@ final class SQLiteImportSink: ImportSink {
         if try writeRationales(r, row) { changed = true; textChanged = true }
         if try writeEvidence(r, row) { changed = true; textChanged = true }
         if try writeFeatures(r, row) { changed = true }
-        if textChanged, let old = oldText {
-            try db.cachedStatement(sql: """
-                INSERT INTO case_search(case_search, rowid, name, description, rationale, evidence) VALUES ('delete', ?, ?, ?, ?, ?)
-                """).execute(arguments: [row, old["name"], old["description"], old["rationale"], old["evidence"]])
-            try db.cachedStatement(sql: """
-                INSERT INTO case_search(rowid, name, description, rationale, evidence)
-                SELECT id, name, description, rationale, evidence FROM case_search_source WHERE id = ?
-                """).execute(arguments: [row])
-        }
+        if textChanged, let old = oldText { try SQLiteStore.reindexSearch(db, row: row, old: old) }
         if changed { updated += 1; return .updated }
         unchanged += 1
         return .unchanged

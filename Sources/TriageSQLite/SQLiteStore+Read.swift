@@ -31,11 +31,7 @@ extension SQLiteStore {
                         items: JSONText.decodeItems(r["items"]))
         }
         let rationales = try Row.fetchAll(db.cachedStatement(sql:
-            "SELECT * FROM rationale WHERE case_row = ? ORDER BY id"), arguments: [row]).map { r in
-            Rationale(model: r["model"], promptVersion: r["prompt_version"], text: r["text"],
-                      evidenceIDs: JSONText.decodeStrings(r["evidence_ids"]) ?? [],
-                      createdAt: (r["created_at"] as Int64?).map(Timestamp.init(milliseconds:)))
-        }
+            "SELECT * FROM rationale WHERE case_row = ? ORDER BY id"), arguments: [row]).map(Self.rationale)
         let evidence = try Row.fetchAll(db.cachedStatement(sql:
             "SELECT * FROM evidence WHERE case_row = ? ORDER BY id"), arguments: [row]).map { r in
             Evidence(id: r["evidence_id"], kind: r["kind"], source: r["source"], text: r["text"])

@@ -40,6 +40,27 @@ enum Schema {
                 CREATE INDEX import_batch_unfinished ON import_batch(sha256) WHERE finished_at IS NULL;
                 """)
         }
+        m.registerMigration("v6 rationales asked for from triage, and feedback on rationales") { db in
+            try db.execute(sql: """
+                ALTER TABLE rationale ADD COLUMN requested_by TEXT;
+                CREATE TABLE rationale_feedback (
+                    id INTEGER PRIMARY KEY,
+                    rationale_id INTEGER NOT NULL REFERENCES rationale(id),
+                    helpful INTEGER NOT NULL CHECK (helpful IN (0, 1)),
+                    tags TEXT NOT NULL DEFAULT '[]',
+                    note TEXT,
+                    analyst TEXT NOT NULL,
+                    os_user TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE INDEX rationale_feedback_by_time ON rationale_feedback(created_at);
+                -- Feedback is evaluation data: append-only, like label events.
+                CREATE TRIGGER rationale_feedback_no_update BEFORE UPDATE ON rationale_feedback
+                BEGIN SELECT RAISE(ABORT, 'rationale feedback is append-only'); END;
+                CREATE TRIGGER rationale_feedback_no_delete BEFORE DELETE ON rationale_feedback
+                BEGIN SELECT RAISE(ABORT, 'rationale feedback is append-only'); END;
+                """)
+        }
         return m
     }
 

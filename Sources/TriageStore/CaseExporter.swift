@@ -70,3 +70,17 @@ public struct CaseExporter {
         return cases.count
     }
 }
+
+extension CaseExporter {
+    /// Streams every piece of rationale feedback made at or after `since`; returns the count.
+    public func exportRationaleFeedback(format: ExportFormat, since: Timestamp?, to sink: ([UInt8]) throws -> Void) throws -> Int {
+        var w = RationaleFeedbackExportWriter(format: format)
+        w.writeHeader()
+        let n = try store.exportRationaleFeedback(since: since) { row in
+            w.write(row)
+            if w.pendingBytes > 1 << 16 { try sink(w.drain()) }
+        }
+        try sink(w.drain())
+        return n
+    }
+}

@@ -165,6 +165,22 @@ public protocol CaseStore: AnyObject, Sendable {
     /// Aggregated by the store (never by loading every row); one consistent snapshot.
     func dashboard(now: Timestamp) throws -> Dashboard
 
+    // MARK: Rationales
+    /// Stores a rationale (asked for from triage) for a case and returns it with its id. Throws
+    /// ``StoreError/caseNotFound(_:)`` for an unknown case.
+    func addRationale(caseID: String, _ rationale: Rationale) throws -> Rationale
+    /// Up to `limit` ids of cases without any rationale, highest headline score first: among
+    /// open cases only (undecided, so an analyst will read it) unless `openOnly` is false, and in
+    /// `policy` when given.
+    func casesWithoutRationale(policy: String?, openOnly: Bool, limit: Int) throws -> [String]
+    /// Records an analyst's feedback on a rationale (append-only) and returns it with its id.
+    /// Throws ``StoreError/refused(_:)`` when there is no such rationale.
+    func recordRationaleFeedback(_ feedback: RationaleFeedback) throws -> RationaleFeedback
+    /// Streams every feedback row made at or after `since`, oldest first, each with the rationale
+    /// it judges and that rationale's case: evaluation data for the LLM system.
+    @discardableResult
+    func exportRationaleFeedback(since: Timestamp?, _ row: (RationaleFeedbackRow) throws -> Void) throws -> Int
+
     // MARK: Export
     /// Streams one row per labelled case (whose current label was made at or after `since`), in
     /// label order, calling `row` for each without holding them all in memory. Returns the count.
@@ -290,5 +306,24 @@ public struct AnalystCounts: Sendable, Equatable {
     public init(held: Int, labelled: Int) {
         self.held = held
         self.labelled = labelled
+    }
+}
+
+/// One row of `triage export --rationale-feedback`.
+public struct RationaleFeedbackRow: Sendable, Equatable {
+    public var feedback: RationaleFeedback
+    /// The rationale judged (with its model, prompt version, origin and generation figures).
+    public var rationale: Rationale
+    public var caseID: String
+    public var policy: String
+    /// The rationale's citations checked against its case's evidence.
+    public var citations: CitationCheck
+
+    public init(feedback: RationaleFeedback, rationale: Rationale, caseID: String, policy: String, citations: CitationCheck) {
+        self.feedback = feedback
+        self.rationale = rationale
+        self.caseID = caseID
+        self.policy = policy
+        self.citations = citations
     }
 }

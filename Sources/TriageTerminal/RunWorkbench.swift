@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import TriageStore
 import TriageUI
@@ -53,6 +54,7 @@ func runScreen(monochrome: Bool, _ make: (TerminalSize, Glyphs) -> any ScreenRun
     defer { runtime.shutdown() } // give the claimed case back, however the session ends
     var dirty = true
     var shownMinute = runtime.now.milliseconds / 60_000
+    var lastTick = Date()
     while !runtime.isFinished {
         let signal = terminal.takeQuitSignal()
         if signal != 0 { return .signal(signal) }
@@ -60,10 +62,15 @@ func runScreen(monochrome: Bool, _ make: (TerminalSize, Glyphs) -> any ScreenRun
             terminal.draw(runtime.frame(), theme: runtime.theme)
             dirty = false
         }
+        // While background work streams in (a rationale), wake every 50 ms to show it.
+        terminal.setReadTimeout(milliseconds: runtime.isBusy ? 50 : 1000)
         if let key = terminal.readKey() {
             runtime.handle(key: key)
             dirty = true
-        } else {
+        }
+        if runtime.poll() { dirty = true }
+        if Date().timeIntervalSince(lastTick) >= 1 {
+            lastTick = Date()
             // Redraw when the data changed elsewhere (the window was reloaded) or the minute
             // turned (ages on screen count minutes).
             if runtime.tick() { dirty = true }

@@ -83,7 +83,15 @@ final class Terminal {
     /// The terminal's size now.
     var size: TerminalSize { TerminalSize(width: Int(triage_cols()), height: Int(triage_lines())) }
 
-    /// The next key, or nil when none came within a second (or a signal interrupted the wait).
+    /// How long ``readKey()`` waits for a key (1 s unless changed).
+    func setReadTimeout(milliseconds: Int32) {
+        guard milliseconds != readTimeout else { return }
+        readTimeout = milliseconds
+        wtimeout(triage_stdscr(), milliseconds)
+    }
+    private var readTimeout: Int32 = 1000
+
+    /// The next key, or nil when none came within the read timeout (or a signal interrupted the wait).
     func readKey() -> Key? {
         var value: wint_t = 0
         let status = wget_wch(triage_stdscr(), &value)

@@ -75,6 +75,20 @@ struct Audit: ParsableCommand {
         for s in a.detail.scores {
             out.append("  \(c(s.model)) \(c(s.version)) \(Fmt.decimal(s.score, places: 4))" + (s.threshold.map { " (threshold \(Fmt.decimal($0)))" } ?? ""))
         }
+        out.append("rationales (oldest first; rate one with `triage feedback ID helpful|unhelpful`):")
+        if a.detail.rationales.isEmpty { out.append("  none") }
+        for r in a.detail.rationales {
+            var line = "  #\(r.id.map(String.init) ?? "?") \(c(r.model))" + (r.promptVersion.map { " prompt \(c($0))" } ?? "")
+                + " · \(r.origin == .generated ? "generated" : "imported")" + (r.createdAt.map { " \($0.iso8601)" } ?? "")
+            if let g = r.generation {
+                line += " by \(c(g.requestedBy)) · \(Fmt.decimal(Double(g.latencyMs) / 1000, places: 1)) s"
+                if let p = g.promptTokens, let t = g.completionTokens { line += " · \(p)+\(t) tokens" }
+            }
+            let check = CitationCheck(cited: r.evidenceIDs, evidence: a.detail.evidence)
+            if !check.invented.isEmpty { line += " · invented evidence ids: " + check.invented.map(c).joined(separator: ", ") }
+            if check.citesNothing { line += " · cites no evidence" }
+            out.append(line)
+        }
         out.append("claims now: " + (a.claims.isEmpty ? "none" : a.claims.map { cl in
             c(cl.holder) + (cl.project.map { " in project \(c($0))" } ?? "") + " until \(cl.leaseUntil.iso8601)"
         }.joined(separator: "; ")))

@@ -30,6 +30,12 @@ struct Export: ParsableCommand {
           triage export | jq .decision
           triage export --project gambling-nov --out raw.csv
           triage export --consensus --project gambling-nov --out consensus.csv
+          triage export --rationale-feedback --out feedback.csv
+
+        With --rationale-feedback: analysts' feedback on rationales instead, one row per rating \
+        (helpful or not, reason tags, note, who, when) with the rationale it judges (model, prompt \
+        version, origin, latency, tokens, cited and invented evidence ids, text): evaluation data \
+        for the LLM system.
         """
     )
 
@@ -50,7 +56,13 @@ struct Export: ParsableCommand {
     @Flag(help: "One row per case of a project, with its consensus label (see above).")
     var consensus = false
 
+    @Flag(help: "Analysts' feedback on rationales, with the rationales (see above).")
+    var rationaleFeedback = false
+
     func validate() throws {
+        if rationaleFeedback && (consensus || project != nil) {
+            throw ValidationError("--rationale-feedback does not combine with --consensus or --project")
+        }
         if consensus && since != nil { throw ValidationError("--since does not apply to --consensus (it covers every case)") }
         if let since, Timestamp.parse(since) == nil {
             throw ValidationError("--since '\(since)' is not a time: use RFC 3339 (2026-11-20T14:03:00Z) or a date (2026-11-20)")
@@ -65,6 +77,12 @@ struct Export: ParsableCommand {
             let name = consensus || project != nil ? try global.resolveProject(store, project).name : nil
             let output = try OutputFile(path: out)
             let exporter = CaseExporter(store: store)
+            if rationaleFeedback {
+                let n = try exporter.exportRationaleFeedback(format: chosen, since: since.flatMap(Timestamp.parse), to: output.write)
+                try output.close()
+                if let out { Console.info("exported \(n) rationale feedback rows to \(out)") }
+                return
+            }
             let n = consensus
                 ? try exporter.exportConsensus(project: name!, format: chosen, to: output.write)
                 : try exporter.export(format: chosen, since: since.flatMap(Timestamp.parse), project: name, to: output.write)

@@ -119,6 +119,8 @@ enum Exit {
     static let ioError: Int32 = 74
     static let tempFailure: Int32 = 75
     static let noPermission: Int32 = 77
+    /// Something needed is not configured (no LLM endpoint).
+    static let config: Int32 = 78
 
     /// The exit code for a store error.
     static func code(for e: StoreError) -> Int32 {

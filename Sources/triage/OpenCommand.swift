@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TriageCore
+import TriageLLM
 import TriageSQLite
 import TriageStore
 import TriageTerminal
@@ -22,12 +23,20 @@ struct WorkbenchArguments: ParsableArguments {
         valueName: "name|path"))
     var theme: String?
 
+    @OptionGroup(title: "LLM rationales (a in the workbench; else the [llm] table of config.toml)") var llm: LLMOptions
+
     func options(analyst: String, database: String, role: Role = .analyst) throws -> WorkbenchOptions {
         let (mono, chosen) = try look()
         var options = WorkbenchOptions(analyst: analyst, databaseName: database, monochrome: mono,
                                        initialQuery: QueueQuery(policy: policy, sort: sort), theme: chosen)
         options.lease = WorkbenchOptions.defaultLease // claim the selected case (see Update+Claims.swift)
         options.role = role
+        // `a` asks for rationales when an endpoint is configured; otherwise it says how to set one.
+        let settings = try llm.settings()
+        if settings.baseURL != nil && settings.model != nil {
+            options.rationaleGenerator = LLMRationaleGenerator(endpoint: try LLMOptions.endpoint(settings),
+                                                               template: try LLMOptions.template(settings))
+        }
         return options
     }
 

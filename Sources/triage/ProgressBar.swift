@@ -37,3 +37,35 @@ final class ProgressBar {
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 }
+
+/// A progress bar over a known number of items (done of total, rate, time left), on stderr;
+/// safe to update from several tasks.
+final class CountBar: @unchecked Sendable {
+    let label: String
+    let total: Int
+    private let started = Date()
+    private let lock = NSLock()
+    private var lastDraw = Date.distantPast
+
+    init(label: String, total: Int) {
+        self.label = label
+        self.total = total
+    }
+
+    func update(_ done: Int) {
+        lock.withLock {
+            let now = Date()
+            guard now.timeIntervalSince(lastDraw) >= 0.1 || done == total else { return }
+            lastDraw = now
+            let elapsed = max(now.timeIntervalSince(started), 0.001)
+            let frac = total > 0 ? min(1, Double(done) / Double(total)) : 1
+            let width = 24, filled = Int(frac * Double(width))
+            var line = "\(label) [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+                + "] \(done)/\(total)  " + String(format: "%.1f/s", Double(done) / elapsed)
+            if done > 0 && done < total { line += ", \(Int(elapsed / Double(done) * Double(total - done)))s left" }
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+        }
+    }
+
+    func finish() { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+}

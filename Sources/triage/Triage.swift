@@ -28,6 +28,12 @@ struct Triage: ParsableCommand {
           triage agreement --project NAME         kappas, alpha, gold accuracy
           triage export --consensus --project NAME
 
+        Rationales from an LLM (any OpenAI-compatible endpoint; see triage rationale --help):
+          triage rationale CASE_ID            ask for one (G in the workbench)
+          triage rationale --missing          fill in every open case that has none
+          triage feedback ID helpful|unhelpful --tag too_vague    (f in the workbench)
+          triage export --rationale-feedback  the ratings, for evaluating prompts and models
+
         The database is --db PATH, else $TRIAGE_DB, else $XDG_DATA_HOME/triage/triage.sqlite \
         (~/.local/share/triage/triage.sqlite). Set NO_COLOR to turn colour off.
 
@@ -36,12 +42,13 @@ struct Triage: ParsableCommand {
         triage's or is newer than this version, or a terminal that cannot run the workbench; \
         73 cannot create an output file; 74 read or \
         write error (disk full…); 75 database locked by another process for too long (try again); \
-        77 permission denied (read-only database, or your role does not allow it).
+        77 permission denied (read-only database, or your role does not allow it); 78 not configured \
+        (no LLM endpoint).
         """,
         version: TriageVersion.current,
         subcommands: [Open.self, Demo.self, Import.self, Export.self, Sample.self, Stats.self, TaxonomyCommand.self, Next.self,
                       Label.self, Undo.self, Users.self, ProjectCommand.self, AgreementCommand.self, Suspects.self,
-                      Report.self, Audit.self],
+                      Report.self, Audit.self, RationaleCommand.self, FeedbackCommand.self],
         defaultSubcommand: Open.self
     )
 }

@@ -301,18 +301,18 @@ import Testing
         │   g, Home   First case (detail: top)              line                       │
         │   G, End    Last case (detail: end)     K         Scroll the detail up a     │
         │   /         Search cases (empty                   line                       │
-        │             clears)                   Label                                  │
-        │   :         Jump to a case id           z         Undo your last label of    │
-        │   o         Next sort order                       this session               │
-        │   p         Next policy filter          s         Skip: next case without    │
-        │   f         Filters (empty clears)                labelling                  │
-        │ General                               Dashboard                              │
-        │   ?, F1     Show or hide this help      D         Dashboard: queue health,   │
-        │   q         Quit (Ctrl-C too)                     people, labels, model      │
-        │   r, Ctrl…  Reload queue, counts and              quality                    │
-        │             detail                                                           │
-        │   T         Next built-in colour                                             │
-        │             theme (dark, light…)                                             │
+        │             clears)                     a         Ask LLM for a rationale    │
+        │   :         Jump to a case id           x         Stop that rationale        │
+        │   o         Next sort order             R         Rate the rationale         │
+        │   p         Next policy filter        Label                                  │
+        │   f         Filters (empty clears)      z         Undo your last label of    │
+        │ General                                           this session               │
+        │   ?, F1     Show or hide this help      s         Skip: next case without    │
+        │   q         Quit (Ctrl-C too)                     labelling                  │
+        │   r, Ctrl…  Reload queue, counts and  Dashboard                              │
+        │             detail                      D         Dashboard: queue health,   │
+        │   T         Next built-in colour                  people, labels, model      │
+        │             theme (dark, light…)                  quality                    │
         └──────────────────────────────────────────────────────────────────────────────┘
         """
 }

@@ -93,6 +93,14 @@ class CountingStore: CaseStore, @unchecked Sendable {
         try base.exportLabels(since: since, row)
     }
     func exportColumns() throws -> ExportColumns { try base.exportColumns() }
+    func addRationale(caseID: String, _ rationale: Rationale) throws -> Rationale { try base.addRationale(caseID: caseID, rationale) }
+    func casesWithoutRationale(policy: String?, openOnly: Bool, limit: Int) throws -> [String] {
+        try base.casesWithoutRationale(policy: policy, openOnly: openOnly, limit: limit)
+    }
+    func recordRationaleFeedback(_ feedback: RationaleFeedback) throws -> RationaleFeedback { try base.recordRationaleFeedback(feedback) }
+    func exportRationaleFeedback(since: Timestamp?, _ row: (RationaleFeedbackRow) throws -> Void) throws -> Int {
+        try base.exportRationaleFeedback(since: since, row)
+    }
     func exportProjectLabels(_ project: String, since: Timestamp?, _ row: (ExportRow) throws -> Void) throws -> Int {
         try base.exportProjectLabels(project, since: since, row)
     }

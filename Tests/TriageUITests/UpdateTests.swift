@@ -307,7 +307,8 @@ import Testing
         #expect(name(.char("G")) == "bottom" && name(.end) == "bottom")
         #expect(name(.enter) == "focusDetail" && name(.escape) == "focusQueue" && name(.tab) == "toggleFocus")
         #expect(name(.char("?")) == "toggleHelp" && name(.char("q")) == "quit" && name(.char("r")) == "refresh")
-        #expect(name(.char("x")) == "none")
+        #expect(name(.char("x")) == "cancelRationale" && name(.char("a")) == "askRationale" && name(.char("R")) == "rateRationale")
+        #expect(name(.char("X")) == "none")
         var seen = Set<Key>()
         for b in k.bindings { for key in b.keys { #expect(seen.insert(key).inserted, "\(key) bound twice") } }
     }

@@ -19,6 +19,15 @@ public protocol ScreenRuntime: AnyObject {
     var now: Timestamp { get }
     /// Gives back whatever the session holds (claims). Safe to call more than once.
     func shutdown()
+    /// Whether background work is running, so the terminal should ``poll()`` often.
+    var isBusy: Bool { get }
+    /// Applies what background work reported; true when the screen needs drawing again.
+    func poll() -> Bool
+}
+
+extension ScreenRuntime {
+    public var isBusy: Bool { false }
+    public func poll() -> Bool { false }
 }
 
 extension WorkbenchRuntime: ScreenRuntime {

@@ -15,7 +15,8 @@ public enum DetailView {
 
     /// The detail of `detail` laid out `width` columns wide, with only the sections `options`
     /// asks for (a blind labeler sees no model output, a labeler no label history).
-    public static func lines(for detail: CaseDetail, width: Int, now: Timestamp, options: DetailOptions) -> [StyledLine] {
+    public static func lines(for detail: CaseDetail, width: Int, now: Timestamp, options: DetailOptions,
+                             pending: RationaleRequest? = nil) -> [StyledLine] {
         guard width > 0 else { return [] }
         var out: [StyledLine] = []
         merchant(detail, width: width, now: now, into: &out)
@@ -28,14 +29,19 @@ public enum DetailView {
                 out += AttributionChart.lines(a, score: score, width: width)
             }
             rationales(detail, width: width, into: &out)
+            if let pending { self.pending(pending, width: width, into: &out) }
         } else {
             var evidenceOnly = detail
             evidenceOnly.rationales = [] // the evidence stays, uncited: it is not model output
             rationales(evidenceOnly, width: width, into: &out)
         }
         if options.showLabels { labels(detail, width: width, into: &out) }
-        // Nothing is cut at the pane's edge: a line too long wraps under its own indent.
-        return out.flatMap { line in
+        return fit(out, width: width)
+    }
+
+    /// Nothing is cut at the pane's edge: a line too long wraps under its own indent.
+    static func fit(_ lines: [StyledLine], width: Int) -> [StyledLine] {
+        lines.flatMap { line in
             let indent = line.text.prefix { $0 == " " }.count
             return line.wrapped(toWidth: width, indent: indent + 4)
         }
@@ -126,12 +132,15 @@ public enum DetailView {
         for r in d.rationales {
             out.append(.blank)
             var title = StyledLine("Rationale", .title)
+            if let id = r.id { title.append(" #\(id)", .title) }
             var about = " · " + Sanitize.line(r.model)
             if let p = r.promptVersion { about += " · prompt " + Sanitize.line(p) }
+            if r.origin == .generated { about += " · asked by " + Sanitize.line(r.generation?.requestedBy ?? "?") }
             if let t = r.createdAt { about += " · " + Format.day(t) }
             title.append(about, .dim)
             out.append(title)
             out += wrap(r.text, width: width, indent: 2)
+            if r.evidenceIDs.isEmpty { out.append(StyledLine("  cites no evidence", .error)) }
             for id in r.evidenceIDs {
                 cited.insert(id)
                 if let e = byID[id] {
@@ -148,6 +157,19 @@ public enum DetailView {
         out.append(.blank)
         out.append(StyledLine(d.rationales.isEmpty ? "Evidence" : "Other evidence", .title))
         for e in uncited { out += evidence(e, width: width) }
+    }
+
+    /// How the title of the rationale being written begins.
+    static let pendingTitle = "Rationale · asking "
+
+    /// The rationale being written: a title saying so, and the text so far.
+    static func pending(_ r: RationaleRequest, width: Int, into out: inout [StyledLine]) {
+        out.append(.blank)
+        var title = StyledLine("Rationale", .title)
+        title.append(" · asking " + Sanitize.line(r.summary) + "… (x stops)", .dim)
+        out.append(title)
+        if let why = r.retrying { out.append(StyledLine("  " + Sanitize.line(why) + "; trying again", .error)) }
+        if !r.text.isEmpty { out += wrap(r.text, width: width, indent: 2) }
     }
 
     /// `[e1] website · https://…` then the evidence text, wrapped and indented.

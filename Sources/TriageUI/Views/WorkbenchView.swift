@@ -27,6 +27,13 @@ extension Workbench {
         return grid
     }
 
+    /// The detail pane's lines: the case, and the rationale being written for it, if any.
+    static func detailLines(_ state: WorkbenchState, _ detail: CaseDetail, width: Int) -> [StyledLine] {
+        var pending: RationaleRequest?
+        if let r = state.rationaleRequest, r.caseID == detail.case.caseID { pending = r }
+        return DetailView.lines(for: detail, width: width, now: state.now, options: .workbench, pending: pending)
+    }
+
     /// The message shown instead of the workbench when the terminal is too small.
     public static let tooSmallMessage =
         "terminal too small (need \(WorkbenchLayout.minimumWidth)×\(WorkbenchLayout.minimumHeight))"
@@ -85,7 +92,7 @@ extension Workbench {
             grid.put("Loading " + Sanitize.line(row.caseID) + "…", x: x, y: rect.y, maxWidth: width, role: .dim)
             return
         }
-        let lines = DetailView.lines(for: detail, width: width, now: state.now)
+        let lines = detailLines(state, detail, width: width)
         let first = min(state.detailScroll, max(0, lines.count - 1))
         for (i, line) in lines.dropFirst(first).prefix(rect.height).enumerated() {
             grid.draw(line, x: x, y: rect.y + i, width: width)
@@ -99,6 +106,10 @@ extension Workbench {
         grid.put(right, x: rect.x + rect.width - rightWidth, y: rect.y, role: .statusBar)
         let room = rect.width - rightWidth - 2
         if let prompt = state.prompt { PromptLine.draw(prompt, x: rect.x, y: rect.y, width: rect.width, into: &grid); return }
+        if let rating = state.rating, state.status == nil {
+            grid.put(" " + rating.prompt, x: rect.x, y: rect.y, maxWidth: room, role: .message)
+            return
+        }
         if let flow = state.labelFlow, state.status == nil || flow.stage == .confirmDiscard {
             grid.put(" " + ReasonPicker.prompt(flow), x: rect.x, y: rect.y, maxWidth: room, role: .message)
             return
@@ -121,7 +132,7 @@ extension Workbench {
     static func positionText(_ state: WorkbenchState) -> String {
         if state.focus == .detail, let detail = state.selectedDetail {
             let layout = state.layout
-            let total = DetailView.lines(for: detail, width: layout.detailTextWidth, now: state.now).count
+            let total = detailLines(state, detail, width: layout.detailTextWidth).count
             let first = min(state.detailScroll + 1, total)
             let last = min(state.detailScroll + layout.detail.height, total)
             return "lines \(first)–\(last) of \(total) "

@@ -73,6 +73,14 @@ public enum Action: Sendable {
     case dashboardNextSection(Int)
     /// Load the dashboard's figures again.
     case reloadDashboard
+    /// Ask the LLM for a rationale for the selected case (streams into the detail pane).
+    case askRationale
+    /// Stop the rationale being written.
+    case cancelRationale
+    /// Rate the selected case's newest rationale.
+    case rateRationale
+    /// A key typed while a rating is open.
+    case ratingInput(Key)
 
     // MARK: Results of effects
     /// The window that a ``PageRequest`` asked for.
@@ -106,4 +114,12 @@ public enum Action: Sendable {
     case claimedNext(QueueRow?)
     /// Where a jump to `caseID` landed: its row in `query` (nil: not in it), and whether it exists.
     case caseLocated(caseID: String, QueueQuery, row: QueueRow?, exists: Bool)
+    /// A rationale being written reported progress.
+    case rationaleEvent(caseID: String, RationaleStreamEvent)
+    /// The rationale for `caseID` was written and stored.
+    case rationaleStored(caseID: String, Rationale, CitationCheck)
+    /// Writing it failed (or was cancelled); nothing was stored.
+    case rationaleFailed(caseID: String, String)
+    /// Feedback on a rationale was stored.
+    case feedbackRecorded(RationaleFeedback)
 }

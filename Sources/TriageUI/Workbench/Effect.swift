@@ -1,3 +1,4 @@
+import TriageCore
 import TriageStore
 
 /// Work that ``Workbench/update(_:_:)`` asks for instead of doing it: the ``WorkbenchRuntime``
@@ -33,6 +34,14 @@ public enum Effect: Sendable, Equatable {
     case releaseClaim(caseID: String)
     /// Claim the next free case of the queue (answered by ``Action/claimedNext(_:)``).
     case claimNext(QueueQuery)
+    /// Start writing a rationale for `caseID` in the background (progress comes back as
+    /// ``Action/rationaleEvent(caseID:_:)``, the end as ``Action/rationaleStored(caseID:_:_:)``
+    /// or ``Action/rationaleFailed(caseID:_:)``).
+    case generateRationale(caseID: String)
+    /// Stop the rationale being written.
+    case cancelRationale
+    /// Store feedback on a rationale (answered by ``Action/feedbackRecorded(_:)``).
+    case recordFeedback(RationaleFeedback)
 
     public static func == (a: Effect, b: Effect) -> Bool {
         switch (a, b) {
@@ -46,6 +55,9 @@ public enum Effect: Sendable, Equatable {
         case let (.releaseClaim(x), .releaseClaim(y)): return x == y
         case let (.claimNext(x), .claimNext(y)): return x == y
         case let (.locateCase(x, p), .locateCase(y, q)): return x == y && p == q
+        case let (.generateRationale(x), .generateRationale(y)): return x == y
+        case (.cancelRationale, .cancelRationale): return true
+        case let (.recordFeedback(x), .recordFeedback(y)): return x == y
         default: return false
         }
     }

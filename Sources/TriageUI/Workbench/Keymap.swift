@@ -51,5 +51,8 @@ public struct Keymap: Sendable {
         KeyBinding([.char("T")], .cycleTheme, help: "Next built-in colour theme (dark, light…)", section: .general),
         KeyBinding([.char("z")], .undo, help: "Undo your last label of this session", section: .label),
         KeyBinding([.char("s")], .skip, help: "Skip: next case without labelling", section: .label),
+        KeyBinding([.char("a")], .askRationale, help: "Ask LLM for a rationale", section: .detail),
+        KeyBinding([.char("x")], .cancelRationale, help: "Stop that rationale", section: .detail),
+        KeyBinding([.char("R")], .rateRationale, help: "Rate the rationale", section: .detail),
     ])
 }

@@ -11,6 +11,7 @@ extension Workbench {
         if state.dashboard != nil { return Keymap.dashboard.action(for: key) }
         if state.labelFlow != nil { return .labelInput(key) }
         if state.prompt != nil { return .promptInput(key) }
+        if state.rating != nil { return .ratingInput(key) }
         return state.keymap.action(for: key)
     }
 

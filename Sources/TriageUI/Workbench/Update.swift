@@ -21,7 +21,7 @@ public enum Workbench {
         switch action {
         case .pageLoaded, .detailLoaded, .countLoaded, .analystCountsLoaded, .dataVersionRead, .showMessage, .tick, .resize,
              .taxonomyLoaded, .labelRecorded, .labelFailed, .caseLocated,
-             .claimed, .claimedNext, .dashboardLoaded:
+             .claimed, .claimedNext, .dashboardLoaded, .rationaleEvent:
             break
         default:
             state.status = nil // a key press clears the last message
@@ -34,7 +34,7 @@ public enum Workbench {
             case .moveDown, .moveUp, .pageDown, .pageUp, .top, .bottom, .focusDetail, .toggleFocus,
                  .scrollDetail, .refresh, .decide, .undo, .skip, .openPrompt, .cycleSort, .cyclePolicy,
                  .openDashboard, .dashboardScroll, .dashboardPage, .dashboardTop, .dashboardBottom, .dashboardSection,
-                 .dashboardNextSection, .reloadDashboard:
+                 .dashboardNextSection, .reloadDashboard, .askRationale, .cancelRationale, .rateRationale:
                 return [] // keys other than those closing the help do nothing under it
             default:
                 break
@@ -143,6 +143,9 @@ public enum Workbench {
         case .openDashboard, .closeDashboard, .dashboardScroll, .dashboardPage, .dashboardTop, .dashboardBottom,
              .dashboardSection, .dashboardNextSection, .reloadDashboard, .dashboardLoaded:
             return dashboard(&state, action)
+        case .askRationale, .cancelRationale, .rateRationale, .ratingInput, .rationaleEvent, .rationaleStored,
+             .rationaleFailed, .feedbackRecorded:
+            return rationale(&state, action)
         }
     }
 
@@ -295,7 +298,7 @@ public enum Workbench {
     static func maxDetailScroll(_ state: WorkbenchState) -> Int {
         let layout = state.layout
         guard let detail = state.selectedDetail, layout.arrangement != .tooSmall else { return 0 }
-        let lines = DetailView.lines(for: detail, width: layout.detailTextWidth, now: state.now).count
+        let lines = detailLines(state, detail, width: layout.detailTextWidth).count
         return max(0, lines - layout.detail.height)
     }
 

@@ -28,6 +28,8 @@ public struct WorkbenchOptions: Sendable {
     /// terminal front end switches to ``Glyphs/ascii`` when the locale is not UTF-8 or
     /// `TRIAGE_ASCII=1` is set (see ``Glyphs``).
     public var glyphs: Glyphs = .unicode
+    /// Where `a` asks for rationales; nil when no LLM endpoint is configured (then `a` says so).
+    public var rationaleGenerator: (any RationaleGenerator)?
     /// The lease the `triage` command gives the workbench's claims: 10 minutes, renewed while the
     /// session runs.
     public static let defaultLease: Double = 600

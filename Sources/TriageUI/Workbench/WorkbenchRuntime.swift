@@ -19,6 +19,12 @@ public final class WorkbenchRuntime {
     private let clock: @Sendable () -> Timestamp
     /// The case whose detail is on screen and when it appeared (the dwell time of a label).
     private var shown: (caseID: String, at: Timestamp)?
+    /// Where rationales are asked for (nil: not configured).
+    private let generator: (any RationaleGenerator)?
+    /// The rationale being written, in the background.
+    private var rationaleTask: Task<Void, Never>?
+    /// Actions that background work (the rationale) reports, for ``poll()`` to apply.
+    private let inbox = Inbox()
 
     /// A runtime for `store` on a terminal of `size`; `clock` gives the time ages are measured against.
     /// Call ``start()`` next.
@@ -26,6 +32,7 @@ public final class WorkbenchRuntime {
                 clock: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) {
         self.store = store
         self.clock = clock
+        generator = options.rationaleGenerator
         state = WorkbenchState(databaseName: options.databaseName, analyst: options.analyst,
                                query: options.initialQuery, size: size, now: clock())
         state.osUser = options.osUser
@@ -33,6 +40,62 @@ public final class WorkbenchRuntime {
         state.lease = options.lease
         state.glyphs = options.glyphs
         state.theme = options.monochrome ? .monochrome : options.theme
+        state.rationaleGenerator = options.rationaleGenerator?.summary
+    }
+
+    /// Whether background work is running (a rationale streaming in): the terminal then polls
+    /// often (``poll()``) instead of once a second.
+    public var isBusy: Bool { rationaleTask != nil || !inbox.isEmpty }
+
+    /// Applies what background work reported since the last call; true when the screen changed.
+    @discardableResult
+    public func poll() -> Bool {
+        let actions = inbox.take()
+        for a in actions {
+            if case .rationaleStored = a { rationaleTask = nil }
+            if case .rationaleFailed = a { rationaleTask = nil }
+            dispatch(a)
+        }
+        return !actions.isEmpty
+    }
+
+    /// Waits (up to `timeout` seconds) until background work has reported and applies it: for
+    /// tests, which have no terminal loop. Async, so that waiting leaves the cooperative thread
+    /// pool to the background work itself.
+    @discardableResult
+    public func waitForBackground(timeout: Double = 10) async -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        var changed = false
+        while isBusy && Date() < deadline {
+            if poll() { changed = true } else { try? await Task.sleep(nanoseconds: 5_000_000) }
+        }
+        return poll() || changed
+    }
+
+    /// Starts writing a rationale for `caseID` in the background; its events go to the inbox.
+    private func generateRationale(_ caseID: String) -> [Action] {
+        guard let generator, let detail = state.selectedDetail, detail.case.caseID == caseID else {
+            return [.rationaleFailed(caseID: caseID, "the case is not on screen")]
+        }
+        let policy = state.taxonomy?.policy(detail.case.policy)
+        let analyst = state.analyst, store = store, inbox = inbox
+        // On an executor of its own, not the shared pool: the stream keeps moving whatever else
+        // the process is doing.
+        rationaleTask = Task.detached(executorPreference: SerialTaskExecutor.shared) {
+            do {
+                let r = try await generator.generate(for: detail, policy: policy, requestedBy: analyst) { event in
+                    inbox.put(.rationaleEvent(caseID: caseID, event))
+                }
+                try Task.checkCancellation()
+                let stored = try store.addRationale(caseID: caseID, r)
+                inbox.put(.rationaleStored(caseID: caseID, stored, CitationCheck(cited: stored.evidenceIDs, evidence: detail.evidence)))
+            } catch is CancellationError {
+                inbox.put(.rationaleFailed(caseID: caseID, "stopped"))
+            } catch {
+                inbox.put(.rationaleFailed(caseID: caseID, Task.isCancelled ? "stopped" : "\(error)"))
+            }
+        }
+        return []
     }
 
     /// Whether the analyst asked to leave.
@@ -132,6 +195,17 @@ public final class WorkbenchRuntime {
                 return []
             case .claimNext(let query):
                 return [.claimedNext(try store.claimNext(query, analyst: state.analyst, lease: state.lease ?? 600))]
+            case .generateRationale(let caseID):
+                return generateRationale(caseID)
+            case .cancelRationale:
+                rationaleTask?.cancel()
+                return []
+            case .recordFeedback(let f):
+                do {
+                    return [.feedbackRecorded(try store.recordRationaleFeedback(f))]
+                } catch {
+                    return [.showMessage(.error("could not save the rating: \(error)"))]
+                }
             }
         } catch {
             return [.showMessage(.error("could not read the database: \(error)"))]
@@ -153,8 +227,19 @@ public final class WorkbenchRuntime {
     /// Gives this session's claim back to the queue (on quit; the terminal front end also calls it
     /// when a signal ends the session). Safe to call more than once.
     public func shutdown() {
+        rationaleTask?.cancel()
         guard let claim = state.claim, claim.holder == state.analyst else { return }
         try? store.releaseClaim(caseID: claim.caseID, analyst: state.analyst)
         state.claim = nil
     }
+}
+
+/// A thread-safe queue of actions from background tasks to the runtime's thread.
+final class Inbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var actions: [Action] = []
+
+    func put(_ a: Action) { lock.withLock { actions.append(a) } }
+    func take() -> [Action] { lock.withLock { defer { actions.removeAll() }; return actions } }
+    var isEmpty: Bool { lock.withLock { actions.isEmpty } }
 }

@@ -78,6 +78,12 @@ public struct WorkbenchState: Sendable {
     public var dashboard: DashboardScreen?
     /// The characters charts are drawn with (see ``Glyphs``).
     public var glyphs: Glyphs = .unicode
+    /// Whether an LLM endpoint is configured (`a` asks it for a rationale); its description.
+    public var rationaleGenerator: String?
+    /// The rationale being written, if any.
+    public var rationaleRequest: RationaleRequest?
+    /// The rating being given to a rationale (`R`), if any.
+    public var rating: RationaleRating?
 
     /// A state with nothing loaded yet (see ``Workbench/start(_:)``).
     public init(databaseName: String, analyst: String, query: QueueQuery, size: TerminalSize,
