@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "triage", targets: ["triage"]),
+        .executable(name: "triage-bench", targets: ["triage-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -79,6 +80,11 @@ let package = Package(
                 "TriageCore", "TriageFormats", "TriageStore", "TriageSQLite", "TriageUI", "TriageTerminal", "TriageLLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // The performance benchmark (README "Performance"): `swift run -c release triage-bench`.
+        .executableTarget(
+            name: "triage-bench",
+            dependencies: ["TriageCore", "TriageFormats", "TriageStore", "TriageSQLite", "TriageUI"]
         ),
         .testTarget(name: "TriageCoreTests", dependencies: ["TriageCore"]),
         .testTarget(name: "TriageFormatsTests", dependencies: ["TriageCore", "TriageFormats"]),

@@ -1,0 +1,294 @@
+import Foundation
+import TriageCore
+import TriageFormats
+import TriageSQLite
+import TriageStore
+import TriageUI
+
+// triage-bench: how triage performs on a big database, operation by operation (issue 10).
+//
+//   swift run -c release triage-bench [--cases N] [--db PATH] [--reps R] [--json FILE] [--python]
+//
+// Without --db it writes N sample cases (default 100,000) with `triage sample`'s generator, times
+// their import (end to end: parse, validate, write, full-text index) and then works on that
+// database; with --db it works on an existing one (it records --reps labels in it). Each operation
+// runs R times (default 200) and reports p50, p99 and max; browsing runs in a child process of its
+// own so its peak RSS is the workbench's, not the import's. --python also times
+// Benchmarks/python_import.py on the same file (a plain json + sqlite3 loader).
+
+struct Options {
+    var cases = 100_000
+    var db: String?
+    var reps = 200
+    var json: String?
+    var python = false
+    var child: String?   // internal: "browse" or "first-frame"
+}
+
+func parseOptions() -> Options {
+    var o = Options()
+    var args = CommandLine.arguments.dropFirst()
+    func value(_ flag: String) -> String {
+        guard let v = args.popFirst() else { fail("\(flag) needs a value") }
+        return v
+    }
+    while let a = args.popFirst() {
+        switch a {
+        case "--cases": o.cases = Int(value(a)) ?? { fail("--cases takes a number") }()
+        case "--db": o.db = value(a)
+        case "--reps": o.reps = Int(value(a)) ?? { fail("--reps takes a number") }()
+        case "--json": o.json = value(a)
+        case "--python": o.python = true
+        case "--child": o.child = value(a)
+        case "-h", "--help":
+            print("""
+            usage: triage-bench [--cases N] [--db PATH] [--reps R] [--json FILE] [--python]
+              --cases N   cases to generate and import (default 100000; 1000000 for the README's table)
+              --db PATH   work on this existing database instead (it gains --reps labels)
+              --reps R    repetitions per operation (default 200)
+              --json F    also write the results as JSON
+              --python    also time Benchmarks/python_import.py on the same file
+            """)
+            exit(0)
+        default: fail("unknown argument \(a) (see --help)")
+        }
+    }
+    return o
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("triage-bench: \(message)\n".utf8))
+    exit(2)
+}
+
+/// One operation's timings, in milliseconds.
+struct Result: Codable {
+    var name: String
+    var unit = "ms"
+    var p50: Double
+    var p99: Double
+    var max: Double
+    var count: Int
+    var note: String?
+
+    init(_ name: String, samples: [Double], note: String? = nil) {
+        let s = samples.sorted()
+        self.name = name
+        p50 = s.isEmpty ? 0 : s[(s.count - 1) / 2]
+        p99 = s.isEmpty ? 0 : s[min(s.count - 1, Int((Double(s.count) * 0.99).rounded(.up)) - 1)]
+        max = s.last ?? 0
+        count = s.count
+        self.note = note
+    }
+
+    init(_ name: String, value: Double, unit: String, note: String? = nil) {
+        self.name = name
+        self.unit = unit
+        p50 = value
+        p99 = value
+        max = value
+        count = 1
+        self.note = note
+    }
+}
+
+func millis(_ body: () throws -> Void) rethrows -> Double {
+    let t = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - t) / 1e6
+}
+
+func peakRSSMegabytes() -> Double {
+    var u = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &u)
+    return Double(u.ru_maxrss) / 1024
+}
+
+func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+
+// MARK: - Children
+
+/// Opens the workbench on `db` and exits after the first complete frame (the parent times it).
+func firstFrame(_ db: String) throws {
+    let store = try SQLiteStore(path: db, create: false)
+    let runtime = WorkbenchRuntime(store: store, options: WorkbenchOptions(analyst: "bench", databaseName: "bench"),
+                                   size: TerminalSize(width: 160, height: 48))
+    runtime.start()
+    let frame = runtime.frame()
+    guard runtime.state.selectedDetail != nil else { fail("the first frame has no case detail") }
+    FileHandle.standardOutput.write(Data("frame \(frame.rowText(0).count)\n".utf8))
+}
+
+/// Browses `db` as an analyst would, timing each key, then prints the results as JSON.
+func browse(_ db: String, reps: Int) throws {
+    let store = try SQLiteStore(path: db, create: false)
+    let runtime = WorkbenchRuntime(store: store, options: WorkbenchOptions(analyst: "bench", databaseName: "bench"),
+                                   size: TerminalSize(width: 160, height: 48))
+    runtime.start()
+    var results: [Result] = []
+    func key(_ k: Key) { runtime.handle(key: k); _ = runtime.frame() }
+    func timed(_ name: String, _ n: Int, setup: () -> Void = {}, _ body: () -> Void) {
+        var s: [Double] = []
+        for _ in 0..<n {
+            setup()
+            s.append(millis { body(); _ = runtime.frame() })
+        }
+        results.append(Result(name, samples: s))
+    }
+    func typeLine(_ text: String) { for c in text { runtime.handle(key: .char(c)) } }
+
+    timed("next case (j)", reps) { runtime.handle(key: .char("j")) }
+    timed("previous case (k)", reps) { runtime.handle(key: .char("k")) }
+    timed("page down", reps) { runtime.handle(key: .pageDown) }
+    timed("jump to the end (G)", min(reps, 50), setup: { key(.char("g")) }) { runtime.handle(key: .char("G")) }
+    timed("sort change (o)", min(reps, 60)) { runtime.handle(key: .char("o")) }
+    timed("policy filter (p)", min(reps, 60)) { runtime.handle(key: .char("p")) }
+    while runtime.state.query.policy != nil { key(.char("p")) }
+    for (name, filter) in [("score-range filter", "score>=0.8 score<=0.95"), ("country filter", "country=US")] {
+        // Each repetition goes from the unfiltered queue to the filtered one.
+        timed(name, min(reps, 40), setup: { key(.char("f")); key(.enter); key(.char("f")); typeLine(filter) }) {
+            runtime.handle(key: .enter)
+        }
+        // Each repetition must really have applied the filter (else the timing means nothing).
+        guard runtime.state.query.minScore != nil || runtime.state.query.country != nil else { fail("\(name) was not applied") }
+        key(.char("f")); runtime.handle(key: .enter) // clear
+    }
+    for (name, term) in [("search, common term", "casino"), ("search, rare term", "zzyzx")] {
+        timed(name, min(reps, 40), setup: { key(.char("/")); key(.enter); key(.char("/")); typeLine(term) }) {
+            runtime.handle(key: .enter)
+        }
+        guard runtime.state.query.search == term else { fail("the search for \(term) was not applied") }
+        key(.char("/")); runtime.handle(key: .enter)
+    }
+    timed("dashboard (D)", min(reps, 20), setup: { if runtime.state.dashboard != nil { key(.char("D")) } }) {
+        runtime.handle(key: .char("D"))
+    }
+    key(.escape)
+    results.append(Result("peak RSS while browsing", value: peakRSSMegabytes(), unit: "MB"))
+
+    // One durable label, the workbench's own transaction, on the next open cases.
+    let ids = try store.queuePage(QueueQuery(), after: nil, limit: reps).map(\.caseID)
+    var s: [Double] = []
+    for id in ids {
+        let d = LabelDraft(caseID: id, kind: .label, decision: "escalate", reasonCodes: ["needs_specialist"], note: nil,
+                           analyst: "bench", osUser: "bench", role: .analyst, dwellMs: 1000, modelVersionsSeen: [])
+        s.append(try millis { _ = try store.recordLabel(d) })
+    }
+    results.append(Result("label commit (durable)", samples: s))
+
+    // Export of every label, to nowhere.
+    var bytes = 0
+    var rows = 0
+    let t = try millis { rows = try CaseExporter(store: store).export(format: .jsonl, since: nil) { bytes += $0.count } }
+    results.append(Result("export (JSON Lines)", value: Double(rows) / (t / 1000), unit: "rows/s",
+                          note: "\(rows) rows, \(bytes >> 20) MiB in \(Int(t)) ms"))
+    let data = try JSONEncoder().encode(results)
+    print(String(decoding: data, as: UTF8.self))
+}
+
+// MARK: - Parent
+
+func run(_ argv: [String]) throws -> (status: Int32, stdout: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: argv[0])
+    p.arguments = Array(argv.dropFirst())
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+func main() throws {
+    let o = parseOptions()
+    if let child = o.child {
+        guard let db = o.db else { fail("--child needs --db") }
+        switch child {
+        case "first-frame": try firstFrame(db)
+        case "browse": try browse(db, reps: o.reps)
+        default: fail("unknown child \(child)")
+        }
+        return
+    }
+    let me = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+    var results: [Result] = []
+    var db = o.db ?? ""
+    var dir: String?
+    if o.db == nil {
+        let d = NSTemporaryDirectory() + "triage-bench-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        dir = d
+        db = d + "/bench.sqlite"
+        let file = d + "/cases.jsonl"
+        log("writing \(o.cases) sample cases to \(file)…")
+        let gen = SampleGenerator(seed: 1)
+        FileManager.default.createFile(atPath: file, contents: nil)
+        let h = FileHandle(forWritingAtPath: file)!
+        var buffer = ""
+        for i in 0..<o.cases {
+            buffer += CaseRecordJSON.encode(gen.record(at: i)) + "\n"
+            if buffer.utf8.count > 1 << 20 { h.write(Data(buffer.utf8)); buffer = "" }
+        }
+        h.write(Data(buffer.utf8))
+        try h.close()
+        log("importing…")
+        let store = try SQLiteStore(path: db, create: true)
+        var report: ImportReport?
+        let t = try millis {
+            report = try CaseImporter(store: store, options: ImportOptions(importedBy: "bench")).importFile(file)
+        }
+        try store.checkpoint()
+        let n = report?.batch?.inserted ?? 0
+        results.append(Result("import", value: Double(n) / (t / 1000), unit: "cases/s",
+                              note: "\(n) cases in \(String(format: "%.1f", t / 1000)) s, peak RSS \(Int(peakRSSMegabytes())) MB"))
+        if o.python {
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("Benchmarks/python_import.py").path
+            log("importing with \(script)…")
+            var out = ""
+            let tp = try millis { out = try run(["/usr/bin/env", "python3", script, file, d + "/python.sqlite"]).stdout }
+            results.append(Result("import, Python json + sqlite3", value: Double(o.cases) / (tp / 1000), unit: "cases/s",
+                                  note: out.trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
+        log("labelling a tenth of the cases for the dashboard…")
+        let ids = try store.queuePage(QueueQuery(sort: .age), after: nil, limit: o.cases / 10).map(\.caseID)
+        for (i, id) in ids.enumerated() {
+            let (decision, reason) = i % 3 == 0 ? ("escalate", "needs_specialist") : ("no_violation", "insufficient_evidence")
+            _ = try store.recordLabel(LabelDraft(caseID: id, kind: .label, decision: decision, reasonCodes: [reason], note: nil,
+                                                 analyst: "a\(i % 7)", osUser: "bench", role: .analyst,
+                                                 dwellMs: Int64(2000 + i % 5000), modelVersionsSeen: []))
+        }
+    }
+    log("first frame…")
+    var frames: [Double] = []
+    for _ in 0..<min(o.reps, 20) {
+        let t = try millis {
+            let r = try run([me, "--child", "first-frame", "--db", db])
+            if r.status != 0 { fail("first-frame child failed") }
+        }
+        frames.append(t)
+    }
+    results.append(Result("first frame (process start to frame)", samples: frames))
+    log("browsing…")
+    let b = try run([me, "--child", "browse", "--db", db, "--reps", "\(o.reps)"])
+    guard b.status == 0, let data = b.stdout.split(separator: "\n").last.map({ Data($0.utf8) }) else { fail("browse child failed") }
+    results += try JSONDecoder().decode([Result].self, from: data)
+
+    let cases = try SQLiteStore(path: db, create: false).stats().totalCases
+    print("triage-bench: \(cases) cases, \(ProcessInfo.processInfo.activeProcessorCount) cores, \(db)")
+    print("operation".padding(toLength: 40, withPad: " ", startingAt: 0) + "      p50       p99       max  unit")
+    for r in results {
+        let row = r.name.padding(toLength: 40, withPad: " ", startingAt: 0)
+            + [r.p50, r.p99, r.max].map { String(format: "%9.2f", $0) }.joined(separator: " ") + "  " + r.unit
+        print(row + (r.note.map { "  (\($0))" } ?? ""))
+    }
+    if let path = o.json {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try enc.encode(results).write(to: URL(fileURLWithPath: path))
+    }
+    if let dir { try? FileManager.default.removeItem(atPath: dir) }
+}
+
+do { try main() } catch { fail("\(error)") }
