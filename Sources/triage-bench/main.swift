@@ -98,10 +98,13 @@ func millis(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - t) / 1e6
 }
 
+/// This process's peak resident set (VmHWM). Not getrusage's ru_maxrss: that survives exec, so a
+/// child would report its parent's peak.
 func peakRSSMegabytes() -> Double {
-    var u = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &u)
-    return Double(u.ru_maxrss) / 1024
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+    return kb / 1024
 }
 
 func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
@@ -223,7 +226,7 @@ func main() throws {
         let file = d + "/cases.jsonl"
         log("writing \(o.cases) sample cases to \(file)…")
         let gen = SampleGenerator(seed: 1)
-        FileManager.default.createFile(atPath: file, contents: nil)
+        guard FileManager.default.createFile(atPath: file, contents: nil) else { fail("cannot create \(file)") }
         let h = FileHandle(forWritingAtPath: file)!
         var buffer = ""
         for i in 0..<o.cases {
