@@ -61,6 +61,11 @@ enum Schema {
                 BEGIN SELECT RAISE(ABORT, 'rationale feedback is append-only'); END;
                 """)
         }
+        m.registerMigration("v7 an index for the country filter") { db in
+            // The workbench's `country=` filter: its count was a scan of every open case (0.2 s at
+            // 1,000,000 cases); this index makes it a range count and serves the score order too.
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS cases_by_country_score ON cases(merchant_country, status, score, id)")
+        }
         return m
     }
 
