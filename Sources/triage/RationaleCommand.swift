@@ -174,7 +174,7 @@ struct RationaleCommand: ParsableCommand {
                             }
                             let stored = try store.addRationale(caseID: caseID, r)
                             let check = CitationCheck(cited: stored.evidenceIDs, evidence: detail.evidence)
-                            tally.stored(invented: !check.invented.isEmpty, uncited: check.citesNothing, tokens: r.generation?.completionTokens)
+                            tally.stored(invented: !check.invented.isEmpty, uncited: check.citesNothing)
                         } catch is CancellationError {
                             throw CancellationError()
                         } catch {
@@ -209,7 +209,7 @@ final class Tally: @unchecked Sendable {
     private let lock = NSLock()
     private var s = Snapshot()
 
-    func stored(invented: Bool, uncited: Bool, tokens: Int?) {
+    func stored(invented: Bool, uncited: Bool) {
         lock.withLock {
             s.stored += 1
             if invented { s.invented += 1 }
