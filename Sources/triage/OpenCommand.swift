@@ -23,7 +23,7 @@ struct WorkbenchArguments: ParsableArguments {
         valueName: "name|path"))
     var theme: String?
 
-    @OptionGroup(title: "LLM rationales (a in the workbench; else the [llm] table of config.toml)") var llm: LLMOptions
+    @OptionGroup(title: "LLM endpoint for rationales (else the [llm] settings)") var llm: LLMOptions
 
     func options(analyst: String, database: String, role: Role = .analyst) throws -> WorkbenchOptions {
         let (mono, chosen) = try look()
