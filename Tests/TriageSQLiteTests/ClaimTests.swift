@@ -98,9 +98,11 @@ import TriageStore
 
     @Test func expiryWorksOnTheRealClock() throws {
         let t = try loaded(1)
-        #expect(try t.store.claimNext(QueueQuery(), analyst: "ana", lease: 0.05)?.caseID == "c_1")
+        // A lease long enough that a busy machine (CI runs the suites in parallel on 2 cores) cannot
+        // let it lapse between the first two calls; a 50 ms one once did.
+        #expect(try t.store.claimNext(QueueQuery(), analyst: "ana", lease: 2)?.caseID == "c_1")
         #expect(try t.store.claimNext(QueueQuery(), analyst: "bob", lease: 60) == nil)
-        usleep(120_000)
+        usleep(2_200_000)
         #expect(try t.store.claimNext(QueueQuery(), analyst: "bob", lease: 60)?.caseID == "c_1")
     }
 
