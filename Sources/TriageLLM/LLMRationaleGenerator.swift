@@ -18,16 +18,10 @@ public final class LLMRationaleGenerator: RationaleGenerator {
 
     public var summary: String { "\(endpoint.model) at \(endpoint.baseURL)" }
 
-    /// The messages sent for a case (what `triage rationale --show-prompt` prints).
-    public func messages(for detail: CaseDetail, policy: PolicyArea?) -> [ChatMessage] {
-        template.messages(for: RationaleContext(policy: policy, policyKey: detail.case.policy, merchant: detail.case.merchant,
-                                                scores: detail.scores, attributions: detail.attributions, evidence: detail.evidence))
-    }
-
     public func generate(for detail: CaseDetail, policy: PolicyArea?, requestedBy: String,
                          onEvent: @escaping @Sendable (RationaleStreamEvent) -> Void) async throws -> Rationale {
         let completion = try await client.completeWithRetry(
-            messages(for: detail, policy: policy), policy: retry,
+            template.messages(for: detail, policy: policy), policy: retry,
             onRetry: { attempt, error, delay in onEvent(.retrying(attempt: attempt, reason: error.description, delay: delay)) },
             onDelta: { onEvent(.text($0)) })
         let text = completion.text.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -19,3 +19,12 @@ public enum RationaleStreamEvent: Sendable, Equatable {
     /// The attempt failed and another follows after `delay` seconds; the text so far is void.
     case retrying(attempt: Int, reason: String, delay: Double)
 }
+
+extension PromptTemplate {
+    /// The messages this template asks about `detail`'s case with (what a generator sends, and
+    /// what `triage rationale --show-prompt` prints).
+    public func messages(for detail: CaseDetail, policy: PolicyArea?) -> [ChatMessage] {
+        messages(for: RationaleContext(policy: policy, policyKey: detail.case.policy, merchant: detail.case.merchant,
+                                       scores: detail.scores, attributions: detail.attributions, evidence: detail.evidence))
+    }
+}

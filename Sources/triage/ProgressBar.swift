@@ -21,20 +21,29 @@ final class ProgressBar {
         var line = p.phase == .reading ? "\(label): \(p.bytesRead >> 20) MiB" : "\(label): \(p.linesRead) lines, \(rate)/s"
         if let total = p.totalBytes, total > 0 {
             let frac = min(1, Double(p.bytesRead) / Double(total))
-            let width = 24
-            let filled = Int(frac * Double(width))
-            line = "\(label) [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-                + "] \(Int(frac * 100))%  \(p.linesRead) lines, \(rate)/s"
+            line = "\(label) " + Bar.draw(frac) + " \(Int(frac * 100))%  \(p.linesRead) lines, \(rate)/s"
             if frac > 0.01 {
                 let eta = elapsed / frac - elapsed
                 line += ", \(Int(eta))s left"
             }
         }
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+        Bar.show(line)
     }
 
-    func finish() {
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    func finish() { Bar.show("") }
+}
+
+/// What both bars share: the bar itself and the line redrawn in place.
+enum Bar {
+    /// `[#####...]`, 24 columns, filled to `fraction`.
+    static func draw(_ fraction: Double) -> String {
+        let width = 24, filled = Int(min(1, max(0, fraction)) * Double(width))
+        return "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
+    }
+
+    /// Replaces stderr's current line with `line`.
+    static func show(_ line: String) {
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
     }
 }
 
@@ -59,13 +68,11 @@ final class CountBar: @unchecked Sendable {
             lastDraw = now
             let elapsed = max(now.timeIntervalSince(started), 0.001)
             let frac = total > 0 ? min(1, Double(done) / Double(total)) : 1
-            let width = 24, filled = Int(frac * Double(width))
-            var line = "\(label) [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-                + "] \(done)/\(total)  " + String(format: "%.1f/s", Double(done) / elapsed)
+            var line = "\(label) " + Bar.draw(frac) + " \(done)/\(total)  " + String(format: "%.1f/s", Double(done) / elapsed)
             if done > 0 && done < total { line += ", \(Int(elapsed / Double(done) * Double(total - done)))s left" }
-            FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+            Bar.show(line)
         }
     }
 
-    func finish() { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    func finish() { Bar.show("") }
 }

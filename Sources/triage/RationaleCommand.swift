@@ -83,10 +83,7 @@ struct RationaleCommand: ParsableCommand {
             let taxonomy = try store.taxonomy()
             if showPrompt, let caseID {
                 guard let detail = try store.caseDetail(caseID: caseID) else { throw StoreError.caseNotFound(caseID) }
-                let context = RationaleContext(policy: taxonomy.policy(detail.case.policy), policyKey: detail.case.policy,
-                                               merchant: detail.case.merchant, scores: detail.scores,
-                                               attributions: detail.attributions, evidence: detail.evidence)
-                for m in template.messages(for: context) {
+                for m in template.messages(for: detail, policy: taxonomy.policy(detail.case.policy)) {
                     print("=== \(m.role) (prompt \(template.version)) ===")
                     print(Sanitize.lines(m.content).joined(separator: "\n"))
                 }
