@@ -46,8 +46,10 @@ public struct CaseRules: Sendable {
         func bad(_ f: String, _ why: String) { out.append(FieldIssue(field: f, reason: why)) }
 
         // SQLite (and C strings generally) end text at a NUL: refuse it rather than lose the rest.
-        func nul(_ f: String, _ t: String?) {
-            if let t, t.utf8.contains(0) { bad(f, "contains a NUL character (U+0000), which cannot be stored") }
+        // (The field's name is only built when there is a problem: this runs for every field of
+        // every imported record.)
+        func nul(_ f: @autoclosure () -> String, _ t: String?) {
+            if let t, Self.containsNUL(t) { bad(f(), "contains a NUL character (U+0000), which cannot be stored") }
         }
         nul("case_id", r.caseID)
         nul("policy", r.policy)
@@ -94,7 +96,7 @@ public struct CaseRules: Sendable {
             bad("gold_label", "unknown decision '\(g)' (known: \(known.sorted().joined(separator: ", ")))")
         }
         if r.scores.isEmpty { bad("scores", "needs at least one {model, version, score}") }
-        var seen = Set<String>()
+        let repeatedScores = Self.repeats(r.scores.map { "\($0.model)\u{0}\($0.version)" })
         for (i, s) in r.scores.enumerated() {
             let f = "scores[\(i)]"
             if s.model.isEmpty { bad("\(f).model", "is empty") }
@@ -111,7 +113,7 @@ public struct CaseRules: Sendable {
                     bad("\(f).threshold", "\(t) is outside [0, 1]")
                 }
             }
-            if !seen.insert("\(s.model)\u{0}\(s.version)").inserted {
+            if repeatedScores.contains(i) {
                 bad(f, "model '\(s.model)' version '\(s.version)' is scored twice")
             }
         }
@@ -122,13 +124,13 @@ public struct CaseRules: Sendable {
                 continue
             }
             if !a.baseValue.isFinite { bad("\(f).base_value", "must be a finite number, got \(nonFiniteName(a.baseValue))") }
-            var features = Set<String>()
+            let repeatedItems = Self.repeats(a.items.map(\.feature))
             for (j, item) in a.items.enumerated() {
                 if !item.contribution.isFinite {
                     bad("\(f).items[\(j)].contribution", "must be a finite number, got \(nonFiniteName(item.contribution))")
                 }
                 if item.feature.isEmpty { bad("\(f).items[\(j)].feature", "is empty") }
-                if !features.insert(item.feature).inserted {
+                if repeatedItems.contains(j) {
                     bad("\(f).items[\(j)].feature", "feature '\(item.feature)' appears twice")
                 }
             }
@@ -142,18 +144,36 @@ public struct CaseRules: Sendable {
                 }
             }
         }
-        var featureNames = Set<String>(), repeatedFeatures = Set<String>()
-        for f in r.features where !featureNames.insert(f.name).inserted && repeatedFeatures.insert(f.name).inserted {
-            bad("features.\(f.name)", "appears twice")
+        var reportedFeatures = Set<String>()
+        for i in Self.repeats(r.features.map(\.name)) where reportedFeatures.insert(r.features[i].name).inserted {
+            bad("features.\(r.features[i].name)", "appears twice")
         }
-        var evidenceIDs = Set<String>()
+        let repeatedEvidence = Self.repeats(r.evidence.map(\.id))
         for (i, e) in r.evidence.enumerated() {
             if e.id.isEmpty { bad("evidence[\(i)].id", "is empty") }
-            if !evidenceIDs.insert(e.id).inserted { bad("evidence[\(i)].id", "'\(e.id)' appears twice") }
+            if repeatedEvidence.contains(i) { bad("evidence[\(i)].id", "'\(e.id)' appears twice") }
         }
         for (i, ra) in r.rationales.enumerated() {
             if ra.text.isEmpty { bad("rationales[\(i)].text", "is empty") }
             if ra.model.isEmpty { bad("rationales[\(i)].model", "is empty") }
+        }
+        return out
+    }
+
+    /// Whether `text` contains U+0000 (a scan of its UTF-8 bytes in place).
+    static func containsNUL(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { $0.contains(0) } ?? text.utf8.contains(0)
+    }
+
+    /// The positions of the names that repeat an earlier one, in order. Records carry a few dozen
+    /// names at most, where comparing pairs beats hashing each one; long lists are hashed.
+    static func repeats(_ names: [String]) -> [Int] {
+        var out: [Int] = []
+        if names.count <= 64 {
+            for i in names.indices where names[..<i].contains(names[i]) { out.append(i) }
+        } else {
+            var seen = Set<String>()
+            for (i, n) in names.enumerated() where !seen.insert(n).inserted { out.append(i) }
         }
         return out
     }

@@ -1,5 +1,6 @@
 import GRDB
 import TriageCore
+import TriageFormats
 import TriageStore
 
 extension SQLiteStore {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TriageCore
+import TriageFormats
 import TriageStore
 
 /// Labelling projects: their cases (`project_case`), the overlap claims that serve them

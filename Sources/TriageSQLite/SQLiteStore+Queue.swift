@@ -17,13 +17,38 @@ extension SQLiteStore {
     }
 
     public func queueCount(_ query: QueueQuery) throws -> Int {
-        let (conditions, args) = Self.filters(query)
-        let sql = "SELECT count(*) FROM cases c" + Self.whereClause(conditions)
-        return try guarded {
+        try guarded {
             try pool.read { db in
-                try Int.fetchOne(db.cachedStatement(sql: sql), arguments: StatementArguments(args)) ?? 0
+                let drive = try Self.searchDrives(db, query)
+                let (conditions, args) = Self.filters(query, searchDrives: drive)
+                let sql = "SELECT count(*) FROM " + Self.source(searchDrives: drive) + Self.whereClause(conditions)
+                return try Int.fetchOne(db.cachedStatement(sql: sql), arguments: StatementArguments(args)) ?? 0
             }
         }
+    }
+
+    /// The most matches a search may have for the queue to be read from the search index's
+    /// matches rather than down the sort order's index (see ``searchDrives(_:_:)``).
+    public static let fewMatches = 500
+
+    /// Whether `query`'s search has few enough matches (at most ``fewMatches``) that its pages
+    /// and count are best read from the matches, sorted afterwards. A common word is best found
+    /// walking the sort order's index and keeping the rows that match (the first page fills at
+    /// once), but a rare one would then walk every case to fill nothing: at 1,000,000 cases,
+    /// 13 ms for a word that matches none, against 0.2 ms from the matches. Finding out costs a
+    /// read of at most 501 row ids from the index (about 1 ms for a common word).
+    static func searchDrives(_ db: Database, _ query: QueueQuery) throws -> Bool {
+        guard let fts = query.search.flatMap(ftsQuery) else { return false }
+        let n = try Int.fetchOne(db.cachedStatement(sql:
+            "SELECT count(*) FROM (SELECT rowid FROM case_search WHERE case_search MATCH ? LIMIT ?)"),
+                                 arguments: [fts, fewMatches + 1]) ?? 0
+        return n <= fewMatches
+    }
+
+    /// The FROM clause of a queue read: the cases, or (when the search drives) the search's
+    /// matches joined to their cases, in that order (CROSS JOIN fixes the order for SQLite).
+    static func source(searchDrives: Bool) -> String {
+        searchDrives ? "case_search CROSS JOIN cases c ON c.id = case_search.rowid" : "cases c"
     }
 
     /// Which way a page runs from its cursor.
@@ -45,27 +70,28 @@ extension SQLiteStore {
         let order = descending ? "DESC" : "ASC"
         // Arguments in the order their `?` appear: the lease time in the join, the filters, the
         // cursor, the limit.
-        var args: [any DatabaseValueConvertible] = [Timestamp.now().milliseconds]
-        var (conditions, filterArgs) = Self.filters(query)
-        args += filterArgs
-        if let cursor {
-            conditions.append("(\(key), c.id) \(descending ? "<" : ">") (?, ?)")
-            args.append(Self.keyValue(cursor.key, sort: query.sort))
-            args.append(cursor.rowID)
-        }
-        args.append(limit)
-        let sql = """
-            SELECT c.id, c.case_id, c.policy, c.merchant_name, c.merchant_country, c.score, c.threshold, c.flagged_at,
-                   c.status, a.analyst AS assignee
-            FROM cases c LEFT JOIN assignment a ON a.case_row = c.id AND a.lease_until > ?
-            """ + Self.whereClause(conditions) + """
-
-            ORDER BY \(key) \(order), c.id \(order)
-            LIMIT ?
-            """
         let rows = try guarded {
             try pool.read { db in
-                try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(args)).map(Self.queueRow)
+                let drive = try Self.searchDrives(db, query)
+                var args: [any DatabaseValueConvertible] = [Timestamp.now().milliseconds]
+                var (conditions, filterArgs) = Self.filters(query, searchDrives: drive)
+                args += filterArgs
+                if let cursor {
+                    conditions.append("(\(key), c.id) \(descending ? "<" : ">") (?, ?)")
+                    args.append(Self.keyValue(cursor.key, sort: query.sort))
+                    args.append(cursor.rowID)
+                }
+                args.append(limit)
+                let sql = """
+                    SELECT c.id, c.case_id, c.policy, c.merchant_name, c.merchant_country, c.score, c.threshold, c.flagged_at,
+                           c.status, a.analyst AS assignee
+                    FROM \(Self.source(searchDrives: drive)) LEFT JOIN assignment a ON a.case_row = c.id AND a.lease_until > ?
+                    """ + Self.whereClause(conditions) + """
+
+                    ORDER BY \(key) \(order), c.id \(order)
+                    LIMIT ?
+                    """
+                return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(args)).map(Self.queueRow)
             }
         }
         return direction == .backward ? rows.reversed() : rows
@@ -85,8 +111,10 @@ extension SQLiteStore {
     }
 
     /// The conditions (on `cases c`) and their arguments for `query`'s filters, shared by pages,
-    /// counts and claims.
-    static func filters(_ query: QueueQuery) -> (conditions: [String], arguments: [any DatabaseValueConvertible]) {
+    /// counts and claims. With `searchDrives`, the search is a condition on `case_search` (read
+    /// from ``source(searchDrives:)``).
+    static func filters(_ query: QueueQuery, searchDrives: Bool = false)
+        -> (conditions: [String], arguments: [any DatabaseValueConvertible]) {
         var conditions: [String] = []
         var args: [any DatabaseValueConvertible] = []
         if let s = query.status { conditions.append("c.status = ?"); args.append(s.rawValue) }
@@ -94,7 +122,7 @@ extension SQLiteStore {
         if let c = query.country { conditions.append("c.merchant_country = ?"); args.append(c) }
         if let lo = query.minScore { conditions.append("c.score >= ?"); args.append(lo) }
         if let hi = query.maxScore { conditions.append("c.score <= ?"); args.append(hi) }
-        if let s = searchFilter(query.search) { conditions.append(s.condition); args += s.arguments }
+        if let s = searchFilter(query.search, drives: searchDrives) { conditions.append(s.condition); args += s.arguments }
         if let m = modelVersionFilter(query.modelVersion) { conditions.append(m.condition); args += m.arguments }
         return (conditions, args)
     }

@@ -35,10 +35,13 @@ extension SQLiteStore {
     }
 
     /// The condition (on `cases c`) restricting a queue to a search, or nil for no search. A
-    /// search with no words (only punctuation) matches nothing.
-    static func searchFilter(_ search: String?) -> (condition: String, arguments: [any DatabaseValueConvertible])? {
+    /// search with no words (only punctuation) matches nothing. With `drives`, the condition is
+    /// on the `case_search` table the query reads from (see ``source(searchDrives:)``).
+    static func searchFilter(_ search: String?, drives: Bool = false)
+        -> (condition: String, arguments: [any DatabaseValueConvertible])? {
         guard let search, !search.allSatisfy(\.isWhitespace) else { return nil }
         guard let fts = ftsQuery(search) else { return ("0", []) }
+        if drives { return ("case_search MATCH ?", [fts]) }
         return ("c.id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)", [fts])
     }
 

@@ -102,6 +102,9 @@ public struct ImportReport: Sendable {
     /// When this import resumed an interrupted one of the same input: how many records that one
     /// had already handled (0 for a fresh import).
     public var resumedAfter: Int
+    /// How long the check of every record took, and the writing after it.
+    public var checkSeconds: Double
+    public var writeSeconds: Double
 }
 
 /// Progress of a running import, for a progress bar.
@@ -152,11 +155,16 @@ public struct CaseImporter {
         defer { if path == "-" { unlink(readPath) } }
 
         // Pass 1: check everything, hold no lock.
+        let clock = ContinuousClock()
+        let checkStart = clock.now
         let check = try checkPass(readPath, display: display, format: format, rules: rules)
+        let checkSeconds = Self.seconds(clock.now - checkStart)
         if check.rejected > 0 && !options.skipInvalid {
             return ImportReport(file: display, batch: nil, read: check.read, rejected: check.rejected,
-                                problems: check.problems, ignoredColumns: check.ignored, resumedAfter: 0)
+                                problems: check.problems, ignoredColumns: check.ignored, resumedAfter: 0,
+                                checkSeconds: checkSeconds, writeSeconds: 0)
         }
+        let writeStart = clock.now
 
         // Pass 2: write, in the store's chunks; resume an interrupted import of the same input.
         let source = try ByteSource(path: readPath)
@@ -169,15 +177,11 @@ public struct CaseImporter {
         do {
             batch = try store.importBatch(info) { sink in
                 resumedAfter = sink.resumeAfter
-                try scan(source, display: display, format: format, skip: sink.resumeAfter) { item in
+                try scan(source, display: display, format: format, rules: rules, prepare: true, skip: sink.resumeAfter) { item in
                     ticker.tick(item.line)
-                    if let record = item.record {
-                        let issues = rules.issues(in: record)
-                        if issues.isEmpty {
-                            _ = try sink.write(record, policy: record.policy ?? options.defaultPolicy ?? "")
-                            return true
-                        }
-                        item.issues = issues
+                    if let prepared = item.prepared {
+                        _ = try sink.write(prepared)
+                        return true
                     }
                     if options.skipInvalid {
                         try sink.reject()
@@ -194,7 +198,12 @@ public struct CaseImporter {
             throw ImportError.changedWhileImporting(path: display, problem: changedAt?.description ?? "")
         }
         return ImportReport(file: display, batch: batch, read: batch.read, rejected: batch.rejected,
-                            problems: check.problems, ignoredColumns: check.ignored, resumedAfter: resumedAfter)
+                            problems: check.problems, ignoredColumns: check.ignored, resumedAfter: resumedAfter,
+                            checkSeconds: checkSeconds, writeSeconds: Self.seconds(clock.now - writeStart))
+    }
+
+    private static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
     /// What the first pass found.
@@ -212,13 +221,11 @@ public struct CaseImporter {
         var rejects: RejectsWriter?
         if options.skipInvalid, let r = options.rejectsPath { rejects = try RejectsWriter(path: r) }
         var ticker = Ticker(file: display, phase: .checking, source: source, progress: progress)
-        check.ignored = try scan(source, display: display, format: format, skip: 0, header: { rejects?.header = $0 }) { item in
+        check.ignored = try scan(source, display: display, format: format, rules: rules, prepare: false, skip: 0,
+                                 header: { rejects?.header = $0 }) { item in
             check.read += 1
             ticker.tick(item.line)
-            if let record = item.record {
-                item.issues = rules.issues(in: record)
-                if item.issues.isEmpty { return true }
-            }
+            if item.issues.isEmpty { return true }
             check.rejected += 1
             for i in item.issues where check.problems.count < options.maxProblemsKept {
                 check.problems.append(ImportProblem(file: display, line: item.line, field: i.field, reason: i.reason))
@@ -231,55 +238,45 @@ public struct CaseImporter {
         return check
     }
 
-    /// One record of the input as the scan hands it over.
-    private struct Item {
+    /// One record of the input as the scan hands it over: decoded and checked against the rules.
+    /// A good record has no issues (and, when the scan prepares, its ``PreparedCase``).
+    private struct Item: Sendable {
         var line: Int
         var record: CaseRecord?
         var issues: [FieldIssue]
         var raw: ArraySlice<UInt8>
+        var prepared: PreparedCase?
     }
 
-    /// Splits the input into records and decodes each, calling `body` until it returns false.
-    /// The first `skip` records are read (and hashed) but not decoded. Returns the CSV columns
-    /// that were not understood.
+    /// Splits the input into records, decodes and checks each (JSON Lines on worker threads, in
+    /// batches, handed back in input order), and calls `body` until it returns false. The first
+    /// `skip` records are read (and hashed) but not decoded. With `prepare`, good records come
+    /// with their ``PreparedCase``. Returns the CSV columns that were not understood.
     @discardableResult
-    private func scan(_ source: ByteSource, display: String, format: ImportFormat, skip: Int,
-                      header: ([UInt8]?) -> Void = { _ in }, _ body: (inout Item) throws -> Bool) throws -> [String] {
+    private func scan(_ source: ByteSource, display: String, format: ImportFormat, rules: CaseRules, prepare: Bool,
+                      skip: Int, header: ([UInt8]?) -> Void = { _ in }, _ body: (inout Item) throws -> Bool) throws -> [String] {
+        let check = RecordCheck(rules: rules, prepare: prepare, defaultPolicy: options.defaultPolicy)
         var skip = skip
         switch format {
         case .jsonl:
             var lines = LineReader(source: source)
-            // Python's json.dumps writes NaN/Infinity for non-finite floats (a missing
-            // feature is NaN); accept exactly those, and let the decoder and rules judge them.
-            let parser = JSONParser(limits: JSONLimits(allowsNonFiniteNumbers: true))
-            while let next = try lines.next() {
-                let n = lines.lineNumber
-                var item: Item
-                switch next {
-                case .tooLong(let bytes):
-                    if skip > 0 { skip -= 1; continue }
-                    item = Item(line: n, issues: [FieldIssue(field: "", reason: "line longer than \(lines.maxLineBytes >> 20) MiB (at least \(bytes) bytes); not read")], raw: [])
-                case .line(let bytes):
-                    // Blank lines (spaces, tabs, stray carriage returns) are allowed, and so is
-                    // a byte-order mark at the start of the file (a file of only a BOM is empty).
-                    let blank = n == 1 && bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes
-                    if blank.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
-                    if skip > 0 { skip -= 1; continue }
-                    item = Item(line: n, issues: [], raw: bytes)
-                    do throws(JSONError) {
-                        let value = try parser.parse(bytes)
-                        do throws(FieldIssue) {
-                            item.record = try CaseRecordJSON.decode(value)
-                        } catch {
-                            item.issues = [error]
-                        }
-                    } catch {
-                        item.issues = [FieldIssue(field: "", reason: "not JSON: \(error)")]
-                    }
+            let work = OrderedWork<[Item]>()
+            var atEnd = false
+            while true {
+                // Keep a few batches decoding ahead of the one handed over.
+                while !atEnd && work.inFlight < OrderedWork<[Item]>.depth {
+                    let batch = try LineBatch.read(from: &lines, skip: &skip)
+                    if batch.entries.isEmpty { atEnd = true } else { work.submit { check.decode(batch) } }
                 }
-                if try !body(&item) { break }
+                guard let items = work.next() else { return [] }
+                for var item in items {
+                    if try !body(&item) { return [] }
+                }
+                // Freeing a batch's records (tens of thousands of strings) is left to another
+                // thread too: this one is the store's writer.
+                let done = consume items
+                DispatchQueue.global(qos: .utility).async { withExtendedLifetime(done) {} }
             }
-            return []
         case .csv:
             var csv = try CSVCaseReader(source: source, fileName: display)
             header(csv.headerBytes)
@@ -287,12 +284,88 @@ public struct CaseImporter {
                 if skip > 0 { skip -= 1; continue }
                 var item = Item(line: n, issues: [], raw: raw)
                 switch decoded {
-                case .record(let r): item.record = r
+                case .record(let r): check.judge(r, into: &item)
                 case .issues(let i): item.issues = i
                 }
                 if try !body(&item) { break }
             }
             return csv.ignoredColumns
+        }
+    }
+
+    /// Decodes and checks records; safe to run on any thread.
+    private struct RecordCheck: Sendable {
+        let rules: CaseRules
+        let prepare: Bool
+        let defaultPolicy: String?
+        // Python's json.dumps writes NaN/Infinity for non-finite floats (a missing feature is
+        // NaN); accept exactly those, and let the decoder and rules judge them.
+        let parser = JSONParser(limits: JSONLimits(allowsNonFiniteNumbers: true))
+
+        func judge(_ record: CaseRecord, into item: inout Item) {
+            item.record = record
+            item.issues = rules.issues(in: record)
+            if prepare && item.issues.isEmpty {
+                item.prepared = PreparedCase(record, policy: record.policy ?? defaultPolicy ?? "")
+            }
+        }
+
+        func decode(_ batch: LineBatch) -> [Item] {
+            batch.entries.map { entry in
+                switch entry {
+                case .tooLong(let line, let bytes, let limit):
+                    return Item(line: line, issues: [FieldIssue(field: "", reason: "line longer than \(limit >> 20) MiB (at least \(bytes) bytes); not read")], raw: [])
+                case .line(let line, let range):
+                    let bytes = batch.bytes[range]
+                    var item = Item(line: line, issues: [], raw: bytes)
+                    do throws(JSONError) {
+                        let value = try parser.parse(bytes)
+                        do throws(FieldIssue) {
+                            judge(try CaseRecordJSON.decode(value), into: &item)
+                        } catch {
+                            item.issues = [error]
+                        }
+                    } catch {
+                        item.issues = [FieldIssue(field: "", reason: "not JSON: \(error)")]
+                    }
+                    return item
+                }
+            }
+        }
+    }
+
+    /// Records of a JSON Lines input, copied out of the reader's buffer so that another thread
+    /// can decode them: about 1 MiB or 512 records at a time.
+    private struct LineBatch: Sendable {
+        enum Entry: Sendable {
+            case line(Int, Range<Int>)
+            case tooLong(line: Int, bytes: Int, limit: Int)
+        }
+        var bytes: [UInt8] = []
+        var entries: [Entry] = []
+
+        /// The next batch; empty at the end of the input. Blank lines (spaces, tabs, stray
+        /// carriage returns) are passed over, and so is a byte-order mark at the start of the
+        /// file; the first `skip` records are counted off without being copied.
+        static func read(from lines: inout LineReader, skip: inout Int) throws -> LineBatch {
+            var batch = LineBatch()
+            batch.bytes.reserveCapacity(1 << 20 + 1 << 16)
+            while batch.bytes.count < 1 << 20 && batch.entries.count < 512, let next = try lines.next() {
+                let n = lines.lineNumber
+                switch next {
+                case .tooLong(let bytes):
+                    if skip > 0 { skip -= 1; continue }
+                    batch.entries.append(.tooLong(line: n, bytes: bytes, limit: lines.maxLineBytes))
+                case .line(let bytes):
+                    let blank = n == 1 && bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? bytes.dropFirst(3) : bytes
+                    if blank.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
+                    if skip > 0 { skip -= 1; continue }
+                    let start = batch.bytes.count
+                    batch.bytes.append(contentsOf: bytes)
+                    batch.entries.append(.line(n, start..<batch.bytes.count))
+                }
+            }
+            return batch
         }
     }
 
@@ -353,6 +426,47 @@ private struct Ticker {
         guard now.timeIntervalSince(last) >= 0.1 else { return }
         last = now
         progress(ImportProgress(file: file, phase: phase, bytesRead: source.bytesRead, totalBytes: source.totalBytes, linesRead: lines))
+    }
+}
+
+/// Runs closures on other threads and hands their results back in the order they were submitted,
+/// with at most ``depth`` in flight: the importer's decoding runs on the spare cores while the
+/// calling thread writes (or tallies) the batch before.
+final class OrderedWork<T: Sendable> {
+    /// How many results may be pending at once: enough to keep every core busy.
+    static var depth: Int { 2 * max(1, ProcessInfo.processInfo.activeProcessorCount) + 1 }
+
+    private final class Slot: @unchecked Sendable {
+        // Written once by the worker before `done` is signalled, read after waiting on it.
+        var value: T?
+        let done = DispatchSemaphore(value: 0)
+    }
+    private var slots: [Slot] = []
+    private var head = 0
+
+    /// Results not yet taken by ``next()``.
+    var inFlight: Int { slots.count - head }
+
+    func submit(_ work: @escaping @Sendable () -> T) {
+        let slot = Slot()
+        slots.append(slot)
+        DispatchQueue.global(qos: .userInitiated).async {
+            slot.value = work()
+            slot.done.signal()
+        }
+    }
+
+    /// The oldest pending result, waiting for it; nil when none is pending.
+    func next() -> T? {
+        guard head < slots.count else { return nil }
+        let slot = slots[head]
+        head += 1
+        if head > 64 {
+            slots.removeFirst(head)
+            head = 0
+        }
+        slot.done.wait()
+        return slot.value
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import TriageCore
+import TriageFormats
 
 /// The one interface through which everything in triage reads and writes cases and labels.
 ///
@@ -254,10 +255,33 @@ public protocol ImportSink {
     /// Records of this input that an earlier, interrupted run of the same batch already handled
     /// (written or rejected, and committed): the feed skips this many before handing any over.
     var resumeAfter: Int { get }
-    /// Writes one valid record whose policy is resolved. Throws only on storage errors.
-    func write(_ record: CaseRecord, policy: String) throws -> WriteOutcome
+    /// Writes one valid record. Throws only on storage errors.
+    func write(_ prepared: PreparedCase) throws -> WriteOutcome
     /// Counts one record that was not written because it is bad.
     func reject() throws
+}
+
+/// A valid record made ready for a store's writer: its policy resolved and its lists already in
+/// the JSON text stores keep (``JSONText``). The importer prepares records on worker threads, so
+/// the one writer thread does only storage work.
+public struct PreparedCase: Sendable {
+    public let record: CaseRecord
+    /// The record's policy, or the import's default for a record that names none.
+    public let policy: String
+    /// Each attribution's items (``JSONText/encode(items:)``), in the record's order.
+    public let attributionItems: [String]
+    /// Each rationale's cited evidence ids (``JSONText/encode(strings:)``), in the record's order.
+    public let evidenceIDs: [String]
+    /// The feature snapshot (``JSONText/encode(features:)``); nil when the record has none.
+    public let features: String?
+
+    public init(_ record: CaseRecord, policy: String) {
+        self.record = record
+        self.policy = policy
+        attributionItems = record.attributions.map { JSONText.encode(items: $0.items) }
+        evidenceIDs = record.rationales.map { JSONText.encode(strings: $0.evidenceIDs) }
+        features = record.features.isEmpty ? nil : JSONText.encode(features: record.features)
+    }
 }
 
 /// One import, as recorded: provenance and counts.

@@ -84,6 +84,11 @@ struct Import: ParsableCommand {
                             print("\(report.file): resumed an interrupted import of this file (batch \(b.id)) after \(report.resumedAfter) lines")
                         }
                         print("\(report.file): read \(b.read), accepted \(b.accepted) (new \(b.inserted), updated \(b.updated), unchanged \(b.unchanged)), rejected \(b.rejected)")
+                        let total = report.checkSeconds + report.writeSeconds
+                        let written = b.read - report.resumedAfter
+                        print(String(format: "%@: %d records in %.1f s (checked in %.1f s, written in %.1f s): %.0f records/s",
+                                     report.file, written, total, report.checkSeconds, report.writeSeconds,
+                                     total > 0 ? Double(written) / total : 0))
                         if b.rejected > 0, let r = rejectsPath { print("\(report.file): rejected lines written to \(r)") }
                     }
                 } else {

@@ -22,7 +22,7 @@ import TriageStore
             _ = try store.importBatch(info) { sink in
                 for (i, r) in records.enumerated().dropFirst(sink.resumeAfter) {
                     if i == stopAfter { throw Stop() }
-                    _ = try sink.write(r, policy: "gambling")
+                    _ = try sink.write(PreparedCase(r, policy: "gambling"))
                     if i + 1 == pauseAfter { usleep(300_000) }
                 }
                 return ImportFeedResult(commit: true, sha256: sha)
@@ -49,7 +49,7 @@ import TriageStore
         var resumedAfter = -1
         let batch = try t.store.importBatch(info) { sink in
             resumedAfter = sink.resumeAfter
-            for r in records.dropFirst(sink.resumeAfter) { _ = try sink.write(r, policy: "gambling") }
+            for r in records.dropFirst(sink.resumeAfter) { _ = try sink.write(PreparedCase(r, policy: "gambling")) }
             return ImportFeedResult(commit: true, sha256: "abc")
         }
         #expect(resumedAfter == 11)
@@ -73,7 +73,7 @@ import TriageStore
         let info = ImportBatchInfo(fileName: "f", format: "jsonl", startedAt: .now(), importedBy: "tester", sha256: "abc")
         let batch = try t.store.importBatch(info) { sink in
             #expect(sink.resumeAfter == 0)
-            for r in records { _ = try sink.write(r, policy: "gambling") }
+            for r in records { _ = try sink.write(PreparedCase(r, policy: "gambling")) }
             return ImportFeedResult(commit: true, sha256: "abc")
         }
         #expect(batch.read == 20 && batch.inserted == 14 && batch.unchanged == 6)

@@ -186,7 +186,42 @@ import TriageStore
         let zebra = try q.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM case_search WHERE case_search MATCH 'zebra'") }
         let yak = try q.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM case_search WHERE case_search MATCH 'yak'") }
         #expect(zebra == 0 && yak == 1)
-        try q.write { db in try db.execute(sql: "INSERT INTO case_search(case_search) VALUES ('integrity-check')") }
+        try q.write { db in try db.execute(sql: "INSERT INTO case_search(case_search, rank) VALUES ('integrity-check', 1)") }
+    }
+
+    /// The importer feeds the search index from the record's own text, not from the stored rows:
+    /// for every shape of rationale and evidence list, what it fed must be exactly what the
+    /// index's external content (the `case_search_source` view) gives, or a later update could
+    /// not take the old entry out. FTS5's integrity check with rank 1 compares the two.
+    @Test func searchIndexFedByTheImporterMatchesItsContent() throws {
+        let t = try TempDB()
+        func shaped(_ id: String, rationales: [String], evidence: [String?]) -> CaseRecord {
+            var r = Fixture.record(id, name: "Shape \(id)")
+            r.rationales = rationales.map { Rationale(model: "policy-llm", promptVersion: nil, text: $0, evidenceIDs: []) }
+            r.evidence = evidence.enumerated().map { Evidence(id: "e\($0.offset)", kind: nil, source: nil, text: $0.element) }
+            return r
+        }
+        let records = [
+            shaped("c_none", rationales: [], evidence: []),
+            shaped("c_two", rationales: ["First reason.", "Second reason."], evidence: ["alpha", "beta", "gamma"]),
+            shaped("c_nil", rationales: ["Only one."], evidence: [nil, "kept", nil]),
+            shaped("c_allnil", rationales: ["One."], evidence: [nil, nil]),
+            shaped("c_empty", rationales: ["One."], evidence: ["", "after empty"]),
+        ]
+        _ = try t.importFile(t.file("a.jsonl", records.map(Fixture.line)))
+        let q = try DatabaseQueue(path: t.path)
+        try q.write { db in try db.execute(sql: "INSERT INTO case_search(case_search, rank) VALUES ('integrity-check', 1)") }
+        #expect(try q.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM case_search WHERE case_search MATCH 'gamma'") } == 1)
+        // Updates take the fed entries out again: a mismatch would leave the index corrupt.
+        let changed = records.map { r in
+            var r = r
+            r.evidence = r.evidence.map { Evidence(id: $0.id, kind: nil, source: nil, text: "replaced") }
+            return r
+        }
+        _ = try t.importFile(t.file("b.jsonl", changed.map(Fixture.line)))
+        try q.write { db in try db.execute(sql: "INSERT INTO case_search(case_search, rank) VALUES ('integrity-check', 1)") }
+        #expect(try q.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM case_search WHERE case_search MATCH 'gamma'") } == 0)
+        #expect(try q.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM case_search WHERE case_search MATCH 'replaced'") } == 4)
     }
 }
 

@@ -35,7 +35,7 @@ import TriageStore
     static func write(_ records: [CaseRecord], to store: SQLiteStore) throws {
         let info = ImportBatchInfo(fileName: "test", format: "jsonl", startedAt: .now(), importedBy: "tester")
         _ = try store.importBatch(info) { sink in
-            for r in records { _ = try sink.write(r, policy: r.policy ?? "gambling") }
+            for r in records { _ = try sink.write(PreparedCase(r, policy: r.policy ?? "gambling")) }
             return ImportFeedResult(commit: true, sha256: "")
         }
     }
@@ -162,6 +162,38 @@ import TriageStore
         #expect(try t.store.queueCount(QueueQuery(status: nil, minScore: 0.9, maxScore: 0.9)) >= 157 / 5)
     }
 
+    /// A search with few matches (at most `SQLiteStore.fewMatches`) is read from its matches, one
+    /// with many down the sort order's index: both must give the same pages, both ways, and counts.
+    @Test func searchesWithFewAndManyMatchesPageAlike() throws {
+        let t = try TempDB()
+        let gen = SampleGenerator(seed: 5)
+        let n = SQLiteStore.fewMatches + 120
+        var records = (0..<n).map { gen.record(at: $0) }
+        for i in records.indices {
+            records[i].merchant.name = "Commonword \(i % 13 == 0 ? "Rareword" : "Shop") \(i)"
+            if i % 5 == 0 { records[i].scores = [ModelScore(model: "tie", version: "1", score: 0.9, threshold: 0.5)] }
+        }
+        try Self.write(records, to: t.store)
+        for id in records.prefix(40).map({ $0.caseID }) { try t.store.recordLabel(draft(id, "no_violation", reasons: ["insufficient_evidence"])) }
+        for word in ["commonword", "rareword", "rarew", "nosuchword"] {
+            for sort in QueueSort.allCases {
+                let everything = try forward(t.store, QueueQuery(status: nil, sort: sort), size: 1000)
+                for status in [CaseStatus.open, nil] {
+                    let q = QueueQuery(status: status, sort: sort, search: word)
+                    let expected = everything.filter {
+                        $0.merchantName.lowercased().contains(word) && (status == nil || $0.status == status)
+                    }
+                    let rows = try forward(t.store, q, size: 17)
+                    #expect(rows == expected, "\(q)")
+                    #expect(try backward(t.store, q, size: 17) == rows, "\(q)")
+                    #expect(try t.store.queueCount(q) == expected.count, "\(q)")
+                }
+            }
+        }
+        #expect(try t.store.queueCount(QueueQuery(status: nil, search: "commonword")) == n)
+        #expect(try t.store.queueCount(QueueQuery(status: nil, search: "rareword")) == (n + 12) / 13)
+    }
+
     @Test func theCountFollowsLabels() throws {
         let t = try Self.loaded(20)
         let open = try t.store.queueCount(QueueQuery())
@@ -202,7 +234,7 @@ import TriageStore
         // A rolled-back import commits nothing.
         let info = ImportBatchInfo(fileName: "x", format: "jsonl", startedAt: .now(), importedBy: "tester")
         _ = try? other.importBatch(info) { sink in
-            _ = try sink.write(SampleGenerator(seed: 5).record(at: 501), policy: "gambling")
+            _ = try sink.write(PreparedCase(SampleGenerator(seed: 5).record(at: 501), policy: "gambling"))
             return ImportFeedResult(commit: false, sha256: "")
         }
         #expect(try t.store.dataVersion() == v3)

@@ -48,7 +48,7 @@ import TriageStore
         #expect(hits.map(\.caseID) == ["c_1"])
         #expect(throws: StoreError.caseNotFound("nope")) { try t.store.addRationale(caseID: "nope", Self.generated("x", cited: [])) }
         let q = try DatabaseQueue(path: t.path)
-        try q.write { db in try db.execute(sql: "INSERT INTO case_search(case_search) VALUES ('integrity-check')") }
+        try q.write { db in try db.execute(sql: "INSERT INTO case_search(case_search, rank) VALUES ('integrity-check', 1)") }
     }
 
     @Test func feedbackIsAppendOnlyAndExportedWithItsRationale() throws {

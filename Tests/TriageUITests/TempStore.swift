@@ -30,7 +30,7 @@ final class TempStore {
     static func add(_ records: [CaseRecord], to store: any CaseStore) throws {
         let info = ImportBatchInfo(fileName: "sample", format: "jsonl", startedAt: .now(), importedBy: "tester")
         _ = try store.importBatch(info) { sink in
-            for r in records { _ = try sink.write(r, policy: r.policy ?? "gambling") }
+            for r in records { _ = try sink.write(PreparedCase(r, policy: r.policy ?? "gambling")) }
             return ImportFeedResult(commit: true, sha256: "")
         }
     }
