@@ -20,7 +20,10 @@ extension SQLiteStore {
                 // the last chunks, which a re-run puts back) and fewer, larger checkpoints;
                 // labels restore FULL after.
                 try db.execute(sql: "PRAGMA cache_size = -262144; PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 16384")
-                defer { try? db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA synchronous = FULL; PRAGMA temp_store = DEFAULT; PRAGMA wal_autocheckpoint = 1000") }
+                defer {
+                    try? db.execute(sql: "PRAGMA cache_size = -2000; PRAGMA synchronous = FULL; PRAGMA temp_store = DEFAULT; "
+                                    + "PRAGMA wal_autocheckpoint = \(autocheckpointPages)")
+                }
                 let sink = try SQLiteImportSink(db: db, info: info)
                 let result: ImportFeedResult
                 do {

@@ -32,12 +32,29 @@ public final class SQLiteStore: CaseStore, @unchecked Sendable {
         return true
     }
 
+    /// The WAL size past which a background checkpoint runs (see `init`'s `checkpointsInBackground`).
+    public static let backgroundCheckpointWALBytes: Int64 = 4 << 20
+    /// Checkpoints the WAL from a connection of its own, off the write path (see `init`).
+    private let checkpointer: Checkpointer?
+    /// The `wal_autocheckpoint` of this store's connections (0 when checkpoints run in the
+    /// background), which a bulk import restores after raising it.
+    let autocheckpointPages: Int
+
     /// Opens (and, with `create`, creates) the database at `path`, applying pending migrations.
+    ///
+    /// With `checkpointsInBackground` (for long sessions such as the workbench), no commit ever
+    /// copies the WAL back into the database file itself: SQLite's automatic checkpoint runs
+    /// inside the commit that crosses 1,000 WAL pages, which made one label commit in about 40
+    /// take several milliseconds (a write and an fsync of the main file). A timer instead runs a
+    /// passive checkpoint, which never waits for readers or writers, from its own connection
+    /// once a second when the WAL has grown past 4 MiB. Short commands keep SQLite's automatic
+    /// checkpoints (their process may exit before a timer fires).
     ///
     /// Throws ``StoreError`` with a message for people: no such file (without `create`), not a
     /// database, read-only, locked for longer than the busy timeout, or a newer schema.
-    public init(path: String, create: Bool) throws {
+    public init(path: String, create: Bool, checkpointsInBackground: Bool = false) throws {
         self.path = path
+        autocheckpointPages = checkpointsInBackground ? 0 : 1000
         let fm = FileManager.default
         var isDir: ObjCBool = false
         let exists = fm.fileExists(atPath: path, isDirectory: &isDir)
@@ -65,6 +82,7 @@ public final class SQLiteStore: CaseStore, @unchecked Sendable {
         config.label = "triage"
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            if checkpointsInBackground { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         }
         var versionConfig = Configuration()
         versionConfig.readonly = true
@@ -74,6 +92,7 @@ public final class SQLiteStore: CaseStore, @unchecked Sendable {
             pool = try DatabasePool(path: path, configuration: config)
             try Self.migrate(pool, path: path)
             versionReader = try DatabaseQueue(path: path, configuration: versionConfig)
+            checkpointer = checkpointsInBackground ? try Checkpointer(path: path, configuration: config) : nil
         } catch let e as StoreError {
             throw e
         } catch let e as DatabaseError {
@@ -142,4 +161,32 @@ public final class SQLiteStore: CaseStore, @unchecked Sendable {
     public func appliedMigrations() throws -> [String] {
         try guarded { try pool.read { db in try Schema.migrator.appliedMigrations(db) } }
     }
+}
+
+/// Runs a passive checkpoint once a second when the WAL has grown past 4 MiB, on a connection of
+/// its own, so that checkpoints happen beside the commits instead of inside one of them.
+final class Checkpointer: @unchecked Sendable {
+    private let connection: DatabaseQueue
+    private let walPath: String
+    private let timer: DispatchSourceTimer
+
+    init(path: String, configuration: Configuration) throws {
+        var config = configuration
+        config.label = "triage.checkpoint"
+        connection = try DatabaseQueue(path: path, configuration: config)
+        walPath = path + "-wal"
+        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "triage.checkpoint", qos: .utility))
+        timer.schedule(deadline: .now() + 1, repeating: 1, leeway: .milliseconds(200))
+        let connection = connection, walPath = walPath
+        timer.setEventHandler {
+            var st = stat()
+            guard stat(walPath, &st) == 0, Int64(st.st_size) > SQLiteStore.backgroundCheckpointWALBytes else { return }
+            // Passive: copies what it can without waiting for anyone; a failure only means the
+            // next tick tries again.
+            _ = try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+        }
+        timer.resume()
+    }
+
+    deinit { timer.cancel() }
 }

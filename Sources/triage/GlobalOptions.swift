@@ -41,8 +41,10 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Opens the store; `create` makes a new database when the file does not exist.
-    func openStore(create: Bool) throws -> SQLiteStore {
-        try SQLiteStore(path: databasePath(), create: create)
+    /// The store; `interactive` for the workbench, whose long session checkpoints the WAL in
+    /// the background rather than inside a label's commit.
+    func openStore(create: Bool, interactive: Bool = false) throws -> SQLiteStore {
+        try SQLiteStore(path: databasePath(), create: create, checkpointsInBackground: interactive)
     }
 }
 

@@ -82,7 +82,7 @@ struct Open: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            try openScreen(store: try global.openStore(create: false), global: global, workbench: workbench, roles: roles,
+            try openScreen(store: try global.openStore(create: false, interactive: true), global: global, workbench: workbench, roles: roles,
                            project: project)
         }
     }
@@ -174,7 +174,7 @@ struct Demo: ParsableCommand {
             if reset {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             }
-            let store = try SQLiteStore(path: path, create: true)
+            let store = try SQLiteStore(path: path, create: true, checkpointsInBackground: !noOpen)
             if try store.stats().totalCases == 0 {
                 try DemoData.load(into: store, importedBy: global.analystName)
             }
