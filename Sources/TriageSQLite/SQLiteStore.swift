@@ -25,12 +25,29 @@ public final class SQLiteStore: CaseStore, @unchecked Sendable {
     /// chunks; a steady 2 ms poll takes the lock within a gap.
     static let busyPollMicroseconds: UInt32 = 2_000
 
-    /// Waits for a busy lock by polling every ``busyPollMicroseconds`` for up to ``busyTimeout``.
-    static let busyMode = Database.BusyMode.callback { tries in
-        guard Double(tries) * Double(busyPollMicroseconds) < busyTimeout * 1_000_000 else { return false }
-        usleep(busyPollMicroseconds)
-        return true
+    /// Waits for a busy lock by polling every ``busyPollMicroseconds`` for up to ``busyTimeout``,
+    /// and says so: every 50 ms of waiting it touches `wantedFile` (see ``lockWanted(path:)``),
+    /// which tells an import holding the lock to commit its chunk now rather than later.
+    static func busyMode(wantedFile: String) -> Database.BusyMode {
+        .callback { tries in
+            guard Double(tries) * Double(busyPollMicroseconds) < busyTimeout * 1_000_000 else { return false }
+            if tries % 25 == 0 {
+                // Create or touch; a failure (a read-only directory) only means the import
+                // commits at its longest chunk instead.
+                let fd = open(wantedFile, O_WRONLY | O_CREAT | O_CLOEXEC, 0o666)
+                if fd >= 0 {
+                    futimens(fd, nil)
+                    close(fd)
+                }
+            }
+            usleep(busyPollMicroseconds)
+            return true
+        }
     }
+
+    /// The file whose modification time is the last moment a writer waited for this database's
+    /// lock (`DB-wanted`, beside `DB-wal` and `DB-shm`).
+    static func lockWantedFile(_ path: String) -> String { path + "-wanted" }
 
     /// The WAL size past which a background checkpoint runs (see `init`'s `checkpointsInBackground`).
     public static let backgroundCheckpointWALBytes: Int64 = 4 << 20
@@ -78,7 +95,7 @@ public final class SQLiteStore: CaseStore, @unchecked Sendable {
             }
         }
         var config = Configuration()
-        config.busyMode = Self.busyMode
+        config.busyMode = Self.busyMode(wantedFile: Self.lockWantedFile(path))
         config.label = "triage"
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -86,7 +103,7 @@ public final class SQLiteStore: CaseStore, @unchecked Sendable {
         }
         var versionConfig = Configuration()
         versionConfig.readonly = true
-        versionConfig.busyMode = Self.busyMode
+        versionConfig.busyMode = Self.busyMode(wantedFile: Self.lockWantedFile(path))
         versionConfig.label = "triage.data_version"
         do {
             pool = try DatabasePool(path: path, configuration: config)

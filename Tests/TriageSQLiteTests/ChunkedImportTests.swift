@@ -23,11 +23,43 @@ import TriageStore
                 for (i, r) in records.enumerated().dropFirst(sink.resumeAfter) {
                     if i == stopAfter { throw Stop() }
                     _ = try sink.write(PreparedCase(r, policy: "gambling"))
-                    if i + 1 == pauseAfter { usleep(300_000) }
+                    if i + 1 == pauseAfter { usleep(UInt32((SQLiteStore.importChunkSeconds + 0.1) * 1_000_000)) }
                 }
                 return ImportFeedResult(commit: true, sha256: sha)
             }
         }
+    }
+
+    /// An import alone holds the lock for long chunks (fewer rewrites of the same index pages),
+    /// but a writer that waits for the lock says so, and the import commits within milliseconds:
+    /// a label made during the import waits far less than a chunk.
+    @Test func aWaitingWriterCutsTheImportsChunkShort() throws {
+        let t = try TempDB()
+        try QueueTests.write([Fixture.record("c_label")], to: t.store)
+        let other = try SQLiteStore(path: t.path, create: false)
+        let records = (1...4000).map { Fixture.record(String(format: "c_%04d", $0)) }
+        let started = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
+        let store = t.store
+        Thread.detachNewThread {
+            let info = ImportBatchInfo(fileName: "f", format: "jsonl", startedAt: .now(), importedBy: "tester", sha256: "s")
+            _ = try? store.importBatch(info) { sink in
+                for (i, r) in records.enumerated() {
+                    _ = try sink.write(PreparedCase(r, policy: "gambling"))
+                    if i == 0 { started.signal() }
+                    usleep(1_000) // a slow feed: the chunk runs to its full length unless cut short
+                }
+                return ImportFeedResult(commit: true, sha256: "s")
+            }
+            done.signal()
+        }
+        started.wait()
+        usleep(200_000)
+        let clock = ContinuousClock()
+        let waited = try clock.measure { try other.recordLabel(draft("c_label", "no_violation", reasons: ["insufficient_evidence"])) }
+        #expect(waited < .seconds(SQLiteStore.importChunkSeconds / 4), "the label waited \(waited)")
+        done.wait()
+        #expect(try t.store.stats().totalCases == 4001)
     }
 
     @Test func anInterruptedImportKeepsItsCommittedChunksAndTheNextRunResumesIt() throws {
