@@ -260,8 +260,14 @@ import Testing
             imp = try Background([Harness.binary, "import", big, "--db", db], stdout: dir + "/imp.out", stderr: dir + "/imp.err")
             let before = Int(try Harness.sql(db, "SELECT count(*) FROM cases")) ?? 0
             let deadline = Date().addingTimeInterval(60)
+            // Alone, an import commits every 2 s; say a writer waits (as a labeller's busy handler
+            // does, by touching DB-wanted), so that it commits in short chunks and can be killed
+            // between them.
             while imp.isRunning && Date() < deadline,
-                  (Int(try Harness.sql(db, "SELECT count(*) FROM cases")) ?? 0) < before + 500 { usleep(20_000) }
+                  (Int(try Harness.sql(db, "SELECT count(*) FROM cases")) ?? 0) < before + 500 {
+                FileManager.default.createFile(atPath: db + "-wanted", contents: nil)
+                usleep(20_000)
+            }
             try #require(imp.isRunning, "the import finished before it could be killed: make the file bigger")
             imp.killGroup()
             #expect(imp.wait() == 128 + SIGKILL)
