@@ -192,7 +192,8 @@ final class SQLiteImportSink: ImportSink {
 
     /// Indexes the chunk's new cases for full-text search in one statement, records the batch's
     /// counts, and commits. (Fed a row at a time, in a statement per case, the index flushed its
-    /// pending terms after each one and the import ran at half the speed: measured.) Updated cases were re-indexed as they were written.
+    /// pending terms after each one and the import ran at half the speed: measured.) Updated
+    /// cases were re-indexed as they were written.
     private func commitChunk(finishedAt: Timestamp? = nil, sha256: String? = nil) throws {
         if insertedInChunk > 0 {
             try db.execute(sql: """

@@ -26,7 +26,7 @@ public final class SQLiteStore: CaseStore, @unchecked Sendable {
     static let busyPollMicroseconds: UInt32 = 2_000
 
     /// Waits for a busy lock by polling every ``busyPollMicroseconds`` for up to ``busyTimeout``,
-    /// and says so: every 50 ms of waiting it touches `wantedFile` (see ``lockWanted(path:)``),
+    /// and says so: every 50 ms of waiting it touches `wantedFile` (see ``lockWantedFile(_:)``),
     /// which tells an import holding the lock to commit its chunk now rather than later.
     static func busyMode(wantedFile: String) -> Database.BusyMode {
         .callback { tries in
