@@ -482,8 +482,7 @@ final class RejectsWriter {
 
     init(path: String) throws {
         self.path = path
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-              let h = FileHandle(forWritingAtPath: path) else {
+        guard let h = openForWriting(path) else {
             throw ImportError.cannotWriteRejects(path: path, reason: String(cString: strerror(errno)))
         }
         handle = h

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TriageCore
 import TriageFormats
+import TriageStore
 
 struct Sample: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -78,8 +79,7 @@ final class OutputFile {
     init(path: String?) throws {
         self.path = path
         if let path, path != "-" {
-            guard FileManager.default.createFile(atPath: path, contents: nil),
-                  let h = FileHandle(forWritingAtPath: path) else {
+            guard let h = openForWriting(path) else {
                 throw CLIError(message: "cannot create \(path): \(String(cString: strerror(errno)))", code: Exit.cantCreate)
             }
             handle = h
@@ -97,7 +97,7 @@ final class OutputFile {
     func close() throws {
         guard let path, path != "-" else { return }
         do {
-            try handle.synchronize()
+            if isRegularFile(handle) { try handle.synchronize() }
             try handle.close()
         } catch { throw CLIError(message: "cannot write \(path): \(error.localizedDescription)", code: Exit.ioError) }
     }

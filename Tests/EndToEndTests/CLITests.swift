@@ -4,6 +4,39 @@ import Testing
 /// The command-line interface, run as a separate process, checked through its output, exit codes
 /// and the database it wrote.
 @Suite struct CLITests {
+    /// `--out` writes in place, as the shell's `>` does: a named pipe (or /dev/null) stays what it
+    /// is. Foundation's createFile renames a new file over the path, which once turned the
+    /// machine's /dev/null into an empty regular file; a pipe shows the same without that risk.
+    @Test func outputToANamedPipeWritesIntoThePipe() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/t.sqlite", fifo = dir + "/out.fifo"
+        #expect(try Harness.run(["sample", "--n", "20", "--out", dir + "/c.jsonl"]).status == 0)
+        #expect(try Harness.run(["import", dir + "/c.jsonl", "--db", db]).status == 0)
+        for args in [["sample", "--n", "5", "--out", fifo], ["export", "--db", db, "--format", "csv", "--out", fifo]] {
+            try #require(mkfifo(fifo, 0o600) == 0)
+            // The reader opens the pipe (blocking until the writer does) and reads to its end.
+            let received = ReadBox()
+            let reader = Thread {
+                received.data = FileHandle(forReadingAtPath: fifo)?.readDataToEndOfFile() ?? Data()
+                received.done.signal()
+            }
+            reader.start()
+            let r = try Harness.run(args)
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+            #expect(received.done.wait(timeout: .now() + 10) == .success)
+            #expect(!received.data.isEmpty, "\(args) wrote nothing into the pipe")
+            var st = stat()
+            #expect(lstat(fifo, &st) == 0 && (st.st_mode & S_IFMT) == S_IFIFO, "\(args) replaced the pipe with a file")
+            unlink(fifo)
+        }
+    }
+
+    final class ReadBox: @unchecked Sendable {
+        var data = Data()
+        let done = DispatchSemaphore(value: 0)
+    }
+
     @Test func sampleImportStatsExportRoundTrip() throws {
         let dir = try Harness.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
