@@ -115,7 +115,9 @@ import TriageCore
         let lee = try TmuxSession(command: [Harness.binary, "--db", db, "--analyst", "lee", "--role", "lead", "--project", "g"],
                                   env: env)
         if let disputed {
-            let q = try lee.waitFor(text: "1 to settle")
+            // Wait for the body, not the header: a capture can land between the two.
+            let q = try lee.waitFor(text: "bob thinks")
+            #expect(q.contains("1 to settle"))
             #expect(q.contains(disputed))
             #expect(q.contains("ann") && q.contains("bob"))
             #expect(q.contains("bob thinks"), "\(q)")
