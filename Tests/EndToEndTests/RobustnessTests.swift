@@ -110,7 +110,20 @@ import TriageFormats
         holder.arguments = ["-c", "(echo 'BEGIN IMMEDIATE; INSERT INTO person(name, role, created_at) VALUES (\"x\", \"analyst\", 0);'; sleep 14; echo 'ROLLBACK;') | sqlite3 '\(db)'"]
         try holder.run()
         defer { holder.terminate() }
-        usleep(500_000)
+        // Wait until the holder really has the lock (sqlite3 is slow to start on a loaded machine):
+        // until then a write of our own succeeds; once it holds it, ours fails at once.
+        func lockIsFree() throws -> Bool {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+            p.arguments = [db, "BEGIN IMMEDIATE; ROLLBACK;"]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            return p.terminationStatus == 0
+        }
+        let ready = Date().addingTimeInterval(10)
+        while try lockIsFree(), Date() < ready { usleep(50_000) }
         let started = Date()
         let r = try Harness.run(["label", id, "violation", "--db", db, "--analyst", "ana"])
         let waited = Date().timeIntervalSince(started)
