@@ -132,7 +132,14 @@ final class TmuxSession {
         var last = ""
         while Date() < deadline {
             last = try screen()
-            if predicate(last) { return last }
+            if predicate(last) {
+                // A frame can be caught half drawn (the header before the body, on a busy
+                // machine): hand it over once two captures agree.
+                let settled = try settledScreen(timeout: 2)
+                if predicate(settled) { return settled }
+                last = settled
+                continue
+            }
             usleep(50_000)
         }
         Issue.record("timed out waiting for \(what); the screen was:\n\(last)", sourceLocation: sourceLocation)
