@@ -14,6 +14,10 @@ public struct Dashboard: Sendable, Equatable {
     public var models: [ModelQuality]
     /// Versions of one model against each other on the cases both scored.
     public var comparisons: [VersionComparison]
+    /// Whether the label quality (``projects`` and each model's ``ModelQuality/recall``) is still
+    /// to come: the quick figures are read first and label quality, which needs every project's
+    /// labels and their consensus, follows (``apply(_:)``).
+    public var labelQualityPending = false
 
     public init(generatedAt: Timestamp, queue: QueueHealth, people: [PersonActivity], projects: [ProjectQuality],
                 models: [ModelQuality], comparisons: [VersionComparison]) {
@@ -27,6 +31,40 @@ public struct Dashboard: Sendable, Equatable {
 
     /// How many days the flow charts and the activity figures cover.
     public static let days = 14
+
+    /// Fills in the label quality: the projects, and each model version's recall.
+    public mutating func apply(_ quality: LabelQuality) {
+        projects = quality.projects
+        for i in models.indices {
+            models[i].recall = quality.recall[ModelVersion(model: models[i].model, version: models[i].version)]
+        }
+        labelQualityPending = false
+    }
+
+    /// Takes `old`'s projects and recall while this dashboard's own label quality is pending, so
+    /// that a reload shows the last figures (still marked pending) rather than none.
+    public mutating func keepLabelQuality(of old: Dashboard) {
+        projects = old.projects
+        for i in models.indices where models[i].recall == nil {
+            models[i].recall = old.models.first { $0.model == models[i].model && $0.version == models[i].version }?.recall
+        }
+    }
+}
+
+/// The part of the dashboard that comes from every labelling project's live labels and their
+/// consensus: agreement per project, and recall per model version from the audit projects'
+/// final labels. Slower than the rest (it reads every project label), so a screen shows the
+/// other figures first and this when it is ready (``Dashboard/apply(_:)``).
+public struct LabelQuality: Sendable, Equatable {
+    /// One entry per labelling project, by name.
+    public var projects: [ProjectQuality]
+    /// Per model version, from the audit projects (absent: no audited case it scored).
+    public var recall: [ModelVersion: RecallEstimate]
+
+    public init(projects: [ProjectQuality], recall: [ModelVersion: RecallEstimate]) {
+        self.projects = projects
+        self.recall = recall
+    }
 }
 
 // MARK: - Queue health

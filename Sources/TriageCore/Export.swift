@@ -3,7 +3,24 @@ public struct ExportRow: Sendable {
     public var caseID: String
     public var merchantID: String?
     public var policy: String
-    public var features: [(name: String, value: FeatureValue)]
+    /// The case's latest feature snapshot, in its own order. A store may hand the snapshot over
+    /// as the JSON object text it keeps (``featuresJSON``); it is then parsed only when read here
+    /// (the CSV writer needs the values, the JSON Lines writer copies the text).
+    public var features: [(name: String, value: FeatureValue)] {
+        get {
+            switch snapshot {
+            case .decoded(let f): return f
+            case .json(let text, let decode): return decode(text)
+            }
+        }
+        set { snapshot = .decoded(newValue) }
+    }
+    /// The snapshot as the JSON object text the store keeps, when that is how it came (nil when
+    /// it came parsed): a writer may copy it into its output as is.
+    public var featuresJSON: String? {
+        if case .json(let text, _) = snapshot { return text }
+        return nil
+    }
     /// Every score the case carries, oldest first.
     public var scores: [ModelScore]
     /// The current label.
@@ -11,12 +28,32 @@ public struct ExportRow: Sendable {
     /// Inverse inclusion probability (1.0 unless a sampling policy served the case).
     public var samplingWeight: Double
 
+    private enum Snapshot: Sendable {
+        case decoded([(name: String, value: FeatureValue)])
+        case json(String, @Sendable (String) -> [(name: String, value: FeatureValue)])
+    }
+    private var snapshot: Snapshot
+
     public init(caseID: String, merchantID: String?, policy: String, features: [(name: String, value: FeatureValue)],
                 scores: [ModelScore], label: LabelEvent, samplingWeight: Double) {
         self.caseID = caseID
         self.merchantID = merchantID
         self.policy = policy
-        self.features = features
+        snapshot = .decoded(features)
+        self.scores = scores
+        self.label = label
+        self.samplingWeight = samplingWeight
+    }
+
+    /// A row whose snapshot is the JSON object text `featuresJSON` (one `{"name": value, …}`
+    /// object, as the store's writer made it), parsed by `decode` if ``features`` is read.
+    public init(caseID: String, merchantID: String?, policy: String, featuresJSON: String,
+                decode: @escaping @Sendable (String) -> [(name: String, value: FeatureValue)],
+                scores: [ModelScore], label: LabelEvent, samplingWeight: Double) {
+        self.caseID = caseID
+        self.merchantID = merchantID
+        self.policy = policy
+        snapshot = .json(featuresJSON, decode)
         self.scores = scores
         self.label = label
         self.samplingWeight = samplingWeight

@@ -99,7 +99,10 @@ public struct JSONLExportWriter: Sendable {
         }
         w.endArray()
         w.key("features")
-        CaseRecordJSON.writeFeatures(row.features, into: &w)
+        // The snapshot text the store keeps is this writer's own output: copy it, don't reparse it.
+        if let stored = row.featuresJSON, w.verbatim(object: stored) {} else {
+            CaseRecordJSON.writeFeatures(row.features, into: &w)
+        }
         w.endObject()
     }
 }

@@ -130,6 +130,22 @@ public struct JSONWriter: Sendable {
         needsComma = false
     }
 
+    /// Writes `object`, the text of one JSON object this writer made earlier (a stored feature
+    /// snapshot), as it is, without parsing it again. Only a guard is checked, not the grammar:
+    /// the text must start with `{`, end with `}` and hold no control character (so no line
+    /// break can split a JSON Lines record). Returns false, writing nothing, when it fails that.
+    @discardableResult
+    public mutating func verbatim(object: String) -> Bool {
+        let utf8 = object.utf8
+        guard utf8.count >= 2, utf8.first == 0x7B, utf8.last == 0x7D else { return false }
+        let ok = utf8.withContiguousStorageIfAvailable { !$0.contains { $0 < 0x20 } } ?? !utf8.contains { $0 < 0x20 }
+        guard ok else { return false }
+        separate()
+        bytes.append(contentsOf: object.utf8)
+        needsComma = true
+        return true
+    }
+
     /// Writes a whole value (objects keep their member order).
     public mutating func value(_ value: JSONValue) {
         switch value {

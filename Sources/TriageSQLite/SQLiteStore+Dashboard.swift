@@ -4,26 +4,38 @@ import TriageCore
 import TriageStore
 
 /// The leads' dashboard: queue, people and model figures come from the trigger-kept `agg_*`
-/// tables and index range counts, never from a scan of every case; label quality is computed from
-/// each project's live labels (one consensus per project, shared by the agreement report and the
-/// audit recall). The derived figures (rates, intervals, calibration error) are computed by
-/// ``Dashboard``'s types. One read transaction, so the figures agree with each other.
+/// tables and index range counts, never from a scan of every case (``dashboardFigures(now:)``);
+/// label quality is computed from each project's live labels (one consensus per project, shared
+/// by the agreement report and the audit recall) and kept until they change (``labelQuality()``).
+/// The derived figures (rates, intervals, calibration error) are computed by ``Dashboard``'s
+/// types. ``dashboard(now:)`` reads both in one read transaction, so the figures agree.
 extension SQLiteStore {
     public func dashboard(now: Timestamp) throws -> Dashboard {
         try guarded {
             try pool.read { db in
-                let taxonomy = try Self.readTaxonomy(db)
-                let projects = try Self.analysedProjects(db, taxonomy: taxonomy)
-                return Dashboard(generatedAt: now,
-                                 queue: try Self.queueHealth(db, now: now, taxonomy: taxonomy),
-                                 people: try Self.people(db, since: Self.windowStart(now)),
-                                 projects: projects.map {
-                                     ProjectQuality(project: $0.name, report: AgreementReport.build($0.labels, cases: $0.cases))
-                                 },
-                                 models: try Self.modelQuality(db, taxonomy: taxonomy, projects: projects),
-                                 comparisons: try Self.versionComparisons(db, taxonomy: taxonomy))
+                var d = try Self.figures(db, now: now)
+                d.apply(try labelQuality(db))
+                return d
             }
         }
+    }
+
+    public func dashboardFigures(now: Timestamp) throws -> Dashboard {
+        try guarded { try pool.read { db in try Self.figures(db, now: now) } }
+    }
+
+    public func labelQuality() throws -> LabelQuality {
+        try guarded { try pool.read { db in try labelQuality(db) } }
+    }
+
+    /// Everything but label quality: from the `agg_*` tables and index range counts.
+    static func figures(_ db: Database, now: Timestamp) throws -> Dashboard {
+        let taxonomy = try readTaxonomy(db)
+        var d = Dashboard(generatedAt: now, queue: try queueHealth(db, now: now, taxonomy: taxonomy),
+                          people: try people(db, since: windowStart(now)), projects: [],
+                          models: try modelQuality(db), comparisons: try versionComparisons(db, taxonomy: taxonomy))
+        d.labelQualityPending = true
+        return d
     }
 
     static let day: Int64 = 86_400_000
@@ -153,26 +165,62 @@ extension SQLiteStore {
 
     // MARK: Label quality
 
-    /// Every project's live labels and their consensus, computed once.
-    struct AnalysedProject {
-        var name: String
-        var isAudit: Bool
-        var labels: [ProjectLabel]
-        var cases: [CaseConsensus]
+    /// Each project's agreement report and (for an audit project) its cases' final outcomes,
+    /// from the cache while the project's labels, the taxonomy and the imported cases are as they
+    /// were; computed again (every live label, their consensus) when one of them changed.
+    func labelQuality(_ db: Database) throws -> LabelQuality {
+        let taxonomy = try Self.readTaxonomy(db)
+        // What a project's result depends on besides its labels: the decisions and their outcomes,
+        // and the cases' gold labels and scores (only an import changes those).
+        var dependsOn = try String(Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM import_batch") ?? 0)
+        for d in taxonomy.decisions { dependsOn += "\u{0}\(d.key)=\(d.outcome?.rawValue ?? "")" }
+        var projects: [ProjectQuality] = []
+        var recall: [ModelVersion: RecallEstimate] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT name, queue_policy FROM project ORDER BY name") {
+            let name: String = r["name"]
+            let isAudit = r["queue_policy"] == QueuePolicy.audit.rawValue
+            // Every label, undo and adjudication of the project has a higher id than those before it.
+            let mark = try Row.fetchOne(db, sql: """
+                SELECT coalesce(max(id), 0) AS top, count(*) AS n FROM label_event WHERE project = ?
+                """, arguments: [name])
+            let key = "\(mark?["top"] ?? 0 as Int64)/\(mark?["n"] ?? 0 as Int)/\(dependsOn)"
+            let analysed: AnalysedProject
+            if let kept = labelQualityCache[name], kept.key == key {
+                analysed = kept
+            } else {
+                let labels = try Self.projectLabels(db, name)
+                let cases = ProjectAnalysis.consensus(labels, categories: taxonomy.decisions.map(\.key))
+                var finals: [String: (positive: Bool, weight: Double)] = [:]
+                if isAudit {
+                    for c in cases {
+                        guard let p = c.inclusionProbability, let d = c.finalDecision, let o = taxonomy.decision(d)?.outcome else { continue }
+                        finals[c.caseID] = (o == .positive, AuditSample.weight(inclusionProbability: p))
+                    }
+                }
+                analysed = AnalysedProject(key: key, quality: ProjectQuality(project: name, report: AgreementReport.build(labels, cases: cases)),
+                                           finals: finals)
+                labelQualityCache[name] = analysed
+            }
+            projects.append(analysed.quality)
+            if isAudit { try Self.addRecall(db, project: name, finals: analysed.finals, into: &recall) }
+        }
+        return LabelQuality(projects: projects, recall: recall)
     }
 
-    static func analysedProjects(_ db: Database, taxonomy: Taxonomy) throws -> [AnalysedProject] {
-        try Row.fetchAll(db, sql: "SELECT name, queue_policy FROM project ORDER BY name").map { r in
-            let name: String = r["name"]
-            let labels = try projectLabels(db, name)
-            return AnalysedProject(name: name, isAudit: r["queue_policy"] == QueuePolicy.audit.rawValue, labels: labels,
-                                   cases: ProjectAnalysis.consensus(labels, categories: taxonomy.decisions.map(\.key)))
-        }
+    /// One project's label quality as computed, and what it was computed from (``labelQuality(_:)``).
+    struct AnalysedProject: Sendable {
+        var key: String
+        var quality: ProjectQuality
+        /// An audit project's cases with a final label that has an outcome: whether it is
+        /// positive, and the case's sampling weight (1/inclusion probability).
+        var finals: [String: (positive: Bool, weight: Double)]
     }
 
     // MARK: Model quality
 
-    static func modelQuality(_ db: Database, taxonomy: Taxonomy, projects: [AnalysedProject]) throws -> [ModelQuality] {
+    /// Per model version, from the kept aggregates; recall (which needs the audit projects'
+    /// consensus) is left to ``labelQuality(_:)``.
+    static func modelQuality(_ db: Database) throws -> [ModelQuality] {
         var scored: [ModelVersion: Int] = [:]
         for r in try Row.fetchAll(db, sql: "SELECT model, version, n FROM agg_model_version WHERE n > 0") {
             scored[ModelVersion(model: r["model"], version: r["version"])] = r["n"]
@@ -214,46 +262,36 @@ extension SQLiteStore {
             }
             acc[key] = a
         }
-        let recall = try recallEstimates(db, taxonomy: taxonomy, projects: projects)
         return scored.keys.sorted().map { key in
             let a = acc[key] ?? Acc()
             return ModelQuality(model: key.model, version: key.version, scored: scored[key] ?? 0, labelled: a.labelled,
                                 decisionsAbove: a.above, decisionsBelow: a.below, positivesAbove: a.positivesAbove,
                                 negativesAbove: a.negativesAbove, calibration: a.bins, squaredErrorSum: a.squared,
-                                histogram: a.histogram, recall: recall[key])
+                                histogram: a.histogram, recall: nil)
         }
     }
 
-    /// Recall per model version from the audit projects' final labels, each case weighted by
-    /// 1/inclusion probability.
-    static func recallEstimates(_ db: Database, taxonomy: Taxonomy,
-                                projects: [AnalysedProject]) throws -> [ModelVersion: RecallEstimate] {
-        var out: [ModelVersion: RecallEstimate] = [:]
-        for audit in projects where audit.isAudit {
-            let name = audit.name, cases = audit.cases
-            var final: [String: (positive: Bool, weight: Double)] = [:]
-            for c in cases {
-                guard let p = c.inclusionProbability, let d = c.finalDecision, let o = taxonomy.decision(d)?.outcome else { continue }
-                final[c.caseID] = (o == .positive, AuditSample.weight(inclusionProbability: p))
+    /// Adds an audit project's cases to the recall per model version: each case with a final
+    /// outcome, weighted by 1/inclusion probability, flagged when the version scored it at or
+    /// above its threshold.
+    static func addRecall(_ db: Database, project: String, finals: [String: (positive: Bool, weight: Double)],
+                          into out: inout [ModelVersion: RecallEstimate]) throws {
+        guard !finals.isEmpty else { return }
+        for r in try Row.fetchAll(db, sql: """
+            SELECT c.case_id, s.model, s.version, s.score >= coalesce(s.threshold, 0.5) AS flagged
+            FROM project_case pc JOIN cases c ON c.id = pc.case_row JOIN score s ON s.case_row = pc.case_row
+            WHERE pc.project = ?
+            """, arguments: [project]) {
+            guard let f = finals[r["case_id"]] else { continue }
+            let key = ModelVersion(model: r["model"], version: r["version"])
+            var e = out[key] ?? RecallEstimate(flaggedPositiveWeight: 0, positiveWeight: 0, cases: 0)
+            e.cases += 1
+            if f.positive {
+                e.positiveWeight += f.weight
+                if r["flagged"] as Bool { e.flaggedPositiveWeight += f.weight }
             }
-            guard !final.isEmpty else { continue }
-            for r in try Row.fetchAll(db, sql: """
-                SELECT c.case_id, s.model, s.version, s.score >= coalesce(s.threshold, 0.5) AS flagged
-                FROM project_case pc JOIN cases c ON c.id = pc.case_row JOIN score s ON s.case_row = pc.case_row
-                WHERE pc.project = ?
-                """, arguments: [name]) {
-                guard let f = final[r["case_id"]] else { continue }
-                let key = ModelVersion(model: r["model"], version: r["version"])
-                var e = out[key] ?? RecallEstimate(flaggedPositiveWeight: 0, positiveWeight: 0, cases: 0)
-                e.cases += 1
-                if f.positive {
-                    e.positiveWeight += f.weight
-                    if r["flagged"] as Bool { e.flaggedPositiveWeight += f.weight }
-                }
-                out[key] = e
-            }
+            out[key] = e
         }
-        return out
     }
 
     /// Every pair of versions of one model on the cases both scored; `older` is the version first

@@ -235,7 +235,8 @@ extension SQLiteStore {
 
     /// A project's live labels and adjudications, oldest first.
     static func projectLabels(_ db: Database, _ project: String) throws -> [ProjectLabel] {
-        try Row.fetchAll(db, sql: """
+        // A cursor, not fetchAll: a big project's rows are never all in memory beside their labels.
+        try Array(Row.fetchCursor(db, sql: """
             SELECT e.id, e.kind, e.analyst, e.decision, e.reason_codes, e.note, e.blind, e.created_at,
                    e.queue_policy, e.inclusion_probability,
                    c.case_id, c.policy, c.gold_label, c.score, c.threshold
@@ -249,7 +250,7 @@ extension SQLiteStore {
                          note: r["note"], blind: r["blind"], createdAt: Timestamp(milliseconds: r["created_at"]),
                          goldLabel: r["gold_label"], score: r["score"], threshold: r["threshold"],
                          queuePolicy: r["queue_policy"], inclusionProbability: r["inclusion_probability"])
-        }
+        })
     }
 
     public func projectProgress(_ project: String, labeler: String) throws -> ProjectProgress {

@@ -16,6 +16,8 @@ public final class SQLiteStore: CaseStore, @unchecked Sendable {
     private let versionReader: DatabaseQueue
     /// The file path.
     public let path: String
+    /// Each labelling project's label quality as last computed (see ``labelQuality()``).
+    let labelQualityCache = LabelQualityCache()
     public var location: String { path }
 
     /// How long a write waits for another process's write lock before giving up.
@@ -206,4 +208,16 @@ final class Checkpointer: @unchecked Sendable {
     }
 
     deinit { timer.cancel() }
+}
+
+/// Each labelling project's label quality as last computed, with the key it was computed under,
+/// shared by the threads that read the store (the dashboard computes it in the background).
+final class LabelQualityCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: SQLiteStore.AnalysedProject] = [:]
+
+    subscript(project: String) -> SQLiteStore.AnalysedProject? {
+        get { lock.withLock { entries[project] } }
+        set { lock.withLock { entries[project] = newValue } }
+    }
 }

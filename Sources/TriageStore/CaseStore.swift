@@ -165,6 +165,14 @@ public protocol CaseStore: AnyObject, Sendable {
     /// ``Dashboard/days`` days, label quality per project, model quality from decided cases.
     /// Aggregated by the store (never by loading every row); one consistent snapshot.
     func dashboard(now: Timestamp) throws -> Dashboard
+    /// The dashboard without its label quality (``Dashboard/labelQualityPending`` set): queue
+    /// health, people, model quality and version comparisons, read from kept aggregates, quick
+    /// whatever the size of the history.
+    func dashboardFigures(now: Timestamp) throws -> Dashboard
+    /// The dashboard's label quality (see ``LabelQuality``): every project's labels, their
+    /// consensus and agreement. A store may keep each project's result until its labels (or the
+    /// taxonomy, or an import) change.
+    func labelQuality() throws -> LabelQuality
 
     // MARK: Rationales
     /// Stores a rationale (asked for from triage) for a case and returns it with its id. Throws

@@ -127,6 +127,39 @@ import TriageStore
         #expect(try t.store.dashboard(now: now).projects.map(\.project) == ["audit"])
     }
 
+    /// Label quality is kept between calls (a big project's consensus takes seconds), but any new
+    /// label, another process's included, shows in the next call: it always equals what a fresh
+    /// store (nothing kept) computes.
+    @Test func labelQualityIsKeptButFollowsEveryNewLabel() throws {
+        let t = try loaded()
+        try t.store.addPerson("lee", role: .lead, actor: "lee")
+        _ = try t.store.createProject(ProjectDraft(settings: Project(name: "audit", overlap: 2, queuePolicy: .audit, sampleRate: 1,
+                                                                     createdBy: "lee", createdAt: now)), actor: "lee")
+        func label(_ store: SQLiteStore, _ id: String, _ d: String, by who: String) throws {
+            _ = try store.recordLabel(LabelDraft(caseID: id, decision: d, analyst: who, osUser: "os", role: .labeler, project: "audit"))
+        }
+        try label(t.store, "g1", "violation", by: "lou")
+        try label(t.store, "g3", "violation", by: "lou")
+        func fresh() throws -> LabelQuality { try SQLiteStore(path: t.path, create: false).labelQuality() }
+        let first = try t.store.labelQuality()
+        #expect(first.projects.first?.report.cases == 2 && first.projects.first?.report.disagreements == 0)
+        #expect(try t.store.labelQuality() == first)
+
+        // A second labeler, writing through another connection, disagrees on g3.
+        let other = try SQLiteStore(path: t.path, create: false)
+        try label(other, "g3", "no_violation", by: "max")
+        let second = try t.store.labelQuality(), secondFresh = try fresh()
+        #expect(second != first && second == secondFresh)
+        #expect(second.projects.first?.report.disagreements == 1)
+
+        // An undo is one more event of the project: the kept result is computed again.
+        let mine = try #require(try t.store.labelEvents(caseID: "g1").last { $0.analyst == "lou" })
+        _ = try t.store.recordLabel(LabelDraft(caseID: "g1", kind: .undo, decision: nil, analyst: "lou", osUser: "os",
+                                               role: .labeler, supersedes: mine.id, project: "audit"))
+        let third = try t.store.labelQuality(), thirdFresh = try fresh()
+        #expect(third == thirdFresh && third.projects.first?.report.cases == 1)
+    }
+
     /// Every aggregate table's rows (zero counts dropped, sums rounded), for comparing.
     func aggregates(_ t: TempDB) throws -> [String: [String]] {
         let tables = ["agg_policy_status", "agg_flag_day", "agg_person_day", "agg_person_hour", "agg_dwell", "agg_outcome_bin",

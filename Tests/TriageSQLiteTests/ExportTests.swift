@@ -36,6 +36,55 @@ import TriageStore
         #expect(first.objectValue?.map(\.key) == second.objectValue?.map(\.key))
     }
 
+    /// The JSON Lines export copies each stored feature snapshot as it is instead of parsing and
+    /// rewriting it: the bytes must be exactly those the parse-and-rewrite path gives, for the
+    /// sample generator's varied features (numbers, strings, booleans, nulls, escapes).
+    @Test func copiedFeatureSnapshotsAreByteForByteTheRewrittenOnes() throws {
+        let t = try TempDB()
+        let gen = SampleGenerator(seed: 7)
+        var records = (0..<300).map { gen.record(at: $0) }
+        records[0].features = [("name \"quoted\"\u{1}", .string("line\nbreak \u{2028}")), ("x", .number(-0.0)),
+                               ("big", .number(1e300)), ("tiny", .number(5e-324)), ("b", .bool(true)), ("n", .null)]
+        _ = try t.importFile(t.file("cases.jsonl", records.map(CaseRecordJSON.encode)))
+        for r in records { try t.store.recordLabel(draft(r.caseID, "violation")) }
+        var copied = 0
+        let n = try t.store.exportLabels(since: nil) { row in
+            guard row.featuresJSON != nil else { return }
+            copied += 1
+            var spliced = JSONWriter(), rewritten = JSONWriter()
+            JSONLExportWriter.encode(row, into: &spliced)
+            var parsed = row
+            parsed.features = row.features // the parsed snapshot: no stored text to copy
+            #expect(parsed.featuresJSON == nil)
+            JSONLExportWriter.encode(parsed, into: &rewritten)
+            #expect(spliced.text == rewritten.text, "\(row.caseID)")
+        }
+        #expect(n == 300)
+        #expect(copied == records.filter { !$0.features.isEmpty }.count)
+        #expect(copied > 250)
+    }
+
+    /// A stored snapshot that is not one clean line of an object (edited by hand, say) is parsed
+    /// and rewritten rather than copied, so it can never break a JSON Lines record.
+    @Test func aSnapshotThatFailsTheGuardIsRewritten() {
+        var w = JSONWriter()
+        let refused = ["{\"a\":\n1}", "[1]", "{", "", "{\"a\":\"\u{1B}[2J\"}"].filter { !w.verbatim(object: $0) }
+        #expect(refused.count == 5)
+        #expect(w.bytes.isEmpty)
+        let taken = w.verbatim(object: "{\"a\":1}")
+        #expect(taken)
+        #expect(w.text == "{\"a\":1}")
+        let label = LabelEvent(caseID: "c", decision: "violation", analyst: "a", osUser: "a", role: .analyst,
+                               createdAt: Timestamp(milliseconds: 0), appVersion: "t")
+        let row = ExportRow(caseID: "c", merchantID: nil, policy: "p", featuresJSON: "{\"a\":\n 1}",
+                            decode: JSONText.decodeFeatures, scores: [], label: label, samplingWeight: 1)
+        var out = JSONLExportWriter()
+        out.write(row)
+        let text = String(decoding: out.bytes, as: UTF8.self)
+        #expect(text.hasSuffix("\"features\":{\"a\":1}}\n"))
+        #expect(text.filter { $0 == "\n" }.count == 1)
+    }
+
     @Test func csvHasAStableHeaderAndOneRowPerLabelledCase() throws {
         let t = try TempDB()
         _ = try t.importFile(t.file("cases.jsonl", (1...3).map { Fixture.line(Fixture.record("c_\($0)")) }))

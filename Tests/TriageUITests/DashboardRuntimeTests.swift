@@ -42,7 +42,7 @@ import Testing
     @Test func aFailingLoadShowsInTheStatusBar() throws {
         let db = try TempStore(cases: 3)
         final class Failing: CountingStore, @unchecked Sendable {
-            override func dashboard(now: Timestamp) throws -> Dashboard { throw StoreError.caseNotFound("x") }
+            override func dashboardFigures(now: Timestamp) throws -> Dashboard { throw StoreError.caseNotFound("x") }
         }
         let r = WorkbenchRuntime(store: Failing(db.store), options: WorkbenchOptions(analyst: "ana", databaseName: "c"),
                                  size: TerminalSize(width: 80, height: 24), clock: { Fixtures.now })

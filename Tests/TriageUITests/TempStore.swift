@@ -117,6 +117,8 @@ class CountingStore: CaseStore, @unchecked Sendable {
     func people() throws -> [Person] { try base.people() }
     func caseAudit(caseID: String) throws -> CaseAudit? { try base.caseAudit(caseID: caseID) }
     func dashboard(now: Timestamp) throws -> Dashboard { try base.dashboard(now: now) }
+    func dashboardFigures(now: Timestamp) throws -> Dashboard { try base.dashboardFigures(now: now) }
+    func labelQuality() throws -> LabelQuality { try base.labelQuality() }
     func role(of name: String) throws -> Role? { try base.role(of: name) }
     func addPerson(_ name: String, role: Role, actor: String) throws -> PersonChange {
         try base.addPerson(name, role: role, actor: actor)

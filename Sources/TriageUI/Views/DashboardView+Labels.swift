@@ -4,6 +4,12 @@ extension DashboardView {
     /// Per labelling project: the counts, agreement per area, and per labeler κ and gold accuracy.
     static func labelLines(_ data: Dashboard, width: Int, glyphs: Glyphs) -> [StyledLine] {
         var out = title(DashboardSection.labels.title, width: width, glyphs: glyphs)
+        if data.labelQualityPending {
+            // Label quality follows the other figures (every project's labels and their consensus).
+            out += wrap(StyledLine(data.projects.isEmpty ? "Computing label quality (every project's labels and their consensus)…"
+                                   : "Updating label quality…", .dim), width: width)
+            if data.projects.isEmpty { return out }
+        }
         guard !data.projects.isEmpty else {
             out.append(StyledLine("No labelling projects yet", .dim))
             return out

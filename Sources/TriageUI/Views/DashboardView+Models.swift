@@ -8,7 +8,7 @@ extension DashboardView {
         if data.models.isEmpty { out.append(StyledLine("No model scores on decided cases yet", .dim)) }
         for (i, m) in data.models.enumerated() {
             if i > 0 { out.append(.blank) }
-            out += modelLines(m, width: width, glyphs: glyphs, decisionOrder: decisionOrder)
+            out += modelLines(m, width: width, glyphs: glyphs, decisionOrder: decisionOrder, pending: data.labelQualityPending)
         }
         out.append(.blank)
         out += comparisonLines(data.comparisons, width: width, glyphs: glyphs)
@@ -27,19 +27,22 @@ extension DashboardView {
         return "precision " + withInterval(m.precision, m.precisionInterval) + " of \(Format.count(n)) flagged and decided"
     }
 
-    /// `recall 0.80 from 50 audited cases`, or `no audit sample`.
-    static func recallText(_ m: ModelQuality) -> String {
+    /// `recall 0.80 from 50 audited cases`, or `no audit sample` (`computing…` while label
+    /// quality is still to come).
+    static func recallText(_ m: ModelQuality, pending: Bool = false) -> String {
+        if pending && m.recall == nil { return "recall: computing…" }
         guard let r = m.recall, let value = r.recall else { return "recall: no audit sample" }
         return "recall " + Format.fixed(value, 2) + " from \(Format.count(r.cases)) audited cases"
     }
 
-    static func modelLines(_ m: ModelQuality, width: Int, glyphs: Glyphs, decisionOrder: [String]) -> [StyledLine] {
+    static func modelLines(_ m: ModelQuality, width: Int, glyphs: Glyphs, decisionOrder: [String],
+                           pending: Bool = false) -> [StyledLine] {
         var out: [StyledLine] = []
         var head = StyledLine(versionName(m.model, m.version), .label)
         head.append("  scored \(Format.count(m.scored)) · labelled \(Format.count(m.labelled))")
         out += wrap(head, width: width)
         out += wrap(StyledLine("  " + precisionText(m)), width: width, indent: 4)
-        out += wrap(StyledLine("  " + recallText(m)), width: width, indent: 4)
+        out += wrap(StyledLine("  " + recallText(m, pending: pending)), width: width, indent: 4)
         let keys = decisionKeys([m.decisionsAbove, m.decisionsBelow], order: decisionOrder)
         if !keys.isEmpty {
             let rows = keys.map { k in

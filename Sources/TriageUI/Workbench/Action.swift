@@ -87,6 +87,8 @@ public enum Action: Sendable {
     case pageLoaded(PageRequest, QueueWindow)
     /// The dashboard's figures (answer to ``Effect/loadDashboard``).
     case dashboardLoaded(Dashboard)
+    /// The dashboard's label quality, computed in the background after its other figures.
+    case labelQualityLoaded(LabelQuality)
     /// A case's detail (nil: the case no longer exists).
     case detailLoaded(caseID: String, CaseDetail?)
     /// How many cases this queue has (for the header).

@@ -22,8 +22,9 @@ public enum Effect: Sendable, Equatable {
     case recordLabel(LabelDraft)
     /// Find a case's row in this queue (answered by ``Action/caseLocated(caseID:_:row:exists:)``).
     case locateCase(caseID: String, QueueQuery)
-    /// Read the dashboard's figures through ``CaseStore/dashboard(now:)`` (answered by
-    /// ``Action/dashboardLoaded(_:)``; a failure shows in the status bar).
+    /// Read the dashboard's figures through ``CaseStore/dashboardFigures(now:)`` (answered by
+    /// ``Action/dashboardLoaded(_:)``; a failure shows in the status bar), then its label quality
+    /// in the background (``CaseStore/labelQuality()``, answered by ``Action/labelQualityLoaded(_:)``).
     case loadDashboard
     /// Leave the workbench.
     case quit

@@ -16,10 +16,20 @@ extension Workbench {
             return []
         case .reloadDashboard:
             return [.loadDashboard]
-        case .dashboardLoaded(let data):
+        case .dashboardLoaded(var data):
+            // A reload's label quality follows: until then the screen keeps the last one.
+            if data.labelQualityPending, let old = screen.data { data.keepLabelQuality(of: old) }
             screen.data = data
             state.dashboard = screen
             // The new figures may be shorter: keep the last screenful within them.
+            screen.scroll = min(screen.scroll, lastScroll(state, DashboardView.content(state)))
+            state.dashboard = screen
+            return []
+        case .labelQualityLoaded(let quality):
+            guard var data = screen.data else { return [] }
+            data.apply(quality)
+            screen.data = data
+            state.dashboard = screen
             screen.scroll = min(screen.scroll, lastScroll(state, DashboardView.content(state)))
             state.dashboard = screen
             return []

@@ -21,7 +21,7 @@ public enum Workbench {
         switch action {
         case .pageLoaded, .detailLoaded, .countLoaded, .analystCountsLoaded, .dataVersionRead, .showMessage, .tick, .resize,
              .taxonomyLoaded, .labelRecorded, .labelFailed, .caseLocated,
-             .claimed, .claimedNext, .dashboardLoaded, .rationaleEvent:
+             .claimed, .claimedNext, .dashboardLoaded, .labelQualityLoaded, .rationaleEvent:
             break
         default:
             state.status = nil // a key press clears the last message
@@ -141,7 +141,7 @@ public enum Workbench {
             state.now = now
             return [.checkDataVersion]
         case .openDashboard, .closeDashboard, .dashboardScroll, .dashboardPage, .dashboardTop, .dashboardBottom,
-             .dashboardSection, .dashboardNextSection, .reloadDashboard, .dashboardLoaded:
+             .dashboardSection, .dashboardNextSection, .reloadDashboard, .dashboardLoaded, .labelQualityLoaded:
             return dashboard(&state, action)
         case .askRationale, .cancelRationale, .rateRationale, .ratingInput, .rationaleEvent, .rationaleStored,
              .rationaleFailed, .feedbackRecorded:

@@ -25,6 +25,12 @@ public final class WorkbenchRuntime {
     private var rationaleTask: Task<Void, Never>?
     /// Actions that background work (the rationale) reports, for ``poll()`` to apply.
     private let inbox = Inbox()
+    /// Whether the dashboard's label quality is being computed in the background (one
+    /// computation at a time: it reads every project's labels).
+    private var labelQualityRunning = false
+    /// Whether the dashboard was reloaded while label quality was being computed: it is computed
+    /// once more when the running computation ends, on the labels as they are then.
+    private var labelQualityWanted = false
 
     /// A runtime for `store` on a terminal of `size`; `clock` gives the time ages are measured against.
     /// Call ``start()`` next.
@@ -45,18 +51,29 @@ public final class WorkbenchRuntime {
 
     /// Whether background work is running (a rationale streaming in): the terminal then polls
     /// often (``poll()``) instead of once a second.
-    public var isBusy: Bool { rationaleTask != nil || !inbox.isEmpty }
+    public var isBusy: Bool { rationaleTask != nil || labelQualityRunning || !inbox.isEmpty }
 
     /// Applies what background work reported since the last call; true when the screen changed.
     @discardableResult
     public func poll() -> Bool {
         let actions = inbox.take()
-        for a in actions {
-            if case .rationaleStored = a { rationaleTask = nil }
-            if case .rationaleFailed = a { rationaleTask = nil }
-            dispatch(a)
+        var changed = false
+        for item in actions {
+            switch item {
+            case .action(let a):
+                if case .rationaleStored = a { rationaleTask = nil }
+                if case .rationaleFailed = a { rationaleTask = nil }
+                dispatch(a)
+            case .labelQuality(let quality, let error):
+                labelQualityRunning = false
+                // Shown even when a newer reload is waiting: a figure a second old beats "computing…".
+                if let quality { dispatch(.labelQualityLoaded(quality)) }
+                if let error { dispatch(.showMessage(.error("could not compute label quality: \(error)"))) }
+                if labelQualityWanted { computeLabelQuality() }
+            }
+            changed = true
         }
-        return !actions.isEmpty
+        return changed
     }
 
     /// Waits (up to `timeout` seconds) until background work has reported and applies it: for
@@ -96,6 +113,29 @@ public final class WorkbenchRuntime {
             }
         }
         return []
+    }
+
+    /// Computes the dashboard's label quality on a thread of its own (it reads every project's
+    /// labels and fits their consensus: seconds on a big project, which must not hold up keys);
+    /// the answer goes to the inbox. One computation runs at a time, so that pressing D ten times
+    /// costs at most two computations, not ten side by side.
+    private func computeLabelQuality() {
+        guard !labelQualityRunning else { labelQualityWanted = true; return }
+        labelQualityRunning = true
+        labelQualityWanted = false
+        let store = store, inbox = inbox
+        Thread.detachNewThread {
+            do {
+                inbox.put(.labelQuality(try store.labelQuality(), error: nil))
+            } catch {
+                inbox.put(.labelQuality(nil, error: "\(error)"))
+            }
+            #if os(Linux)
+            // A big project's labels and consensus took a hundred megabytes or so, now garbage:
+            // hand the freed pages back rather than keep them for the rest of the session.
+            _ = glibcMallocTrim(0)
+            #endif
+        }
     }
 
     /// Whether the analyst asked to leave.
@@ -167,7 +207,9 @@ public final class WorkbenchRuntime {
                 return [.taxonomyLoaded(try store.taxonomy())]
             case .loadDashboard:
                 do {
-                    return [.dashboardLoaded(try store.dashboard(now: clock()))]
+                    let figures = try store.dashboardFigures(now: clock())
+                    computeLabelQuality()
+                    return [.dashboardLoaded(figures)]
                 } catch {
                     return [.showMessage(.error("could not load the dashboard: \(error)"))]
                 }
@@ -236,10 +278,23 @@ public final class WorkbenchRuntime {
 
 /// A thread-safe queue of actions from background tasks to the runtime's thread.
 final class Inbox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var actions: [Action] = []
+    /// What background work reports: an action to apply, or the label quality of a request.
+    enum Item {
+        case action(Action)
+        case labelQuality(LabelQuality?, error: String?)
+    }
 
-    func put(_ a: Action) { lock.withLock { actions.append(a) } }
-    func take() -> [Action] { lock.withLock { defer { actions.removeAll() }; return actions } }
-    var isEmpty: Bool { lock.withLock { actions.isEmpty } }
+    private let lock = NSLock()
+    private var items: [Item] = []
+
+    func put(_ a: Action) { lock.withLock { items.append(.action(a)) } }
+    func put(_ item: Item) { lock.withLock { items.append(item) } }
+    func take() -> [Item] { lock.withLock { defer { items.removeAll() }; return items } }
+    var isEmpty: Bool { lock.withLock { items.isEmpty } }
 }
+
+#if os(Linux)
+/// glibc's `malloc_trim(3)` (declared in <malloc.h>, which the Glibc module does not import).
+@_silgen_name("malloc_trim")
+private func glibcMallocTrim(_ pad: Int) -> Int32
+#endif
