@@ -4,8 +4,8 @@ import PackageDescription
 /// triage: a terminal workbench for reviewing merchants flagged by ML models.
 ///
 /// Dependencies point inward: the UI, formats and store depend on `TriageCore`;
-/// the SQLite backend depends on the store interface; only `TriageTerminal`
-/// touches ncurses and only `TriageSQLite` runs SQL.
+/// the SQLite and PostgreSQL backends depend on the store interface; only `TriageTerminal`
+/// touches ncurses and only `TriageSQLite` and `TriagePostgres` run SQL.
 let package = Package(
     name: "triage",
     platforms: [.macOS(.v14)],
@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // The system ncursesw library, through a small shim header.
@@ -59,6 +62,20 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The store on PostgreSQL through PostgresNIO (team mode): schema, roles, every query.
+        .target(
+            name: "TriagePostgres",
+            dependencies: [
+                "TriageCore",
+                "TriageFormats",
+                "TriageStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The LLM edge: an OpenAI-compatible chat-completions client (streaming), with retries,
         // and the rationale generator over it. No SQL, no curses.
         .target(
@@ -77,8 +94,8 @@ let package = Package(
         .executableTarget(
             name: "triage",
             dependencies: [
-                "TriageCore", "TriageFormats", "TriageStore", "TriageSQLite", "TriageUI", "TriageTerminal", "TriageLLM",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TriageCore", "TriageFormats", "TriageStore", "TriageSQLite", "TriagePostgres", "TriageUI", "TriageTerminal",
+                "TriageLLM", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // The performance benchmark (README "Performance"): `swift run -c release triage-bench`.
@@ -86,15 +103,22 @@ let package = Package(
             name: "triage-bench",
             dependencies: ["TriageCore", "TriageFormats", "TriageStore", "TriageSQLite", "TriageUI"]
         ),
+        // Test helpers shared by test targets: a throwaway PostgreSQL cluster.
+        .target(name: "TriageTestSupport", path: "Tests/TriageTestSupport"),
         .testTarget(name: "TriageCoreTests", dependencies: ["TriageCore"]),
         .testTarget(name: "TriageFormatsTests", dependencies: ["TriageCore", "TriageFormats"]),
         .testTarget(name: "TriageSQLiteTests", dependencies: [
             "TriageCore", "TriageFormats", "TriageStore", "TriageSQLite", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "TriageUITests", dependencies: ["TriageCore", "TriageUI", "TriageStore", "TriageFormats", "TriageSQLite", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The PostgreSQL store against a real server the tests start themselves, and the
+        // database-location parsing.
+        .testTarget(name: "TriagePostgresTests", dependencies: [
+            "TriageCore", "TriageFormats", "TriageStore", "TriagePostgres", "TriageSQLite", "TriageTestSupport",
+        ]),
         // Drive the built `triage` binary (and tmux) and read the database it wrote.
         .testTarget(name: "EndToEndTests", dependencies: [
-            "triage", "TriageCore", "TriageFormats", "TriageLLM", "TriageUI",
+            "triage", "TriageCore", "TriageFormats", "TriageLLM", "TriageUI", "TriageTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -14,6 +14,10 @@ import TOMLKit
 /// temperature = 0.2
 /// prompt_file = "~/prompts/rationale-v2.prompt"   # default: the built-in template
 /// concurrency = 4                       # requests at once for `triage rationale --missing`
+///
+/// [database]           # where the data is, when neither --db nor $TRIAGE_DB says
+/// url = "postgres://ana@db.internal:5432/risk?sslmode=verify-full"   # or a SQLite file path
+/// password = "…"       # for PostgreSQL, after $PGPASSWORD and ~/.pgpass; the file must then be private (chmod 600)
 /// ```
 ///
 /// Every key is optional; an unknown key is an error (it is usually a typo). Command-line flags
@@ -23,13 +27,19 @@ public struct ConfigFile: Sendable, Equatable {
     public var theme: String?
     /// The `[llm]` table.
     public var llm: LLMSettings
+    /// The `[database]` table: `url`, `password`.
+    public var databaseURL: String?
+    public var databasePassword: String?
 
-    public init(theme: String? = nil, llm: LLMSettings = LLMSettings()) {
+    public init(theme: String? = nil, llm: LLMSettings = LLMSettings(), databaseURL: String? = nil, databasePassword: String? = nil) {
         self.theme = theme
         self.llm = llm
+        self.databaseURL = databaseURL
+        self.databasePassword = databasePassword
     }
 
-    public static let knownKeys = ["theme", "llm"]
+    public static let knownKeys = ["theme", "llm", "database"]
+    public static let knownDatabaseKeys = ["url", "password"]
 
     /// Parses the file's text; errors name the file, the line and the key.
     public static func parse(text: String, fileName: String) throws(TOMLFileError) -> ConfigFile {
@@ -48,6 +58,23 @@ public struct ConfigFile: Sendable, Equatable {
             case "llm":
                 guard let t = root[key]?.table else { throw fail("llm", named: true, "must be a table: [llm]") }
                 config.llm = try LLMSettings.parse(t, text: text, fileName: fileName)
+            case "database":
+                guard let t = root[key]?.table else { throw fail("database", named: true, "must be a table: [database]") }
+                for k in t.keys {
+                    guard let v = t[k]?.string, !v.isEmpty else {
+                        guard knownDatabaseKeys.contains(k) else {
+                            throw fail(k, named: false, "unknown key 'database.\(k)' (known: \(knownDatabaseKeys.joined(separator: ", ")))")
+                        }
+                        throw TOMLFileError(fileName: fileName, problems: [.init(line: line(of: k, in: text), key: "database." + k,
+                                                                                   message: "must be a non-empty string")])
+                    }
+                    switch k {
+                    case "url": config.databaseURL = v
+                    case "password": config.databasePassword = v
+                    default:
+                        throw fail(k, named: false, "unknown key 'database.\(k)' (known: \(knownDatabaseKeys.joined(separator: ", ")))")
+                    }
+                }
             default:
                 throw fail(key, named: false, "unknown key '\(key)' (known: \(knownKeys.joined(separator: ", ")))")
             }

@@ -176,6 +176,25 @@ public final class SQLiteStore: CaseStore, @unchecked Sendable {
         try guarded { try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "\n") } }
     }
 
+    /// How many schema migrations the file at `path` has, read without changing it (0: none).
+    public static func appliedMigrationCount(path: String) throws -> Int {
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.databaseMissing(path: path) }
+        var config = Configuration()
+        config.readonly = true
+        do {
+            let q = try DatabaseQueue(path: path, configuration: config)
+            return try q.read { db in
+                guard try db.tableExists("grdb_migrations") else { return 0 }
+                return try Int.fetchOne(db, sql: "SELECT count(*) FROM grdb_migrations") ?? 0
+            }
+        } catch let e as DatabaseError {
+            throw translate(e, path: path)
+        }
+    }
+
+    /// The names of the schema migrations this build knows, oldest first.
+    public static var knownMigrations: [String] { Schema.migrator.migrations }
+
     /// The schema migrations applied to this file.
     public func appliedMigrations() throws -> [String] {
         try guarded { try pool.read { db in try Schema.migrator.appliedMigrations(db) } }

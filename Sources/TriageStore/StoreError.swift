@@ -14,6 +14,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The person may not do this in their role (see `triage users list`).
     case notAllowed(String)
     case storage(String)
+    /// The database server cannot be reached, refused the connection, or lost it.
+    case unavailable(String)
 
     public var description: String {
         switch self {
@@ -35,7 +37,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             let cur = current.map { "event \($0)" } ?? "no label"
             let exp = expected.map { "event \($0)" } ?? "no label"
             return "case '\(id)' changed meanwhile: its current label is \(cur), not \(exp) as expected; reload and decide again"
-        case .refused(let m), .notAllowed(let m), .storage(let m):
+        case .refused(let m), .notAllowed(let m), .storage(let m), .unavailable(let m):
             return m
         }
     }

@@ -7,17 +7,56 @@ import TriageStore
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "The database file (default: $TRIAGE_DB, else $XDG_DATA_HOME/triage/triage.sqlite).", valueName: "path"))
+        "The database: a SQLite file, or postgres://USER@HOST:PORT/DBNAME?sslmode=MODE for team mode (default: $TRIAGE_DB, else url under [database] in config.toml, else $XDG_DATA_HOME/triage/triage.sqlite). A PostgreSQL password comes from $PGPASSWORD, ~/.pgpass or config.toml, never from here.",
+        valueName: "path|url"))
     var db: String?
 
     @Option(name: .long, help: ArgumentHelp("Your name on labels (default: the OS user).", valueName: "name"))
     var analyst: String?
 
-    /// The database path in force, and where it came from (for messages).
-    func databasePath() -> String {
-        if let db { return Paths.expand(db) }
-        if let env = ProcessInfo.processInfo.environment["TRIAGE_DB"], !env.isEmpty { return Paths.expand(env) }
+    /// The database text in force: --db, else $TRIAGE_DB, else `url` under [database] in the
+    /// settings file, else the default SQLite file.
+    func databaseText() throws -> String {
+        if let db { return db }
+        if let env = ProcessInfo.processInfo.environment["TRIAGE_DB"], !env.isEmpty { return env }
+        if let url = try Config.load().databaseURL { return url }
         return Paths.dataDirectory() + "/triage.sqlite"
+    }
+
+    /// Where the data is: a SQLite file or a PostgreSQL server.
+    func databaseLocation() throws -> DatabaseLocation {
+        do {
+            switch try DatabaseLocation.parse(try databaseText(), environment: ProcessInfo.processInfo.environment,
+                                              osUser: Paths.osUser()) {
+            case .sqlite(let path): return .sqlite(path: Paths.expand(path))
+            case .postgres(let a): return .postgres(a)
+            }
+        } catch let e as DatabaseLocationError {
+            throw CLIError(message: e.description, code: Exit.usage)
+        }
+    }
+
+    /// The SQLite database path in force (for messages and the commands that open a file).
+    /// A PostgreSQL location is refused with what works on it so far.
+    func databasePath() throws -> String {
+        switch try databaseLocation() {
+        case .sqlite(let path): return path
+        case .postgres(let a):
+            throw CLIError(message: "\(a): team mode on PostgreSQL is being built; so far `triage db init`, `triage db migrate` and `triage db status` work on it, the other commands only on a SQLite file", code: Exit.unavailable)
+        }
+    }
+
+    /// The password for a PostgreSQL location: $PGPASSWORD, ~/.pgpass, then `password` under
+    /// [database] in the settings file (which must then be private to its owner).
+    func postgresPassword(for address: PostgresAddress) throws -> String? {
+        let config = try Config.load()
+        if config.databasePassword != nil, let mode = (try? FileManager.default.attributesOfItem(atPath: Config.path))?[.posixPermissions] as? Int,
+           mode & 0o077 != 0 {
+            throw CLIError(message: "\(Config.path) holds a database password but others may read it (mode \(String(mode & 0o777, radix: 8))): run `chmod 600 \(Config.path)`",
+                           code: Exit.noPermission)
+        }
+        return try PostgresPassword.resolve(for: address, environment: ProcessInfo.processInfo.environment, home: Paths.home(),
+                                            configured: config.databasePassword)
     }
 
     var analystName: String { analyst ?? Paths.osUser() }
@@ -44,7 +83,7 @@ struct GlobalOptions: ParsableArguments {
     /// The store; `interactive` for the workbench, whose long session checkpoints the WAL in
     /// the background rather than inside a label's commit.
     func openStore(create: Bool, interactive: Bool = false) throws -> SQLiteStore {
-        try SQLiteStore(path: databasePath(), create: create, checkpointsInBackground: interactive)
+        try SQLiteStore(path: try databasePath(), create: create, checkpointsInBackground: interactive)
     }
 }
 
@@ -135,6 +174,7 @@ enum Exit {
         case .notAllowed: return noPermission
         case .labelConflict: return tempFailure
         case .storage: return ioError
+        case .unavailable: return unavailable
         }
     }
 }

@@ -34,12 +34,16 @@ struct Triage: ParsableCommand {
           triage feedback ID helpful|unhelpful --tag too_vague    (f in the workbench)
           triage export --rationale-feedback  the ratings, for evaluating prompts and models
 
-        The database is --db PATH, else $TRIAGE_DB, else $XDG_DATA_HOME/triage/triage.sqlite \
-        (~/.local/share/triage/triage.sqlite). Set NO_COLOR to turn colour off.
+        The database is --db PATH, else $TRIAGE_DB, else url under [database] in \
+        $XDG_CONFIG_HOME/triage/config.toml, else $XDG_DATA_HOME/triage/triage.sqlite \
+        (~/.local/share/triage/triage.sqlite). Team mode (in progress) puts it on PostgreSQL: \
+        --db postgres://USER@HOST:PORT/DBNAME, prepared with `triage db init`. Set NO_COLOR to \
+        turn colour off.
 
         Exit codes: 0 success; 1 other failure; 3 no open case to claim (triage next); 64 bad usage; 65 bad input data (an import \
         with bad lines); 66 a file or database that does not exist; 69 a database that is not \
-        triage's or is newer than this version, or a terminal that cannot run the workbench; \
+        triage's or is newer than this version, a terminal that cannot run the workbench, or a PostgreSQL server that cannot be reached \
+        or needs `triage db init`/`migrate`; \
         73 cannot create an output file; 74 read or \
         write error (disk full…); 75 database locked by another process for too long (try again); \
         77 permission denied (read-only database, or your role does not allow it); 78 not configured \
@@ -48,7 +52,7 @@ struct Triage: ParsableCommand {
         version: TriageVersion.current,
         subcommands: [Open.self, Demo.self, Import.self, Export.self, Sample.self, Stats.self, TaxonomyCommand.self, Next.self,
                       Label.self, Undo.self, Users.self, ProjectCommand.self, AgreementCommand.self, Suspects.self,
-                      Report.self, Audit.self, RationaleCommand.self, FeedbackCommand.self],
+                      Report.self, Audit.self, RationaleCommand.self, FeedbackCommand.self, DbCommand.self],
         defaultSubcommand: Open.self
     )
 }

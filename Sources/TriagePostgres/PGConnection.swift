@@ -1,0 +1,198 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+import TriageStore
+
+/// One PostgreSQL connection used synchronously: the store's interface is synchronous (the
+/// workbench and the commands call it from their own threads), so each call waits on
+/// PostgresNIO's event-loop futures, never on Swift concurrency's shared thread pool (a wait
+/// there could starve the very tasks it waits for).
+final class PGConnection: @unchecked Sendable {
+    let connection: PostgresConnection
+    let address: PostgresAddress
+    static let logger: Logger = {
+        var l = Logger(label: "triage.postgres")
+        l.logLevel = .critical // nothing on the terminal the workbench draws on
+        return l
+    }()
+
+    private init(connection: PostgresConnection, address: PostgresAddress) {
+        self.connection = connection
+        self.address = address
+    }
+
+    /// Connects to `address` with `password`; errors say what failed in words a user can act on.
+    static func connect(_ address: PostgresAddress, password: String?) throws -> PGConnection {
+        var configuration: PostgresConnection.Configuration
+        if let host = address.host {
+            configuration = PostgresConnection.Configuration(host: host, port: address.port, username: address.user,
+                                                             password: password, database: address.database,
+                                                             tls: try tls(address))
+        } else {
+            configuration = PostgresConnection.Configuration(
+                unixSocketPath: address.socketDirectory + "/.s.PGSQL.\(address.port)", username: address.user,
+                password: password, database: address.database)
+        }
+        configuration.options.connectTimeout = .seconds(Int64(address.connectTimeout))
+        configuration.options.additionalStartupParameters = [("application_name", address.applicationName)]
+        do {
+            let c = try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
+                                                   id: 1, logger: logger).wait()
+            return PGConnection(connection: c, address: address)
+        } catch {
+            throw PGError.translate(error, address: address, connecting: true)
+        }
+    }
+
+    /// The TLS settings for libpq's `sslmode` meanings.
+    static func tls(_ address: PostgresAddress) throws -> PostgresConnection.Configuration.TLS {
+        var config = TLSConfiguration.makeClientConfiguration()
+        switch address.sslMode {
+        case .disable: return .disable
+        case .prefer, .require: config.certificateVerification = .none
+        case .verifyCA: config.certificateVerification = .noHostnameVerification
+        case .verifyFull: config.certificateVerification = .fullVerification
+        }
+        let context = try NIOSSLContext(configuration: config)
+        return address.sslMode == .prefer ? .prefer(context) : .require(context)
+    }
+
+    /// Runs `query` and returns every row.
+    @discardableResult
+    func query(_ query: PostgresQuery) throws -> [PostgresRow] {
+        do {
+            return try Array(connection.query(query, logger: Self.logger).wait().rows)
+        } catch {
+            throw PGError.translate(error, address: address, connecting: false)
+        }
+    }
+
+    /// Runs `sql` with `binds` (`$1`, `$2`, …).
+    @discardableResult
+    func query(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) throws -> [PostgresRow] {
+        try query(PostgresQuery(unsafeSQL: sql, binds: binds))
+    }
+
+    /// Runs `query`, calling `onRow` for each row as it arrives (constant memory).
+    func stream(_ query: PostgresQuery, _ onRow: @escaping @Sendable (PostgresRow) throws -> Void) throws {
+        do {
+            _ = try connection.query(query, logger: Self.logger, onRow).wait()
+        } catch {
+            throw PGError.translate(error, address: address, connecting: false)
+        }
+    }
+
+    /// Runs statements separated by semicolons (no binds), one after the other: the extended
+    /// protocol PostgresNIO speaks takes one statement per query.
+    func execute(script: String) throws {
+        for statement in Self.statements(script) {
+            do {
+                _ = try connection.query(PostgresQuery(unsafeSQL: statement), logger: Self.logger).wait()
+            } catch {
+                throw PGError.translate(error, address: address, connecting: false)
+            }
+        }
+    }
+
+    /// The statements of `script`: split at semicolons outside quotes, dollar-quoted bodies and
+    /// comments; empty ones dropped.
+    static func statements(_ script: String) -> [String] {
+        var out: [String] = []
+        var current = ""
+        let chars = Array(script.unicodeScalars)
+        var i = 0
+        func flush() {
+            let t = current.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !t.isEmpty { out.append(t) }
+            current = ""
+        }
+        while i < chars.count {
+            let c = chars[i]
+            if c == "-", i + 1 < chars.count, chars[i + 1] == "-" {
+                while i < chars.count, chars[i] != "\n" { i += 1 } // a comment, dropped
+                continue
+            }
+            if c == "'" || c == "\"" {
+                current.unicodeScalars.append(c)
+                i += 1
+                while i < chars.count {
+                    current.unicodeScalars.append(chars[i])
+                    if chars[i] == c {
+                        if i + 1 < chars.count, chars[i + 1] == c { i += 1; current.unicodeScalars.append(chars[i]) } else { break }
+                    }
+                    i += 1
+                }
+                i += 1
+                continue
+            }
+            if c == "$" {
+                // A dollar quote: $tag$ … $tag$ (tag may be empty).
+                var j = i + 1
+                while j < chars.count, chars[j] == "_" || chars[j].properties.isAlphabetic || ("0"..."9").contains(chars[j]) { j += 1 }
+                if j < chars.count, chars[j] == "$" {
+                    let tag = String(String.UnicodeScalarView(chars[i...j]))
+                    let rest = String(String.UnicodeScalarView(chars[(j + 1)...]))
+                    if let end = rest.range(of: tag) {
+                        let body = tag + rest[..<end.upperBound]
+                        current += body
+                        i = j + 1 + rest[..<end.upperBound].unicodeScalars.count
+                        continue
+                    }
+                }
+            }
+            if c == ";" { flush() } else { current.unicodeScalars.append(c) }
+            i += 1
+        }
+        flush()
+        return out
+    }
+
+    var isClosed: Bool { connection.isClosed }
+
+    func close() { try? connection.close().wait() }
+}
+
+/// Translates PostgresNIO's errors (which describe themselves only as "PSQLError", to avoid
+/// leaking data) into the store's errors, with the server's message and what to do.
+enum PGError {
+    /// The server's SQLSTATE of `error`, if it came from the server.
+    static func sqlState(_ error: Error) -> String? {
+        (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+
+    static func translate(_ error: Error, address: PostgresAddress, connecting: Bool) -> Error {
+        if error is StoreError { return error }
+        let whereTo = address.host.map { "\($0):\(address.port)" } ?? "\(address.socketDirectory) (port \(address.port))"
+        guard let e = error as? PSQLError else {
+            return StoreError.unavailable("cannot reach PostgreSQL at \(whereTo): \(error)")
+        }
+        let message = e.serverInfo?[.message] ?? ""
+        let detail = e.serverInfo?[.detail].map { " (\($0))" } ?? ""
+        switch (e.code, e.serverInfo?[.sqlState]) {
+        case (_, "28P01"?), (_, "28000"?):
+            return StoreError.unavailable("PostgreSQL at \(whereTo) refused user \(address.user): \(message). Set the password in $PGPASSWORD, ~/.pgpass or `password` under [database] in config.toml")
+        case (_, "3D000"?):
+            return StoreError.databaseMissing(path: address.description)
+        case (_, "42501"?):
+            return StoreError.notAllowed("PostgreSQL refused: \(message)\(detail)")
+        case (_, "40001"?), (_, "40P01"?):
+            return StoreError.locked(path: address.description)
+        case (_, "57P01"?), (_, "57P02"?), (_, "57P03"?):
+            return StoreError.unavailable("PostgreSQL at \(whereTo) is shutting down or starting up: \(message); retrying may work")
+        case (.server, let state?):
+            return StoreError.storage("PostgreSQL: \(message)\(detail) [SQLSTATE \(state)]")
+        case (.authMechanismRequiresPassword, _):
+            return StoreError.unavailable("PostgreSQL at \(whereTo) wants a password for user \(address.user): set $PGPASSWORD, add it to ~/.pgpass, or set `password` under [database] in config.toml")
+        case (.sslUnsupported, _):
+            return StoreError.unavailable("PostgreSQL at \(whereTo) does not offer TLS, and sslmode=\(address.sslMode.rawValue) requires it")
+        case (.serverClosedConnection, _), (.clientClosedConnection, _), (.uncleanShutdown, _):
+            return StoreError.unavailable("the connection to PostgreSQL at \(whereTo) was lost\(connecting ? " while connecting" : "")")
+        default:
+            let underlying = e.underlying.map { ": \($0)" } ?? ""
+            return StoreError.unavailable("cannot reach PostgreSQL at \(whereTo) (\(e.code))\(underlying)")
+        }
+    }
+}

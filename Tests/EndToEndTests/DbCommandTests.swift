@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+import TriageTestSupport
+
+/// `triage db init|migrate|status` on a real PostgreSQL server and on a SQLite file, through the
+/// built binary: what a team's administrator runs first.
+@Suite(.serialized) struct DbCommandTests {
+    static func server() throws -> PostgresCluster { try PostgresCluster.shared() }
+
+    @Test func initMigrateAndStatusOnPostgreSQL() throws {
+        let c = try Self.server()
+        let url = c.url(database: try c.createDatabase())
+        let env = ["PGPASSWORD": PostgresCluster.superPassword]
+
+        let before = try Harness.run(["db", "status", "--db", url], env: env)
+        #expect(before.status == 69 && before.stdout.contains("schema: none") && before.stderr.contains("triage db init"))
+
+        let first = try Harness.run(["db", "init", "--db", url], env: env)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("created schema v7"))
+        let again = try Harness.run(["db", "init", "--db", url], env: env)
+        #expect(again.status == 0 && again.stdout.contains("already at schema v7; nothing to do"))
+        let migrate = try Harness.run(["db", "migrate", "--db", url], env: env)
+        #expect(migrate.status == 0 && migrate.stdout.contains("already at schema v7"))
+        // $TRIAGE_DB names it as well as --db does.
+        let status = try Harness.run(["db", "status"], env: env.merging(["TRIAGE_DB": url]) { a, _ in a })
+        #expect(status.status == 0 && status.stdout.contains("(PostgreSQL)") && status.stdout.contains("schema: v7"))
+
+        // Commands not yet built for PostgreSQL say so, and touch nothing.
+        let stats = try Harness.run(["stats", "--db", url], env: env)
+        #expect(stats.status == 69 && stats.stderr.contains("team mode on PostgreSQL is being built"))
+    }
+
+    @Test func passwordsNeverOnTheCommandLineAndAlwaysExplained() throws {
+        let c = try Self.server()
+        let db = try c.createDatabase()
+        let withPassword = "postgres://postgres:\(PostgresCluster.superPassword)@127.0.0.1:\(c.port)/\(db)"
+        let r = try Harness.run(["db", "status", "--db", withPassword])
+        #expect(r.status == 64 && r.stderr.contains("a password does not belong in the URL"))
+        #expect(!r.stderr.contains(PostgresCluster.superPassword))
+
+        // No password anywhere: the server asks, triage says where to put one.
+        let home = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let url = c.url(database: db)
+        let none = try Harness.run(["db", "status", "--db", url], env: ["HOME": home])
+        #expect(none.status == 69 && none.stderr.contains("PGPASSWORD"))
+
+        // ~/.pgpass works, but only when it is private.
+        let pgpass = home + "/.pgpass"
+        try "127.0.0.1:\(c.port):\(db):postgres:\(PostgresCluster.superPassword)\n".write(toFile: pgpass, atomically: true, encoding: .utf8)
+        chmod(pgpass, 0o644)
+        let open = try Harness.run(["db", "status", "--db", url], env: ["HOME": home])
+        #expect(open.status == 77 && open.stderr.contains("chmod 600"))
+        chmod(pgpass, 0o600)
+        let fine = try Harness.run(["db", "init", "--db", url], env: ["HOME": home])
+        #expect(fine.status == 0, "\(fine.stderr)")
+
+        // So does the settings file, with the URL in it too.
+        try FileManager.default.removeItem(atPath: pgpass)
+        let config = home + "/cfg/triage"
+        try FileManager.default.createDirectory(atPath: config, withIntermediateDirectories: true)
+        try "[database]\nurl = \"\(url)\"\npassword = \"\(PostgresCluster.superPassword)\"\n"
+            .write(toFile: config + "/config.toml", atomically: true, encoding: .utf8)
+        chmod(config + "/config.toml", 0o600)
+        let viaConfig = try Harness.run(["db", "status"], env: ["HOME": home, "XDG_CONFIG_HOME": home + "/cfg"])
+        #expect(viaConfig.status == 0 && viaConfig.stdout.contains("schema: v7"), "\(viaConfig.stderr)")
+        chmod(config + "/config.toml", 0o644)
+        let leaky = try Harness.run(["db", "status"], env: ["HOME": home, "XDG_CONFIG_HOME": home + "/cfg"])
+        #expect(leaky.status == 77 && leaky.stderr.contains("chmod 600"))
+    }
+
+    @Test func theSameCommandsOnSQLite() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/new/t.sqlite"
+        let missing = try Harness.run(["db", "status", "--db", path])
+        #expect(missing.status == 66)
+        let created = try Harness.run(["db", "init", "--db", path])
+        #expect(created.status == 0 && created.stdout.contains("created (schema v7)"))
+        let status = try Harness.run(["db", "status", "--db", path])
+        #expect(status.status == 0 && status.stdout.contains("(SQLite)") && status.stdout.contains("schema: v7"))
+        let migrate = try Harness.run(["db", "migrate", "--db", path])
+        #expect(migrate.status == 0 && migrate.stdout.contains("already at schema v7"))
+        #expect(try Harness.sql(path, "SELECT count(*) FROM decision") != "0")
+    }
+}

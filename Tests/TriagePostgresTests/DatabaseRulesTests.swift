@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+@testable import TriagePostgres
+import TriageStore
+import TriageTestSupport
+
+/// The database itself enforces the product's rules: someone who connects with `psql` instead of
+/// triage still cannot forge, change or delete a label, or edit what their role may not.
+@Suite(.serialized) struct DatabaseRulesTests {
+    /// An initialised database with one case, a labeler `lou`, an analyst `ann` and a lead `lee`
+    /// (login roles in triage's group roles).
+    func prepared() throws -> (PostgresCluster, String) {
+        let a = try PG.emptyDatabase()
+        _ = try PostgresStore.initialize(a, password: PG.password)
+        let c = try PG.cluster
+        for (who, group) in [("lou", "triage_labeler"), ("ann", "triage_analyst"), ("lee", "triage_lead")] {
+            try c.psql("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '\(who)') THEN CREATE ROLE \(who) LOGIN; END IF; END $$")
+            try c.psql("GRANT \(group) TO \(who)")
+        }
+        try c.psql("""
+            INSERT INTO import_batch(id, file_name, sha256, format, started_at, imported_by) VALUES (1, 'f', 'x', 'jsonl', 0, 'postgres');
+            INSERT INTO cases(id, case_id, policy, merchant_name, score, margin, batch_id, updated_at)
+                VALUES (1, 'c1', 'gambling', 'Casino', 0.9, 0.1, 1, 0);
+            """, database: a.database)
+        return (c, a.database)
+    }
+
+    /// Runs `sql` as `user`; returns the error text, or nil when it succeeded.
+    func attempt(_ c: PostgresCluster, _ db: String, as user: String, _ sql: String) -> String? {
+        do { try c.psql(sql, database: db, user: user); return nil } catch { return "\(error)" }
+    }
+
+    func label(analyst: String, role: String = "labeler", kind: String = "label") -> String {
+        """
+        INSERT INTO label_event(case_row, kind, decision, analyst, os_user, role, created_at, app_version)
+        VALUES (1, '\(kind)', 'violation', '\(analyst)', 'os', '\(role)', 0, 'psql')
+        """
+    }
+
+    @Test func aLabelerWithPsqlCannotForgeOrChangeALabel() throws {
+        let (c, db) = try prepared()
+        // Their own label goes in.
+        #expect(attempt(c, db, as: "lou", label(analyst: "lou")) == nil)
+        // Under someone else's name, in a role they do not hold, or as an adjudication: refused.
+        #expect(attempt(c, db, as: "lou", label(analyst: "ann", role: "analyst"))?.contains("row-level security") == true)
+        #expect(attempt(c, db, as: "lou", label(analyst: "lou", role: "lead"))?.contains("row-level security") == true)
+        #expect(attempt(c, db, as: "lou", label(analyst: "lou", kind: "adjudication"))?.contains("row-level security") == true)
+        // Changing, deleting or emptying the log: refused.
+        #expect(attempt(c, db, as: "lou", "UPDATE label_event SET decision = 'no_violation'")?.contains("permission denied") == true)
+        #expect(attempt(c, db, as: "lou", "DELETE FROM label_event")?.contains("permission denied") == true)
+        #expect(attempt(c, db, as: "lou", "TRUNCATE label_event")?.contains("permission denied") == true)
+        // Nor the case it decides, the taxonomy, or the people.
+        #expect(attempt(c, db, as: "lou", "UPDATE cases SET status = 'decided'")?.contains("permission denied") == true)
+        #expect(attempt(c, db, as: "lou", "INSERT INTO decision(key, label, hotkey, is_final, position) VALUES ('x', 'X', 'x', true, 9)")?
+                    .contains("permission denied") == true)
+        #expect(attempt(c, db, as: "lou", "INSERT INTO person(name, role, created_at) VALUES ('lou', 'lead', 0)")?
+                    .contains("permission denied") == true)
+        // Even the owner (a superuser here) cannot rewrite the log: the trigger stops everyone.
+        #expect(attempt(c, db, as: "postgres", "UPDATE label_event SET decision = 'no_violation'")?.contains("append-only") == true)
+        #expect(attempt(c, db, as: "postgres", "DELETE FROM label_event")?.contains("append-only") == true)
+        #expect(attempt(c, db, as: "postgres", "TRUNCATE label_event")?.contains("append-only") == true)
+        // The one label is there, as lou made it.
+        #expect(try c.psql("SELECT analyst || ':' || decision FROM label_event", database: db) == "lou:violation\n")
+    }
+
+    @Test func leadsAdjudicateAndEditTheTaxonomy() throws {
+        let (c, db) = try prepared()
+        #expect(attempt(c, db, as: "lee", label(analyst: "lee", role: "lead", kind: "adjudication")) == nil)
+        #expect(attempt(c, db, as: "lee", "UPDATE policy_area SET sla_hours = 48 WHERE key = 'gambling'") == nil)
+        #expect(attempt(c, db, as: "ann", "UPDATE policy_area SET sla_hours = 1 WHERE key = 'gambling'")?.contains("permission denied") == true)
+        // Everyone reads.
+        #expect(try c.psql("SELECT count(*) FROM label_event", database: db, user: "ann") == "1\n")
+    }
+
+    @Test func leasesAreEachPersonsOwn() throws {
+        let (c, db) = try prepared()
+        let farFuture = "99999999999999"
+        #expect(attempt(c, db, as: "ann", "INSERT INTO assignment VALUES (1, 'ann', 0, \(farFuture))") == nil)
+        // Nobody takes or gives back someone else's live lease…
+        #expect(attempt(c, db, as: "lou", "INSERT INTO assignment VALUES (1, 'lou', 0, \(farFuture))") != nil)
+        try c.psql("DELETE FROM assignment", database: db, user: "lou") // deletes nothing: not lou's
+        try c.psql("UPDATE assignment SET analyst = 'lou'", database: db, user: "lou") // updates nothing
+        #expect(try c.psql("SELECT analyst FROM assignment", database: db) == "ann\n")
+        // …nor shortens it (the update sees no row of theirs).
+        #expect(attempt(c, db, as: "lou", "UPDATE assignment SET lease_until = 0 WHERE analyst = 'ann'") == nil)
+        #expect(try c.psql("SELECT lease_until FROM assignment", database: db) == "\(farFuture)\n")
+        // An expired lease may be taken over.
+        try c.psql("UPDATE assignment SET lease_until = 0", database: db, user: "ann")
+        #expect(attempt(c, db, as: "lou", "UPDATE assignment SET analyst = 'lou', lease_until = \(farFuture)") == nil)
+        #expect(try c.psql("SELECT analyst FROM assignment", database: db) == "lou\n")
+    }
+}
