@@ -115,6 +115,7 @@ let package = Package(
         // database-location parsing.
         .testTarget(name: "TriagePostgresTests", dependencies: [
             "TriageCore", "TriageFormats", "TriageStore", "TriagePostgres", "TriageSQLite", "TriageTestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Drive the built `triage` binary (and tmux) and read the database it wrote.
         .testTarget(name: "EndToEndTests", dependencies: [

@@ -7,8 +7,9 @@ import TriageStore
 ///
 /// Timestamps are `bigint` milliseconds since the Unix epoch (UTC), lists are JSON text, as in
 /// SQLite, so both backends hand the same values to the same code. Full-text search is a
-/// `tsvector` column on `cases` with a GIN index (the `simple` configuration: no stemming, as
-/// SQLite's `unicode61`).
+/// `tsvector` column on `cases` with a GIN index, written by triage from the text cut into words
+/// the way SQLite's `unicode61` tokenizer cuts it (``PGSearch``), so both backends find the same
+/// cases.
 enum PGSchema {
     /// The group roles (NOLOGIN): a person's login role is a member of one of the first three.
     /// Shared by every triage database of the server (roles are server-wide).

@@ -164,18 +164,9 @@ final class SQLiteImportSink: ImportSink {
         let rows = try Row.fetchAll(db, sql: """
             SELECT * FROM import_batch WHERE finished_at IS NULL AND sha256 = ? AND format = ? ORDER BY id DESC
             """, arguments: [info.sha256, info.format])
-        let stale = Timestamp.now().milliseconds - 600_000
         return rows.first { r in
-            let host: String = r["host"], pid: Int32 = r["pid"]
-            if host == info.host { return pid != info.pid && !Self.processRuns(pid) }
-            return (r["progress_at"] as Int64? ?? 0) < stale
+            info.mayResume(host: r["host"], pid: r["pid"], progressAt: r["progress_at"])
         }
-    }
-
-    /// Whether a process with this id runs on this machine.
-    static func processRuns(_ pid: Int32) -> Bool {
-        guard pid > 0 else { return false }
-        return kill(pid, 0) == 0 || errno == EPERM
     }
 
     private func beginChunk() throws {

@@ -143,11 +143,7 @@ extension SQLiteStore {
     /// The column a queue is sorted on, and whether the queue runs down it (highest first).
     /// The row id breaks ties in the same direction. See ``QueueRow/cursor(for:)`` for the keys.
     static func sortKey(_ sort: QueueSort) -> (column: String, descending: Bool) {
-        switch sort {
-        case .score: ("c.score", true)
-        case .age: ("c.flagged_at", false)
-        case .uncertainty: ("c.margin", false)
-        }
+        (sort == .score ? "c.score" : sort == .age ? "c.flagged_at" : "c.margin", sort.descending)
     }
 
     /// A cursor's key as the column stores it: `flagged_at` is integer milliseconds.

@@ -6,9 +6,9 @@ import TriageStore
 extension SQLiteStore {
     /// The FTS5 query for what an analyst typed, or nil when it has no word to search for.
     ///
-    /// The text is never passed as FTS5 syntax: it is cut into words (runs of letters, digits and
-    /// marks, as the `unicode61` tokenizer cuts them) and each word becomes a quoted string; the
-    /// last one is a prefix (`"tok"*`) so a word being typed matches. Words are ANDed.
+    /// The text is never passed as FTS5 syntax: it is cut into words (``SearchWords``) and each
+    /// word becomes a quoted string; the last one is a prefix (`"tok"*`) so a word being typed
+    /// matches. Words are ANDed.
     ///
     /// ```swift
     /// SQLiteStore.ftsQuery("Lucky  star-c")  // "\"lucky\" \"star\" \"c\"*"
@@ -16,19 +16,7 @@ extension SQLiteStore {
     /// SQLiteStore.ftsQuery("\"*-")           // nil
     /// ```
     public static func ftsQuery(_ text: String) -> String? {
-        var words: [String] = []
-        var word = ""
-        for u in text.unicodeScalars {
-            let p = u.properties
-            if p.isAlphabetic || p.numericType != nil || p.generalCategory == .nonspacingMark
-                || p.generalCategory == .spacingMark || p.generalCategory == .enclosingMark {
-                word.unicodeScalars.append(u)
-            } else if !word.isEmpty {
-                words.append(word)
-                word = ""
-            }
-        }
-        if !word.isEmpty { words.append(word) }
+        let words = SearchWords.words(text)
         guard !words.isEmpty else { return nil }
         let quoted = words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         return quoted.joined(separator: " ") + "*"

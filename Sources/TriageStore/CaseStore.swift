@@ -231,6 +231,23 @@ public struct ImportBatchInfo: Sendable {
     }
 }
 
+extension ImportBatchInfo {
+    /// Whether this import may resume an unfinished batch of the same input recorded by the
+    /// importer at `host`/`pid` that last made progress at `progressAt` (ms): its importer is
+    /// gone (on this machine, that process no longer runs; elsewhere, it made no progress for
+    /// 10 minutes).
+    public func mayResume(host: String, pid: Int32, progressAt: Int64?) -> Bool {
+        if host == self.host { return pid != self.pid && !Self.processRuns(pid) }
+        return (progressAt ?? 0) < Timestamp.now().milliseconds - 600_000
+    }
+
+    /// Whether a process with this id runs on this machine.
+    static func processRuns(_ pid: Int32) -> Bool {
+        guard pid > 0 else { return false }
+        return kill(pid, 0) == 0 || errno == EPERM
+    }
+}
+
 /// What an import's feed reports back to the store when it finishes reading.
 public struct ImportFeedResult: Sendable {
     /// False to stop without finishing the batch: the chunk in progress is rolled back (for

@@ -8,6 +8,10 @@ public enum QueueSort: String, Sendable, CaseIterable {
     case age
     /// Closest to the model's threshold first (active learning).
     case uncertainty
+
+    /// Whether the queue runs down its key (highest first); the row id breaks ties in the same
+    /// direction. Every backend pages on (key, row id) this way.
+    public var descending: Bool { self == .score }
 }
 
 /// Which cases a queue shows and in what order.

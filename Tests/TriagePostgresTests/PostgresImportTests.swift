@@ -1,0 +1,120 @@
+import Foundation
+import GRDB
+import Testing
+import TriageCore
+import TriageFormats
+@testable import TriagePostgres
+import TriageSQLite
+import TriageStore
+import TriageTestSupport
+
+/// The PostgreSQL import stores what the SQLite import stores, row for row, and re-importing
+/// changes nothing.
+@Suite(.serialized) struct PostgresImportTests {
+    static let generator = SampleGenerator(seed: 11)
+
+    func feed(_ records: [CaseRecord]) -> (any ImportSink) throws -> ImportFeedResult {
+        { sink in
+            for r in records.dropFirst(sink.resumeAfter) { _ = try sink.write(PreparedCase(r, policy: r.policy ?? "gambling")) }
+            return ImportFeedResult(commit: true, sha256: "")
+        }
+    }
+
+    func info() -> ImportBatchInfo { ImportBatchInfo(fileName: "cases.jsonl", format: "jsonl", startedAt: .now(), importedBy: "tester") }
+
+    /// Rows of both databases that must agree: per table counts, and each case's fields.
+    func summary(pg db: String) throws -> [String] {
+        let c = try PG.cluster
+        var out: [String] = []
+        for t in ["cases", "score", "attribution", "rationale", "evidence", "feature_snapshot", "feature_name"] {
+            out.append(t + "=" + (try c.psql("SELECT count(*) FROM \(t)", database: db)).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        out += try c.psql("""
+            SELECT c.case_id || '|' || c.policy || '|' || c.merchant_name || '|' || c.status || '|' ||
+                   (SELECT count(*) FROM score s WHERE s.case_row = c.id) || '|' || (SELECT count(*) FROM evidence e WHERE e.case_row = c.id)
+                   || '|' || (SELECT string_agg(s.model || ':' || s.version, ',' ORDER BY s.id) FROM score s WHERE s.case_row = c.id)
+            FROM cases c ORDER BY c.case_id COLLATE "C"
+            """, database: db).split(separator: "\n").map(String.init)
+        return out
+    }
+
+    func summary(sqlite path: String) throws -> [String] {
+        try DatabaseQueue(path: path).read { db in
+            var out: [String] = []
+            for t in ["cases", "score", "attribution", "rationale", "evidence", "feature_snapshot", "feature_name"] {
+                out.append(t + "=" + String(try Int.fetchOne(db, sql: "SELECT count(*) FROM \(t)") ?? -1))
+            }
+            out += try String.fetchAll(db, sql: """
+                SELECT c.case_id || '|' || c.policy || '|' || c.merchant_name || '|' || c.status || '|' ||
+                       (SELECT count(*) FROM score s WHERE s.case_row = c.id) || '|' || (SELECT count(*) FROM evidence e WHERE e.case_row = c.id)
+                       || '|' || (SELECT group_concat(x, ',') FROM (SELECT s.model || ':' || s.version AS x FROM score s
+                                                                      WHERE s.case_row = c.id ORDER BY s.id))
+                FROM cases c ORDER BY c.case_id
+                """)
+            return out
+        }
+    }
+
+    @Test func theSameRowsAsSQLiteAndReimportingChangesNothing() throws {
+        let a = try PG.emptyDatabase()
+        _ = try PostgresStore.initialize(a, password: PG.password)
+        let pg = try PostgresStore(address: a, password: PG.password)
+        defer { pg.close() }
+        let dir = NSTemporaryDirectory() + "triage-pg-import-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let lite = try SQLiteStore(path: dir + "/t.sqlite", create: true)
+
+        let records = (0..<120).map { Self.generator.record(at: $0) }
+        let first = try pg.importBatch(info(), feed(records))
+        #expect(first.inserted == 120 && first.read == 120 && first.finishedAt != nil)
+        _ = try lite.importBatch(info(), feed(records))
+        let pgRows = try summary(pg: a.database)
+        #expect(pgRows == (try summary(sqlite: dir + "/t.sqlite")))
+        #expect(pgRows.count == 7 + 120)
+
+        // The same file again: every case unchanged, no row added.
+        let again = try pg.importBatch(info(), feed(records))
+        #expect(again.unchanged == 120 && again.inserted == 0 && again.updated == 0)
+        #expect(try summary(pg: a.database) == pgRows)
+
+        // A rescoring file (a new model version for every third case, nothing else): those cases
+        // are updated, keep their profile, and take the new headline score when it is higher.
+        let rescored = records.enumerated().compactMap { i, r -> CaseRecord? in
+            guard i % 3 == 0 else { return nil }
+            var x = CaseRecord(caseID: r.caseID, policy: r.policy, merchant: Merchant(id: nil, name: r.merchant.name),
+                               scores: [ModelScore(model: r.scores[0].model, version: "v99", score: 0.999, threshold: 0.5)])
+            x.flaggedAt = nil
+            return x
+        }
+        let third = try pg.importBatch(info(), feed(rescored))
+        _ = try lite.importBatch(info(), feed(rescored))
+        #expect(third.updated == 40 && third.unchanged == 0)
+        #expect(try summary(pg: a.database) == (try summary(sqlite: dir + "/t.sqlite")))
+        let headline = try PG.cluster.psql("SELECT DISTINCT score FROM cases WHERE case_id = '\(records[0].caseID)'", database: a.database)
+        #expect(headline == "0.999\n")
+        #expect(try pg.importBatches(limit: 10).map(\.id).count == 3)
+    }
+
+    @Test func theSearchVectorHoldsNameDescriptionRationalesAndEvidence() throws {
+        let a = try PG.emptyDatabase()
+        _ = try PostgresStore.initialize(a, password: PG.password)
+        let pg = try PostgresStore(address: a, password: PG.password)
+        defer { pg.close() }
+        var r = Self.generator.record(at: 0)
+        r.merchant.name = "Zyxwine Traders"
+        r.merchant.description = "Sells qwertyfoo online"
+        r.rationales = [Rationale(model: "m", text: "mentions plughbar", evidenceIDs: [])]
+        r.evidence = [Evidence(id: "e9", kind: "website", source: "https://x", text: "page says snarkle")]
+        _ = try pg.importBatch(info(), feed([r]))
+        for term in ["zyxwine", "qwertyfoo", "plughbar", "snarkle"] {
+            let n = try PG.cluster.psql("SELECT count(*) FROM cases WHERE search @@ to_tsquery('simple', '\(term)')", database: a.database)
+            #expect(n == "1\n", "term \(term)")
+        }
+        // New evidence on re-import is searchable too.
+        r.evidence.append(Evidence(id: "e10", kind: "website", source: "https://y", text: "later finding: glorptastic"))
+        #expect(try pg.importBatch(info(), feed([r])).updated == 1)
+        #expect(try PG.cluster.psql("SELECT count(*) FROM cases WHERE search @@ to_tsquery('simple', 'glorptastic')",
+                                    database: a.database) == "1\n")
+    }
+}
