@@ -178,6 +178,9 @@ enum PGError {
             return StoreError.databaseMissing(path: address.description)
         case (_, "42501"?):
             return StoreError.notAllowed("PostgreSQL refused: \(message)\(detail)")
+        case (_, "TR001"?):
+            // The label rules the database enforces (triage_label_applied).
+            return StoreError.refused(message)
         case (_, "40001"?), (_, "40P01"?):
             return StoreError.locked(path: address.description)
         case (_, "57P01"?), (_, "57P02"?), (_, "57P03"?):

@@ -295,6 +295,50 @@ enum PGSchema {
     CREATE TRIGGER rationale_feedback_no_truncate BEFORE TRUNCATE ON rationale_feedback
         FOR EACH STATEMENT EXECUTE FUNCTION triage_append_only();
 
+    -- A label event keeps its case in step, whoever inserts it (triage or psql): in the analyst
+    -- queue it must supersede exactly the case's current label (never a silent overwrite) and it
+    -- sets the case's status and current label and ends its lease; in a labelling project it
+    -- keeps the case's live-label count and ends the labeler's claim. It runs as the schema's
+    -- owner: nobody else may write cases or project_case.
+    CREATE FUNCTION triage_label_applied() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+    DECLARE
+        cur bigint;
+        final boolean;
+    BEGIN
+        IF NEW.project IS NULL THEN
+            SELECT current_label INTO cur FROM cases WHERE id = NEW.case_row FOR UPDATE;
+            IF NEW.kind = 'adjudication' THEN
+                RAISE EXCEPTION 'an adjudication belongs to a labelling project' USING ERRCODE = 'TR001';
+            END IF;
+            IF NEW.supersedes IS DISTINCT FROM cur THEN
+                RAISE EXCEPTION 'case changed meanwhile: its current label is %, not %',
+                    coalesce('event ' || cur, 'no label'), coalesce('event ' || NEW.supersedes, 'no label')
+                    USING ERRCODE = 'TR001';
+            END IF;
+            IF NEW.kind = 'undo' THEN
+                UPDATE cases SET status = 'open', current_label = NULL, updated_at = NEW.created_at WHERE id = NEW.case_row;
+            ELSE
+                SELECT is_final INTO final FROM decision WHERE key = NEW.decision;
+                UPDATE cases SET status = CASE WHEN coalesce(final, true) THEN 'decided' ELSE 'escalated' END,
+                                 current_label = NEW.id, updated_at = NEW.created_at
+                WHERE id = NEW.case_row;
+                DELETE FROM assignment WHERE case_row = NEW.case_row;
+            END IF;
+        ELSE
+            IF NEW.kind = 'label' AND NEW.supersedes IS NULL THEN
+                UPDATE project_case SET label_count = label_count + 1 WHERE project = NEW.project AND case_row = NEW.case_row;
+            ELSIF NEW.kind = 'undo' AND (SELECT kind FROM label_event WHERE id = NEW.supersedes) = 'label' THEN
+                UPDATE project_case SET label_count = label_count - 1 WHERE project = NEW.project AND case_row = NEW.case_row;
+            END IF;
+            IF NEW.kind = 'label' THEN
+                DELETE FROM project_claim WHERE project = NEW.project AND case_row = NEW.case_row AND labeler = NEW.analyst;
+            END IF;
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER label_event_applied AFTER INSERT ON label_event
+        FOR EACH ROW EXECUTE FUNCTION triage_label_applied();
+
     -- Live refresh: every committed label event wakes the other sessions (LISTEN triage_labels).
     CREATE FUNCTION triage_notify_label() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN

@@ -68,8 +68,8 @@ public final class PostgresStore: @unchecked Sendable {
         let c = try PGConnection.connect(address, password: password)
         defer { c.close() }
         // One initialisation at a time, even from several hosts.
-        try c.query("SELECT pg_advisory_lock(7324101)")
-        defer { _ = try? c.query("SELECT pg_advisory_unlock(7324101)") }
+        try c.query("SELECT pg_advisory_lock(7324, 101)")
+        defer { _ = try? c.query("SELECT pg_advisory_unlock(7324, 101)") }
         let version = try schemaVersion(c)
         if let version {
             if version > SchemaVersion.current {
@@ -125,8 +125,8 @@ public final class PostgresStore: @unchecked Sendable {
     public static func migrate(_ address: PostgresAddress, password: String?) throws -> SchemaReport {
         let c = try PGConnection.connect(address, password: password)
         defer { c.close() }
-        try c.query("SELECT pg_advisory_lock(7324101)")
-        defer { _ = try? c.query("SELECT pg_advisory_unlock(7324101)") }
+        try c.query("SELECT pg_advisory_lock(7324, 101)")
+        defer { _ = try? c.query("SELECT pg_advisory_unlock(7324, 101)") }
         guard let version = try schemaVersion(c) else {
             throw StoreError.refused("\(address) has no triage schema: run `triage db init` first")
         }

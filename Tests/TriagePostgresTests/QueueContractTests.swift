@@ -93,4 +93,23 @@ import TriageTestSupport
         #expect(nonEmpty >= Self.queries.count / 2)
         #expect(try p.pg.queueRow(caseID: "no-such-case", matching: QueueQuery()) == nil)
     }
+
+    @Test func caseDetailsAndStatsAgreeWithSQLite() throws {
+        let p = try Pair()
+        let ids = try forward({ try p.lite.queuePage($0, after: $1, limit: $2) }, QueueQuery(status: nil)).map(\.caseID)
+        #expect(ids.count == 150)
+        for id in ids {
+            let want = try #require(try p.lite.caseDetail(caseID: id))
+            let got = try #require(try p.pg.caseDetail(caseID: id))
+            #expect(got.case == want.case, "\(id)")
+            #expect(got.scores == want.scores && got.attributions == want.attributions, "\(id)")
+            #expect(got.rationales == want.rationales && got.evidence == want.evidence, "\(id)")
+            #expect(got.features.map { "\($0.name)=\($0.value)" } == want.features.map { "\($0.name)=\($0.value)" }, "\(id)")
+            #expect(got.labels == want.labels, "\(id)")
+        }
+        #expect(try p.pg.caseDetail(caseID: "no-such-case") == nil)
+        let (a, b) = (try p.pg.stats(), try p.lite.stats())
+        #expect(a.cases == b.cases && a.labelEvents == b.labelEvents && a.imports == b.imports && a.unfinishedImports.isEmpty)
+        #expect(a.cases.reduce(0) { $0 + $1.count } == 150)
+    }
 }
