@@ -44,22 +44,10 @@ extension PostgresStore {
         try c.query("SELECT pg_advisory_xact_lock($1)", lock)
         let (policy, current) = try c.query("SELECT policy, current_label FROM cases WHERE id = $1", lock).first?
             .decode((String, Int64?).self) ?? ("", nil)
-        let taxonomy = try readTaxonomy(c)
-        let problems = d.problems(taxonomy: taxonomy, policy: policy)
-        guard problems.isEmpty else { throw StoreError.invalidLabel(caseID: d.caseID, problems: problems) }
         var who = PostgresBindings()
         who.append(d.analyst)
         let held = try c.query("SELECT role FROM person WHERE name = $1", who).first.flatMap { Role(rawValue: try $0.decode(String.self)) }
-        if let why = Role.refusal(person: d.analyst, holds: held, actingAs: d.role) { throw StoreError.notAllowed(why) }
-        guard d.kind != .adjudication else {
-            throw StoreError.refused("an adjudication settles a labelling project's case: give its project")
-        }
-        guard d.role != .labeler else {
-            throw StoreError.notAllowed("labelers label in a labelling project (see `triage project list`), not in the analyst queue")
-        }
-        guard d.supersedes == current else {
-            throw StoreError.labelConflict(caseID: d.caseID, current: current, expected: d.supersedes)
-        }
+        if let refusal = d.refusal(taxonomy: try readTaxonomy(c), policy: policy, held: held, current: current) { throw refusal }
         var b = PostgresBindings()
         b.append(row); b.append(d.kind.rawValue); b.append(d.decision); b.append(JSONText.encode(strings: d.reasonCodes))
         b.append(d.note); b.append(d.analyst); b.append(d.osUser); b.append(d.role.rawValue); b.append(now.milliseconds)

@@ -19,21 +19,13 @@ extension SQLiteStore {
                 let policy: String = c["policy"]
                 let current: Int64? = c["current_label"]
                 let taxonomy = try Self.readTaxonomy(db)
-                let problems = d.problems(taxonomy: taxonomy, policy: policy)
-                guard problems.isEmpty else { throw StoreError.invalidLabel(caseID: d.caseID, problems: problems) }
-                try Self.requireRole(db, d.analyst, d.role)
+                // Never overwrite silently: a new label must name the current one it replaces.
+                if let refusal = d.refusal(taxonomy: taxonomy, policy: policy, held: try Self.storedRole(db, d.analyst),
+                                           current: current) {
+                    throw refusal
+                }
                 if let project = d.project {
                     return try Self.recordProjectLabel(db, d, project: project, row: row, policy: policy, now: now)
-                }
-                guard d.kind != .adjudication else {
-                    throw StoreError.refused("an adjudication settles a labelling project's case: give its project")
-                }
-                guard d.role != .labeler else {
-                    throw StoreError.notAllowed("labelers label in a labelling project (see `triage project list`), not in the analyst queue")
-                }
-                // Never overwrite silently: a new label must name the current one it replaces.
-                guard d.supersedes == current else {
-                    throw StoreError.labelConflict(caseID: d.caseID, current: current, expected: d.supersedes)
                 }
                 try db.cachedStatement(sql: """
                     INSERT INTO label_event(case_row, kind, decision, reason_codes, note, analyst, os_user, role, created_at,

@@ -44,6 +44,26 @@ public struct LabelDraft: Sendable {
         self.project = project
     }
 
+    /// Every check a store makes before it appends this draft to a case's log, in order: the
+    /// taxonomy (for a case in `policy`), the person's role (`held`: their registered role), and,
+    /// in the analyst queue (no project), that it is no adjudication, not a labeler's, and that it
+    /// supersedes exactly the case's `current` label (never an overwrite). nil when it may go in;
+    /// a project's own rules are the store's.
+    public func refusal(taxonomy: Taxonomy, policy: String, held: Role?, current: Int64?) -> StoreError? {
+        let problems = problems(taxonomy: taxonomy, policy: policy)
+        guard problems.isEmpty else { return .invalidLabel(caseID: caseID, problems: problems) }
+        if let why = Role.refusal(person: analyst, holds: held, actingAs: role) { return .notAllowed(why) }
+        guard project == nil else { return nil }
+        guard kind != .adjudication else {
+            return .refused("an adjudication settles a labelling project's case: give its project")
+        }
+        guard role != .labeler else {
+            return .notAllowed("labelers label in a labelling project (see `triage project list`), not in the analyst queue")
+        }
+        guard supersedes == current else { return .labelConflict(caseID: caseID, current: current, expected: supersedes) }
+        return nil
+    }
+
     /// Checks the draft against the taxonomy for a case in `policy`. Returns the problems found.
     public func problems(taxonomy: Taxonomy, policy: String) -> [String] {
         var out: [String] = []

@@ -30,10 +30,10 @@ import TriageTestSupport
         do { try c.psql(sql, database: db, user: user); return nil } catch { return "\(error)" }
     }
 
-    func label(analyst: String, role: String = "labeler", kind: String = "label") -> String {
+    func label(analyst: String, role: String = "labeler", kind: String = "label", project: String? = nil) -> String {
         """
-        INSERT INTO label_event(case_row, kind, decision, analyst, os_user, role, created_at, app_version)
-        VALUES (1, '\(kind)', 'violation', '\(analyst)', 'os', '\(role)', 0, 'psql')
+        INSERT INTO label_event(case_row, kind, decision, analyst, os_user, role, created_at, app_version, project)
+        VALUES (1, '\(kind)', 'violation', '\(analyst)', 'os', '\(role)', 0, 'psql', \(project.map { "'\($0)'" } ?? "NULL"))
         """
     }
 
@@ -65,7 +65,12 @@ import TriageTestSupport
 
     @Test func leadsAdjudicateAndEditTheTaxonomy() throws {
         let (c, db) = try prepared()
-        #expect(attempt(c, db, as: "lee", label(analyst: "lee", role: "lead", kind: "adjudication")) == nil)
+        try c.psql("INSERT INTO project(name, overlap, queue_policy, created_by, created_at) VALUES ('p1', 2, 'score', 'lee', 0)",
+                   database: db)
+        #expect(attempt(c, db, as: "lee", label(analyst: "lee", role: "lead", kind: "adjudication", project: "p1")) == nil)
+        // Outside a project an adjudication means nothing: the database refuses it too.
+        #expect(attempt(c, db, as: "lee", label(analyst: "lee", role: "lead", kind: "adjudication"))?
+                    .contains("belongs to a labelling project") == true)
         #expect(attempt(c, db, as: "lee", "UPDATE policy_area SET sla_hours = 48 WHERE key = 'gambling'") == nil)
         #expect(attempt(c, db, as: "ann", "UPDATE policy_area SET sla_hours = 1 WHERE key = 'gambling'")?.contains("permission denied") == true)
         // Everyone reads.
