@@ -248,15 +248,11 @@ final class PGPool: @unchecked Sendable {
 
     private func checkIn(_ c: PGConnection) {
         lock.lock()
-        if closed || c.isClosed {
-            open -= 1
-            lock.unlock()
-            c.close()
-        } else {
-            idle.append(c)
-            lock.unlock()
-        }
+        let drop = closed || c.isClosed
+        if drop { open -= 1 } else { idle.append(c) }
         lock.signal()
+        lock.unlock()
+        if drop { c.close() }
     }
 
     func close() {
