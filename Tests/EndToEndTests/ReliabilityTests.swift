@@ -240,7 +240,9 @@ import Testing
     /// the committed chunks stay as an unfinished batch (never reported as finished), the file is
     /// sound, and running the same import again resumes that batch and completes it.
     @Test func anImportKilledHalfWayResumes() throws {
-        let n = 6_000
+        // Big enough that an import cannot finish between two looks at the database even when it
+        // commits only every 2 s (if the lock-wanted signal is slow to be seen).
+        let n = 20_000
         let dir = try Harness.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let db = dir + "/t.sqlite", big = dir + "/big.jsonl"
