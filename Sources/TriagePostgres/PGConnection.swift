@@ -76,15 +76,6 @@ final class PGConnection: @unchecked Sendable {
         try query(PostgresQuery(unsafeSQL: sql, binds: binds))
     }
 
-    /// Runs `query`, calling `onRow` for each row as it arrives (constant memory).
-    func stream(_ query: PostgresQuery, _ onRow: @escaping @Sendable (PostgresRow) throws -> Void) throws {
-        do {
-            _ = try connection.query(query, logger: Self.logger, onRow).wait()
-        } catch {
-            throw PGError.translate(error, address: address, connecting: false)
-        }
-    }
-
     /// Runs statements separated by semicolons (no binds), one after the other: the extended
     /// protocol PostgresNIO speaks takes one statement per query.
     func execute(script: String) throws {

@@ -11,23 +11,9 @@ import TriageStore
 /// the way SQLite's `unicode61` tokenizer cuts it (``PGSearch``), so both backends find the same
 /// cases.
 enum PGSchema {
-    /// The group roles (NOLOGIN): a person's login role is a member of one of the first three.
-    /// Shared by every triage database of the server (roles are server-wide).
-    static let analystRole = "triage_analyst"
-    static let labelerRole = "triage_labeler"
-    static let leadRole = "triage_lead"
-    /// May import, manage people and projects; the user who ran `triage db init` is one.
-    static let adminRole = "triage_admin"
-    static var groupRoles: [String] { [analystRole, labelerRole, leadRole, adminRole] }
-
-    /// The group role of a product role.
-    static func groupRole(_ role: Role) -> String {
-        switch role {
-        case .analyst: return analystRole
-        case .labeler: return labelerRole
-        case .lead: return leadRole
-        }
-    }
+    /// The group roles (NOLOGIN), server-wide: a person's login role is a member of one of the
+    /// first three; the user who ran `triage db init` is a member of the last (imports, people).
+    static let groupRoles = ["triage_analyst", "triage_labeler", "triage_lead", "triage_admin"]
 
     /// Creates the group roles that do not exist yet (needs CREATEROLE).
     static let roles = """

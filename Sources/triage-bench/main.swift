@@ -98,22 +98,18 @@ func millis(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - t) / 1e6
 }
 
-/// This process's peak resident set (VmHWM). Not getrusage's ru_maxrss: that survives exec, so a
-/// child would report its parent's peak.
-func peakRSSMegabytes() -> Double {
+/// A memory figure of this process from /proc/self/status, in MB: `VmHWM` (the peak resident
+/// set; not getrusage's ru_maxrss, which survives exec, so a child would report its parent's
+/// peak) or `VmRSS` (resident now).
+func statusMegabytes(_ field: String) -> Double {
     let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-    guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+    guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
           let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
     return kb / 1024
 }
 
-/// This process's resident set now (VmRSS).
-func residentMegabytes() -> Double {
-    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-    guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-          let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
-    return kb / 1024
-}
+func peakRSSMegabytes() -> Double { statusMegabytes("VmHWM") }
+func residentMegabytes() -> Double { statusMegabytes("VmRSS") }
 
 func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 

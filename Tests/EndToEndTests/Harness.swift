@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TriageTestSupport
 
 /// Runs the built `triage` binary and tmux, the way a person would.
 enum Harness {
@@ -188,7 +189,7 @@ enum Spawn {
         defer { for a in args { free(a) } }
         // The test runner blocks some signals on its threads; a child inherits that mask, and a
         // program started under tmux would then never see SIGWINCH. Start children clean.
-        var attr = cleanAttributes()
+        var attr = SpawnAttributes.clean()
         defer { posix_spawnattr_destroy(&attr) }
         var pid: pid_t = 0
         // A small, known environment: the test runner's own (NO_COLOR, TERM, locale…) must not
@@ -203,26 +204,5 @@ enum Spawn {
         let output = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
         let exited = (status & 0x7f) == 0
         return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), output)
-    }
-
-    /// Spawn attributes for a child that starts clean: nothing blocked, every signal at its
-    /// default (the test runner blocks some on its threads, and a child inherits that), and with
-    /// `newProcessGroup` a process group of its own. The caller destroys them.
-    static func cleanAttributes(newProcessGroup: Bool = false) -> posix_spawnattr_t {
-        var attr = posix_spawnattr_t()
-        posix_spawnattr_init(&attr)
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attr, &empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigdefault(&attr, &all)
-        var flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
-        if newProcessGroup {
-            posix_spawnattr_setpgroup(&attr, 0)
-            flags |= POSIX_SPAWN_SETPGROUP
-        }
-        posix_spawnattr_setflags(&attr, Int16(flags))
-        return attr
     }
 }

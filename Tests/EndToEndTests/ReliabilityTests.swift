@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TriageTestSupport
 
 /// "No label is ever lost" (issue 7): the real binary under concurrency, SIGKILL and write errors.
 /// Every check counts rows in the database with sqlite3 and compares them with what the programs
@@ -469,7 +470,7 @@ final class Background {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        var attr = Spawn.cleanAttributes(newProcessGroup: true)
+        var attr = SpawnAttributes.clean(newProcessGroup: true)
         defer { posix_spawnattr_destroy(&attr) }
         let args = (["/usr/bin/env"] + argv).map { strdup($0) } + [nil]
         defer { for a in args { free(a) } }
