@@ -30,6 +30,10 @@ enum PGSchema {
             END IF;
         END LOOP;
     END $$;
+    -- A role may also work in the roles below it, as in the app (``Role/mayWorkAs(_:)``): a
+    -- lead as an analyst or a labeler, an analyst as a labeler.
+    GRANT triage_labeler TO triage_analyst;
+    GRANT triage_analyst TO triage_lead;
     """
 
     /// Every table of version 7, with its indexes and triggers.
@@ -325,14 +329,47 @@ enum PGSchema {
     CREATE TRIGGER label_event_applied AFTER INSERT ON label_event
         FOR EACH ROW EXECUTE FUNCTION triage_label_applied();
 
-    -- Live refresh: every committed label event wakes the other sessions (LISTEN triage_labels).
-    CREATE FUNCTION triage_notify_label() RETURNS trigger LANGUAGE plpgsql AS $$
+    -- Live refresh: every committed change wakes the other sessions (LISTEN triage_changes), so
+    -- nobody polls. One notification per table per transaction (PostgreSQL folds duplicates).
+    CREATE FUNCTION triage_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        PERFORM pg_notify('triage_labels', NEW.case_row::text);
+        PERFORM pg_notify('triage_changes', TG_TABLE_NAME);
         RETURN NULL;
     END $$;
-    CREATE TRIGGER label_event_notify AFTER INSERT ON label_event
-        FOR EACH ROW EXECUTE FUNCTION triage_notify_label();
+    DO $$
+    DECLARE t text;
+    BEGIN
+        FOREACH t IN ARRAY ARRAY['import_batch', 'cases', 'rationale', 'person', 'decision', 'policy_area', 'reason_code',
+                                 'project', 'project_case', 'label_event', 'assignment', 'project_claim', 'rationale_feedback'] LOOP
+            EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I FOR EACH STATEMENT EXECUTE FUNCTION triage_notify_change()',
+                           t || '_notify', t);
+        END LOOP;
+    END $$;
+
+    -- Cases are written by imports (admins) and by label events (the trigger above, as the
+    -- schema's owner), never directly by analysts, labelers or leads. They hold an UPDATE grant
+    -- on one column only because `SELECT … FOR UPDATE SKIP LOCKED` (claims) needs one; this
+    -- trigger refuses the update itself.
+    CREATE FUNCTION triage_cases_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF NOT pg_has_role(current_user, 'triage_admin', 'MEMBER') THEN
+            RAISE EXCEPTION 'cases change only through imports and label events' USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN NEW;
+    END $$;
+    CREATE TRIGGER cases_guard BEFORE UPDATE ON cases FOR EACH ROW EXECUTE FUNCTION triage_cases_guard();
+
+    -- A rationale asked for from the workbench joins its case's search words. Only words are
+    -- added, only to a case that has a rationale, and the words are cut by triage (``PGSearch``).
+    CREATE FUNCTION triage_add_search_words(row_id bigint, words text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+    BEGIN
+        IF NOT EXISTS (SELECT 1 FROM rationale WHERE case_row = row_id) THEN
+            RAISE EXCEPTION 'case % has no rationale', row_id USING ERRCODE = 'TR001';
+        END IF;
+        UPDATE cases SET search = search || to_tsvector('simple', words) WHERE id = row_id;
+    END $$;
+    REVOKE ALL ON FUNCTION triage_add_search_words(bigint, text) FROM PUBLIC;
     """
 
     /// Grants and row-level security: who may do what, enforced by the server.
@@ -355,6 +392,8 @@ enum PGSchema {
     GRANT INSERT, UPDATE ON import_batch, cases, score, attribution, rationale, evidence, feature_snapshot, feature_name
         TO triage_admin;
     GRANT INSERT, UPDATE, DELETE ON person TO triage_admin;
+    GRANT UPDATE (updated_at) ON cases TO triage_analyst, triage_labeler, triage_lead;
+    GRANT EXECUTE ON FUNCTION triage_add_search_words(bigint, text) TO triage_analyst, triage_labeler, triage_lead, triage_admin;
     GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO triage_analyst, triage_labeler, triage_lead, triage_admin;
 
     ALTER TABLE label_event ENABLE ROW LEVEL SECURITY;

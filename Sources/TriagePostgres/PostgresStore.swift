@@ -14,12 +14,15 @@ public final class PostgresStore: @unchecked Sendable {
     public let address: PostgresAddress
     let password: String?
     let pool: PGPool
+    let watcher: PGWatcher
 
     /// Opens the store on `address`; checks the schema version first.
     public init(address: PostgresAddress, password: String?, maxConnections: Int = 4) throws {
         self.address = address
         self.password = password
-        pool = PGPool(address: address, password: password, maxConnections: maxConnections)
+        let backoff = Backoff()
+        pool = PGPool(address: address, password: password, maxConnections: maxConnections, backoff: backoff)
+        watcher = PGWatcher(address: address, password: password, backoff: backoff)
         let version = try pool.with { try Self.schemaVersion($0) }
         guard let version else {
             throw StoreError.refused("\(address) has no triage schema: run `triage db init --db \(address)` first (as a user who may create roles)")
@@ -33,9 +36,15 @@ public final class PostgresStore: @unchecked Sendable {
     }
 
     /// Closes every connection.
-    public func close() { pool.close() }
+    public func close() {
+        pool.close()
+        watcher.close()
+    }
 
-    deinit { pool.close() }
+    deinit { close() }
+
+    /// Changes whenever anyone commits (``PGWatcher``: `LISTEN`/`NOTIFY`, no polling).
+    public func dataVersion() throws -> Int64 { try watcher.version() }
 
     /// Where the data is, for messages and the workbench's header.
     public var location: String { address.description }
@@ -196,10 +205,28 @@ public final class PostgresStore: @unchecked Sendable {
     public func taxonomy() throws -> Taxonomy {
         try pool.with { try Self.readTaxonomy($0) }
     }
+
+    public func replaceTaxonomy(_ taxonomy: Taxonomy, actor: String) throws {
+        let problems = taxonomy.problems()
+        guard problems.isEmpty else { throw StoreError.refused("taxonomy refused: " + problems.joined(separator: "; ")) }
+        try transaction { c in
+            // One taxonomy change at a time; labels recorded meanwhile read the old or the new one whole.
+            try c.query("LOCK TABLE decision, policy_area, reason_code IN EXCLUSIVE MODE")
+            try Self.requireLead(c, actor, to: "edit the taxonomy", unlessNoLead: true)
+            let used = try c.query("SELECT DISTINCT policy FROM cases").map { try $0.decode(String.self) }
+            let missing = Set(used).subtracting(taxonomy.policyKeys).sorted()
+            guard missing.isEmpty else {
+                throw StoreError.refused("taxonomy refused: cases still belong to policy areas it drops: " + missing.joined(separator: ", "))
+            }
+            try c.execute(script: "DELETE FROM decision; DELETE FROM policy_area; DELETE FROM reason_code;")
+            try Self.writeTaxonomy(taxonomy, c)
+        }
+    }
 }
 
 /// A few connections, handed out one caller at a time and kept for reuse. A connection that the
-/// server closed (a restart, a network fault) is dropped and a new one made on the next call.
+/// server closed (a restart, a network fault) is dropped and a new one made on the next call,
+/// with backoff while the server stays away (``Backoff``).
 final class PGPool: @unchecked Sendable {
     let address: PostgresAddress
     let password: String?
@@ -209,10 +236,13 @@ final class PGPool: @unchecked Sendable {
     private var open = 0
     private var closed = false
 
-    init(address: PostgresAddress, password: String?, maxConnections: Int) {
+    let backoff: Backoff
+
+    init(address: PostgresAddress, password: String?, maxConnections: Int, backoff: Backoff) {
         self.address = address
         self.password = password
         self.maxConnections = max(1, maxConnections)
+        self.backoff = backoff
     }
 
     /// Runs `body` on a connection of the pool (waiting for one when all are busy).
@@ -236,7 +266,7 @@ final class PGPool: @unchecked Sendable {
         open += 1
         lock.unlock()
         do {
-            return try PGConnection.connect(address, password: password)
+            return try backoff.attempt { try PGConnection.connect(address, password: password) }
         } catch {
             lock.lock()
             open -= 1

@@ -130,14 +130,8 @@ extension SQLiteStore {
         return row
     }
 
-    /// The longest lease a claim may take: a year.
-    static let longestLease: TimeInterval = 365 * 24 * 3600
-
-    /// When a lease of `seconds` taken at `now` ends, in milliseconds.
+    /// When a lease of `seconds` taken at `now` ends, in milliseconds (``Lease/end(_:_:)``).
     static func leaseEnd(_ now: Timestamp, _ seconds: TimeInterval) throws -> Int64 {
-        guard seconds > 0, seconds <= longestLease else {
-            throw StoreError.refused("a lease must be more than 0 seconds and at most a year (got \(seconds))")
-        }
-        return now.milliseconds + max(1, Int64((seconds * 1000).rounded()))
+        try Lease.end(now, seconds)
     }
 }

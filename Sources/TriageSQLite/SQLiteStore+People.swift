@@ -22,9 +22,7 @@ extension SQLiteStore {
 
     @discardableResult
     public func addPerson(_ name: String, role: Role, actor: String) throws -> PersonChange {
-        guard Self.isValidPersonName(name) else {
-            throw StoreError.refused("'\(name)' cannot name a person: use 1–64 characters, no control characters, no spaces at either end")
-        }
+        guard Person.isValidName(name) else { throw StoreError.refused(Person.invalidNameMessage(name)) }
         let now = Timestamp.now()
         return try guarded {
             try pool.write { db in
@@ -62,11 +60,5 @@ extension SQLiteStore {
         if let why = Role.refusal(person: person, holds: try storedRole(db, person), actingAs: role) {
             throw StoreError.notAllowed(why)
         }
-    }
-
-    /// 1–64 characters, no control characters, no surrounding spaces.
-    static func isValidPersonName(_ name: String) -> Bool {
-        !name.isEmpty && name.count <= 64 && name.trimmingCharacters(in: .whitespaces) == name
-            && !name.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
     }
 }

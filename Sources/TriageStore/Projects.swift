@@ -1,3 +1,4 @@
+import Foundation
 import TriageCore
 
 /// Someone registered in the database, with the role they hold.
@@ -95,5 +96,34 @@ public struct ProjectProgress: Sendable, Equatable {
     public init(labelled: Int, remaining: Int) {
         self.labelled = labelled
         self.remaining = remaining
+    }
+}
+
+extension Person {
+    /// Whether `name` may name a person: 1–64 characters, no control characters, no spaces at
+    /// either end.
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64 && name.trimmingCharacters(in: .whitespaces) == name
+            && !name.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+    }
+
+    /// Why `name` cannot name a person.
+    public static func invalidNameMessage(_ name: String) -> String {
+        "'\(name)' cannot name a person: use 1–64 characters, no control characters, no spaces at either end"
+    }
+}
+
+/// A claim's lease: how long a case stays someone's before it is free again.
+public enum Lease {
+    /// The longest lease a claim may take: a year.
+    public static let longest: TimeInterval = 365 * 24 * 3600
+
+    /// When a lease of `seconds` taken at `now` ends, in milliseconds. Throws
+    /// ``StoreError/refused(_:)`` unless 0 < `seconds` ≤ a year.
+    public static func end(_ now: Timestamp, _ seconds: TimeInterval) throws -> Int64 {
+        guard seconds > 0, seconds <= longest else {
+            throw StoreError.refused("a lease must be more than 0 seconds and at most a year (got \(seconds))")
+        }
+        return now.milliseconds + max(1, Int64((seconds * 1000).rounded()))
     }
 }

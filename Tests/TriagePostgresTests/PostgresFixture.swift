@@ -21,3 +21,16 @@ enum PG {
 
     static let password = PostgresCluster.superPassword
 }
+
+extension PG {
+    /// The address of `database` for `user` over the cluster's Unix socket, which trusts every
+    /// user (so a person added with `addPerson`, who has no password, can connect).
+    static func address(_ database: String, user: String) throws -> PostgresAddress {
+        let c = try cluster
+        guard case .postgres(let a) = try DatabaseLocation.parse("postgres://\(user)@/\(database)?host=\(c.directory)&port=\(c.port)",
+                                                                 osUser: "nobody") else {
+            fatalError("not a postgres URL")
+        }
+        return a
+    }
+}
