@@ -18,8 +18,9 @@ struct DbCommand: ParsableCommand {
           createdb risk && triage db init --db postgres://admin@db.internal/risk?sslmode=verify-full
           triage db migrate --db postgres://admin@db.internal/risk
           triage db status
+          triage db copy --from ~/.local/share/triage/triage.sqlite --to postgres://admin@db.internal/risk
         """,
-        subcommands: [DbInit.self, DbMigrate.self, DbStatus.self]
+        subcommands: [DbInit.self, DbMigrate.self, DbStatus.self, DbCopy.self]
     )
 }
 
@@ -127,4 +128,93 @@ struct DbStatus: ParsableCommand {
             }
         }
     }
+}
+
+struct DbCopy: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "copy",
+        abstract: "Copy a whole team's data between databases (SQLite ↔ PostgreSQL), then verify it.",
+        discussion: """
+        Moves cases with their scores, attributions, rationales, evidence and feature snapshots, \
+        every import's provenance, every label event (with who made it, when, in which role and \
+        what they saw), rationale feedback, the taxonomy, people and their roles, and labelling \
+        projects. Live claims are not copied (they lapse within minutes); search indexes and the \
+        dashboard's aggregates are rebuilt at the destination. Rows stream in pages, with a \
+        progress bar on a terminal. At the end every table is read back from the destination and \
+        its row count and SHA-256 checksum compared with the source's; only then does it say done.
+
+        The destination must be empty: a SQLite path that does not exist yet (it is created), or \
+        a PostgreSQL database that is empty or fresh from `triage db init` (initialised here when \
+        empty). On PostgreSQL the copy runs as the user who owns the schema (who ran init): it \
+        writes other people's label events, which row-level security allows only to the owner; \
+        the database replays every label event against its case, so a history that breaks the \
+        rules is refused. People copied to PostgreSQL get their database users with \
+        `triage users add NAME --role ROLE` (which creates the login role). Stop work on the \
+        source while copying: a change made meanwhile shows up as a checksum mismatch.
+
+        Exit codes: 0 copied and verified; 65 the destination is not empty or differs from the \
+        source after the copy; 66 no source database; 69 a server cannot be reached.
+
+        Examples:
+          triage db copy --from ~/.local/share/triage/triage.sqlite --to postgres://admin@db.internal/risk
+          triage db copy --from postgres://admin@db.internal/risk --to /backup/risk-2026-12.sqlite
+        """
+    )
+
+    @Option(help: ArgumentHelp("The database to copy from: a SQLite file or a postgres:// URL.", valueName: "path|url"))
+    var from: String
+
+    @Option(help: ArgumentHelp("The empty database to copy into: a new SQLite file or a postgres:// URL.", valueName: "path|url"))
+    var to: String
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try runReporting {
+            let source = try open(from, destination: false)
+            let destination = try open(to, destination: true)
+            var bar: (phase: DatabaseCopier.Phase, table: String, shown: Date)?
+            let reports = try DatabaseCopier(source: source.endpoint, destination: destination.endpoint).run { phase, table, done, total in
+                guard Console.stderrIsTerminal else { return }
+                let now = Date()
+                if let b = bar, b.phase == phase, b.table == table, now.timeIntervalSince(b.shown) < 0.1, done < total { return }
+                bar = (phase, table, now)
+                let frac = total > 0 ? Double(done) / Double(total) : 1
+                Bar.show("\(phase.rawValue) \(table) " + Bar.draw(frac) + " \(done)/\(total)")
+            }
+            if Console.stderrIsTerminal { Bar.show("") }
+            for r in reports {
+                print("\(r.table.padding(toLength: 20, withPad: " ", startingAt: 0)) \(String(r.rows).leftPadded(10))  sha256 \(r.checksum.prefix(16))")
+            }
+            print("copied \(source.name) to \(destination.name): \(reports.count) tables, \(reports.reduce(0) { $0 + $1.rows }) rows; counts and checksums verified")
+        }
+    }
+
+    /// A store on `text` as a copy's source or destination.
+    private func open(_ text: String, destination: Bool) throws -> (endpoint: any CopyEndpoint, name: String) {
+        let location: DatabaseLocation
+        do {
+            location = try DatabaseLocation.parse(text, environment: ProcessInfo.processInfo.environment, osUser: Paths.osUser())
+        } catch let e as DatabaseLocationError {
+            throw CLIError(message: e.description, code: Exit.usage)
+        }
+        switch location {
+        case .sqlite(let raw):
+            let path = Paths.expand(raw)
+            if destination, FileManager.default.fileExists(atPath: path) {
+                throw CLIError(message: "\(path) already exists: copy into a new file (the copy never writes over a database)", code: Exit.dataError)
+            }
+            return (try SQLiteStore(path: path, create: destination), path)
+        case .postgres(let a):
+            let password = try global.postgresPassword(for: a)
+            if destination, try PostgresStore.status(a, password: password) == nil {
+                _ = try PostgresStore.initialize(a, password: password)
+            }
+            return (try PostgresStore(address: a, password: password), a.description)
+        }
+    }
+}
+
+private extension String {
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }
