@@ -119,7 +119,7 @@ let package = Package(
         ]),
         // Drive the built `triage` binary (and tmux) and read the database it wrote.
         .testTarget(name: "EndToEndTests", dependencies: [
-            "triage", "TriageCore", "TriageFormats", "TriageLLM", "TriageUI", "TriageTestSupport",
+            "triage", "TriageCore", "TriageFormats", "TriageLLM", "TriageUI", "TriageStore", "TriageTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

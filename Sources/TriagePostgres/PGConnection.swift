@@ -141,6 +141,35 @@ final class PGConnection: @unchecked Sendable {
         return out
     }
 
+    /// Streams `data` into `table`'s `columns` with `COPY … FROM STDIN` (text format). PostgresNIO
+    /// offers COPY only as an async function: it runs as a task on an executor of its own while
+    /// this thread waits for it, as every other call here waits on a future.
+    func copy(_ table: String, _ columns: [String], _ data: PGCopyText) throws {
+        guard !data.isEmpty else { return }
+        let connection = self.connection
+        let buffer = ByteBuffer(bytes: data.bytes)
+        let promise = connection.eventLoop.makePromise(of: Void.self)
+        // On an executor of its own: the caller may be a thread of the cooperative pool that
+        // this wait blocks (a two-core host has two), and the task must still run.
+        Task(executorPreference: Self.copyExecutor) {
+            do {
+                try await connection.copyFrom(table: table, columns: columns, logger: Self.logger) { writer in
+                    try await writer.write(buffer)
+                }
+                promise.succeed()
+            } catch {
+                promise.fail(error)
+            }
+        }
+        do {
+            try promise.futureResult.wait()
+        } catch {
+            throw PGError.translate(error, address: address, connecting: false)
+        }
+    }
+
+    static let copyExecutor = SerialTaskExecutor(label: "triage.postgres.copy")
+
     var isClosed: Bool { connection.isClosed }
 
     func close() { try? connection.close().wait() }
@@ -187,6 +216,46 @@ enum PGError {
         default:
             let underlying = e.underlying.map { ": \($0)" } ?? ""
             return StoreError.unavailable("cannot reach PostgreSQL at \(whereTo) (\(e.code))\(underlying)")
+        }
+    }
+}
+
+/// Rows in `COPY`'s text format: tab-separated fields, `\N` for NULL, backslash escapes for
+/// backslash, tab, newline and carriage return, one line per row.
+struct PGCopyText {
+    /// One field's value.
+    enum Field {
+        case s(String?)
+        case i(Int64?)
+        case d(Double?)
+    }
+
+    private(set) var bytes: [UInt8] = []
+    var isEmpty: Bool { bytes.isEmpty }
+
+    mutating func row(_ fields: Field...) {
+        for (n, f) in fields.enumerated() {
+            if n > 0 { bytes.append(0x09) }
+            switch f {
+            case .s(let v?): text(v)
+            case .i(let v?): bytes += Array(String(v).utf8)
+            // Swift prints the shortest text that reads back as the same double.
+            case .d(let v?): bytes += Array(String(v).utf8)
+            case .s(nil), .i(nil), .d(nil): bytes += [0x5C, 0x4E]
+            }
+        }
+        bytes.append(0x0A)
+    }
+
+    private mutating func text(_ s: String) {
+        for u in s.utf8 {
+            switch u {
+            case 0x5C: bytes += [0x5C, 0x5C]
+            case 0x09: bytes += [0x5C, 0x74]
+            case 0x0A: bytes += [0x5C, 0x6E]
+            case 0x0D: bytes += [0x5C, 0x72]
+            default: bytes.append(u)
+            }
         }
     }
 }

@@ -360,14 +360,15 @@ enum PGSchema {
     CREATE TRIGGER cases_guard BEFORE UPDATE ON cases FOR EACH ROW EXECUTE FUNCTION triage_cases_guard();
 
     -- A rationale asked for from the workbench joins its case's search words. Only words are
-    -- added, only to a case that has a rationale, and the words are cut by triage (``PGSearch``).
+    -- added, only to a case that has a rationale; `words` is a tsvector literal built by
+    -- triage (``PGSearch``).
     CREATE FUNCTION triage_add_search_words(row_id bigint, words text) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
     BEGIN
         IF NOT EXISTS (SELECT 1 FROM rationale WHERE case_row = row_id) THEN
             RAISE EXCEPTION 'case % has no rationale', row_id USING ERRCODE = 'TR001';
         END IF;
-        UPDATE cases SET search = search || to_tsvector('simple', words) WHERE id = row_id;
+        UPDATE cases SET search = search || words::tsvector WHERE id = row_id;
     END $$;
     REVOKE ALL ON FUNCTION triage_add_search_words(bigint, text) FROM PUBLIC;
     """

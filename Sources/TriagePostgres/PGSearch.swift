@@ -6,16 +6,28 @@ import TriageStore
 /// parser keeps a URL or a host name (`vegas-casino.example`) as one token and keeps accents,
 /// where SQLite's `unicode61 remove_diacritics 2` cuts at every non-word character and folds
 /// accents. So triage cuts the text into words itself (``SearchWords``), lower-cases them and
-/// removes their diacritics, and hands PostgreSQL only those words, with the `simple`
-/// configuration (no stemming, no stop words); a query's words get the same treatment.
+/// removes their diacritics, and hands PostgreSQL the words as a `tsvector` literal (lexemes
+/// taken as they are, no parser or dictionary in between); a query's words become a `tsquery`
+/// literal the same way. The GIN index on the column serves `@@`.
 enum PGSearch {
-    /// The words to index for a case, as one space-separated text for `to_tsvector('simple', …)`.
-    static func text(name: String, description: String?, rationales: [String], evidence: [String?]) -> String {
+    /// The case's words as a `tsvector` literal (`'casino' 'vegas' …`).
+    static func vector(name: String, description: String?, rationales: [String], evidence: [String?]) -> String {
         var parts = [name]
         if let description { parts.append(description) }
         parts += rationales
         parts += evidence.compactMap { $0 }
-        return parts.flatMap { SearchWords.words($0).map(fold) }.joined(separator: " ")
+        return vector(words: parts.flatMap(words))
+    }
+
+    /// `words` as a `tsvector` literal (repeats are folded by PostgreSQL).
+    static func vector(words: [String]) -> String {
+        words.map(quote).joined(separator: " ")
+    }
+
+    /// The words of `text` as indexed: lower case, without diacritics; a word longer than a
+    /// lexeme may be (2,046 bytes) is left out, as `to_tsvector` would.
+    static func words(_ text: String) -> [String] {
+        SearchWords.words(text).map(fold).filter { $0.utf8.count <= 2046 }
     }
 
     /// A word as indexed: lower case, without diacritics.
@@ -23,17 +35,20 @@ enum PGSearch {
         word.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
     }
 
-    /// The `tsquery` text for what an analyst typed: its words folded, each a quoted lexeme,
-    /// ANDed, the last one a prefix; nil when it has no word.
-    static func query(_ typed: String) -> String? {
-        let words = SearchWords.words(typed).map(fold)
-        guard !words.isEmpty else { return nil }
-        let quoted = words.map { "'" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'" }
-        return quoted.joined(separator: " & ") + ":*"
+    /// One lexeme, quoted for a `tsvector` or `tsquery` literal.
+    static func quote(_ word: String) -> String {
+        "'" + word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'"
     }
 
-    /// Recomputes case `row`'s search vector from its stored text (after an import changed it,
-    /// or a rationale was added).
+    /// The `tsquery` literal for what an analyst typed: its words folded, ANDed, the last one a
+    /// prefix; nil when it has no word.
+    static func query(_ typed: String) -> String? {
+        let words = words(typed)
+        guard !words.isEmpty else { return nil }
+        return words.map(quote).joined(separator: " & ") + ":*"
+    }
+
+    /// Recomputes case `row`'s search vector from its stored text (after an import changed it).
     static func rewrite(row: Int64, _ c: PGConnection) throws {
         var b = PostgresBindings()
         b.append(row)
@@ -42,8 +57,8 @@ enum PGSearch {
         let rationales = try c.query("SELECT text FROM rationale WHERE case_row = $1 ORDER BY id", b).map { try $0.decode(String.self) }
         let evidence = try c.query("SELECT text FROM evidence WHERE case_row = $1 ORDER BY id", b).map { try $0.decode(String?.self) }
         var u = PostgresBindings()
-        u.append(text(name: name, description: description, rationales: rationales, evidence: evidence))
+        u.append(vector(name: name, description: description, rationales: rationales, evidence: evidence))
         u.append(row)
-        try c.query("UPDATE cases SET search = to_tsvector('simple', $1) WHERE id = $2", u)
+        try c.query("UPDATE cases SET search = $1::tsvector WHERE id = $2", u)
     }
 }

@@ -138,7 +138,7 @@ extension PostgresStore: CopyEndpoint {
                     FROM cases c WHERE c.id > $1 ORDER BY c.id LIMIT 2000
                     """, b).map { row in
                     let (id, name, description, rationales, evidence) = try row.decode((Int64, String, String?, String, String).self)
-                    return (id, PGSearch.text(name: name, description: description, rationales: JSONText.decodeStrings(rationales) ?? [],
+                    return (id, PGSearch.vector(name: name, description: description, rationales: JSONText.decodeStrings(rationales) ?? [],
                                               evidence: JSONText.decodeStrings(evidence) ?? []))
                 }
             }
@@ -147,7 +147,7 @@ extension PostgresStore: CopyEndpoint {
             let tuples = page.map { "(\(args.add($0.0))::bigint, \(args.add($0.1))::text)" }
             try transaction { c in
                 try c.query("""
-                    UPDATE cases AS c SET search = to_tsvector('simple', v.words)
+                    UPDATE cases AS c SET search = v.words::tsvector
                     FROM (VALUES \(tuples.joined(separator: ", "))) AS v(id, words) WHERE c.id = v.id
                     """, args.binds)
             }

@@ -74,6 +74,8 @@ final class PGImportSink: ImportSink {
     var read: Int { inserted + updated + unchanged + rejected }
     private var knownFeatures: Set<String> = []
     private var chunkStarted = ContinuousClock.now
+    private var pending: [PreparedCase] = []
+    private var pendingIDs: Set<String> = []
     private var inTransaction = false
 
     init(_ c: PGConnection, info: ImportBatchInfo) throws {
@@ -135,6 +137,7 @@ final class PGImportSink: ImportSink {
     }
 
     private func commitChunk(finishedAt: Timestamp? = nil, sha256: String? = nil) throws {
+        try flush()
         var b = PostgresBindings()
         b.append(read); b.append(inserted); b.append(updated); b.append(unchanged); b.append(rejected)
         b.append(Timestamp.now().milliseconds); b.append(finishedAt?.milliseconds); b.append(sha256); b.append(batchID)
@@ -162,6 +165,8 @@ final class PGImportSink: ImportSink {
 
     /// Rolls the chunk in progress back; earlier chunks stay, as an unfinished batch.
     func abandon() {
+        pending = []
+        pendingIDs = []
         guard inTransaction else { return }
         inTransaction = false
         _ = try? c.query("ROLLBACK")
@@ -172,59 +177,85 @@ final class PGImportSink: ImportSink {
         try afterRecord()
     }
 
-    func write(_ p: PreparedCase) throws -> WriteOutcome {
-        let r = p.record, m = r.merchant
-        let head = r.headlineScore ?? ModelScore(model: "", version: "", score: 0)
-        var b = PostgresBindings()
-        b.append(r.caseID); b.append(p.policy); b.append((r.flaggedAt ?? now).milliseconds); b.append(m.id); b.append(m.name)
-        b.append(m.country); b.append(m.mcc); b.append(m.url); b.append(m.description); b.append(r.goldLabel)
-        b.append(head.score); b.append(head.threshold); b.append(head.margin); b.append(batchID); b.append(now.milliseconds)
-        b.append(PGSearch.text(name: m.name, description: m.description, rationales: r.rationales.map(\.text),
-                               evidence: r.evidence.map(\.text)))
-        let outcome: WriteOutcome
-        if let row = try c.query("""
-            INSERT INTO cases(case_id, policy, flagged_at, merchant_id, merchant_name, merchant_country, merchant_mcc,
-                              merchant_url, merchant_description, gold_label, score, threshold, margin, batch_id, updated_at, search)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, to_tsvector('simple', $16))
-            ON CONFLICT (case_id) DO NOTHING RETURNING id
-            """, b).first {
-            try writeNew(p, row: try row.decode(Int64.self))
-            inserted += 1
-            outcome = .inserted
-        } else {
-            outcome = try update(p)
-        }
+    /// Buffers the record; every ``copyBatch`` records (and before each commit) the buffer is
+    /// written: cases the store does not have go in with `COPY` (see ``copyNew(_:)``), known ones
+    /// are upserted one by one.
+    func write(_ p: PreparedCase) throws -> WriteOutcome? {
+        // The same case twice in a buffer: the first must be in before the second updates it.
+        if pendingIDs.contains(p.record.caseID) { try flush() }
+        pending.append(p)
+        pendingIDs.insert(p.record.caseID)
+        if pending.count >= Self.copyBatch { try flush() }
         try afterRecord()
-        return outcome
+        return nil
     }
 
-    private func writeNew(_ p: PreparedCase, row: Int64) throws {
-        let r = p.record
-        for s in r.scores {
-            var b = PostgresBindings()
-            b.append(row); b.append(s.model); b.append(s.version); b.append(s.score); b.append(s.threshold); b.append(batchID)
-            try c.query("INSERT INTO score(case_row, model, version, score, threshold, batch_id) VALUES ($1, $2, $3, $4, $5, $6)", b)
+    /// Records per buffer: large enough that `COPY` pays off, small enough to stay in memory.
+    static let copyBatch = 2_000
+
+    /// Writes the buffered records.
+    private func flush() throws {
+        guard !pending.isEmpty else { return }
+        let batch = pending
+        pending = []
+        pendingIDs = []
+        var ids = PostgresBindings()
+        ids.append(batch.map(\.record.caseID))
+        let known = Set(try c.query("SELECT case_id FROM cases WHERE case_id = ANY($1)", ids).map { try $0.decode(String.self) })
+        let fresh = batch.filter { !known.contains($0.record.caseID) }
+        if !fresh.isEmpty { try copyNew(fresh) }
+        for p in batch where known.contains(p.record.caseID) { _ = try update(p) }
+    }
+
+    /// Writes cases the store does not have with `COPY … FROM STDIN`, one stream per table: their
+    /// row ids drawn from the cases' identity sequence first, so the scores, attributions,
+    /// rationales, evidence and feature snapshots can name them.
+    private func copyNew(_ batch: [PreparedCase]) throws {
+        var n = PostgresBindings()
+        n.append(batch.count)
+        let rows = try c.query("SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, $1)", n)
+            .map { try $0.decode(Int64.self) }
+        var cases = PGCopyText(), scores = PGCopyText(), attributions = PGCopyText(), rationales = PGCopyText()
+        var evidence = PGCopyText(), snapshots = PGCopyText()
+        var names: [String] = []
+        for (p, row) in zip(batch, rows) {
+            let r = p.record, m = r.merchant
+            let head = r.headlineScore ?? ModelScore(model: "", version: "", score: 0)
+            cases.row(.i(row), .s(r.caseID), .s(p.policy), .i((r.flaggedAt ?? now).milliseconds), .s(m.id), .s(m.name), .s(m.country),
+                      .s(m.mcc), .s(m.url), .s(m.description), .s(r.goldLabel), .d(head.score), .d(head.threshold), .d(head.margin),
+                      .i(batchID), .i(now.milliseconds),
+                      .s(PGSearch.vector(name: m.name, description: m.description, rationales: r.rationales.map(\.text),
+                                         evidence: r.evidence.map(\.text))))
+            for s in r.scores { scores.row(.i(row), .s(s.model), .s(s.version), .d(s.score), .d(s.threshold), .i(batchID)) }
+            for (a, items) in zip(r.attributions, p.attributionItems) {
+                attributions.row(.i(row), .s(a.model), .s(a.version), .d(a.baseValue), .s(a.space.rawValue), .s(items))
+            }
+            for (ra, ids) in zip(r.rationales, p.evidenceIDs) {
+                rationales.row(.i(row), .s(ra.model), .s(ra.promptVersion), .s(ra.text), .s(ids), .i(ra.createdAt?.milliseconds), .s("import"))
+            }
+            for e in r.evidence { evidence.row(.i(row), .s(e.id), .s(e.kind), .s(e.source), .s(e.text)) }
+            if let features = p.features {
+                snapshots.row(.i(row), .i(batchID), .i((r.flaggedAt ?? now).milliseconds), .s(features))
+                for f in r.features where !knownFeatures.contains(f.name) {
+                    knownFeatures.insert(f.name)
+                    names.append(f.name)
+                }
+            }
         }
-        for (a, items) in zip(r.attributions, p.attributionItems) {
+        try c.copy("cases", ["id", "case_id", "policy", "flagged_at", "merchant_id", "merchant_name", "merchant_country", "merchant_mcc",
+                             "merchant_url", "merchant_description", "gold_label", "score", "threshold", "margin", "batch_id",
+                             "updated_at", "search"], cases)
+        try c.copy("score", ["case_row", "model", "version", "score", "threshold", "batch_id"], scores)
+        try c.copy("attribution", ["case_row", "model", "version", "base_value", "space", "items"], attributions)
+        try c.copy("rationale", ["case_row", "model", "prompt_version", "text", "evidence_ids", "created_at", "origin"], rationales)
+        try c.copy("evidence", ["case_row", "evidence_id", "kind", "source", "text"], evidence)
+        try c.copy("feature_snapshot", ["case_row", "batch_id", "taken_at", "features"], snapshots)
+        if !names.isEmpty {
             var b = PostgresBindings()
-            b.append(row); b.append(a.model); b.append(a.version); b.append(a.baseValue); b.append(a.space.rawValue); b.append(items)
-            try c.query("INSERT INTO attribution(case_row, model, version, base_value, space, items) VALUES ($1, $2, $3, $4, $5, $6)", b)
+            b.append(names)
+            try c.query("INSERT INTO feature_name(name) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING", b)
         }
-        for (ra, ids) in zip(r.rationales, p.evidenceIDs) {
-            var b = PostgresBindings()
-            b.append(row); b.append(ra.model); b.append(ra.promptVersion); b.append(ra.text); b.append(ids)
-            b.append(ra.createdAt?.milliseconds)
-            try c.query("""
-                INSERT INTO rationale(case_row, model, prompt_version, text, evidence_ids, created_at, origin)
-                VALUES ($1, $2, $3, $4, $5, $6, 'import')
-                """, b)
-        }
-        for e in r.evidence {
-            var b = PostgresBindings()
-            b.append(row); b.append(e.id); b.append(e.kind); b.append(e.source); b.append(e.text)
-            try c.query("INSERT INTO evidence(case_row, evidence_id, kind, source, text) VALUES ($1, $2, $3, $4, $5)", b)
-        }
-        if let features = p.features { try addFeatures(row: row, features, p.record) }
+        inserted += batch.count
     }
 
     private func addFeatures(row: Int64, _ json: String, _ r: CaseRecord) throws {

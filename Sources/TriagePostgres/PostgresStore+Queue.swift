@@ -99,7 +99,7 @@ extension PostgresStore {
         if let hi = query.maxScore { conditions.append("c.score <= " + args.add(hi)) }
         if let search = query.search, !search.allSatisfy(\.isWhitespace) {
             if let q = PGSearch.query(search) {
-                conditions.append("c.search @@ to_tsquery('simple', \(args.add(q)))")
+                conditions.append("c.search @@ \(args.add(q))::tsquery")
             } else {
                 conditions.append("false") // only punctuation: matches nothing, as on SQLite
             }

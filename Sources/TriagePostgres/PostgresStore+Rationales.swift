@@ -23,7 +23,7 @@ extension PostgresStore {
             // The search words follow the case's text (rationales included), as on SQLite.
             var w = PostgresBindings()
             w.append(row)
-            w.append(PGSearch.text(name: "", description: nil, rationales: [r.text], evidence: []))
+            w.append(PGSearch.vector(words: PGSearch.words(r.text)))
             try c.query("SELECT triage_add_search_words($1, $2)", w)
             var stored = r
             stored.id = id

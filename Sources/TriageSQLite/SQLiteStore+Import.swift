@@ -248,7 +248,7 @@ final class SQLiteImportSink: ImportSink {
         try afterRecord()
     }
 
-    func write(_ p: PreparedCase) throws -> WriteOutcome {
+    func write(_ p: PreparedCase) throws -> WriteOutcome? {
         let r = p.record
         let head = r.headlineScore ?? ModelScore(model: "", version: "", score: 0)
         let m = r.merchant

@@ -280,8 +280,10 @@ public protocol ImportSink {
     /// Records of this input that an earlier, interrupted run of the same batch already handled
     /// (written or rejected, and committed): the feed skips this many before handing any over.
     var resumeAfter: Int { get }
-    /// Writes one valid record. Throws only on storage errors.
-    func write(_ prepared: PreparedCase) throws -> WriteOutcome
+    /// Writes one valid record. Throws only on storage errors. Returns what the record did to the
+    /// store, or nil when the sink holds it in a buffer to write with others (it is counted, and
+    /// committed with its chunk, either way).
+    func write(_ prepared: PreparedCase) throws -> WriteOutcome?
     /// Counts one record that was not written because it is bad.
     func reject() throws
 }

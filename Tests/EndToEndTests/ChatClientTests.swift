@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TriageStore
 import TriageUI
 import TriageCore
 import TriageLLM

@@ -1,4 +1,5 @@
 import Testing
+import TriageStore
 import TriageUI
 
 /// Runs each test's async body on ``SerialTaskExecutor/shared`` instead of the shared cooperative
