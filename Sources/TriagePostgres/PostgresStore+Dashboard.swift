@@ -110,7 +110,7 @@ extension PostgresStore {
         }
         // Inflow (flagged) and outflow (labels in the analyst queue) per UTC day, from the
         // window's first day on (no upper bound, as SQLite's aggregates: later days are simply
-        // not shown). Every status is listed so that the flagged_at range runs on cases_by_age.
+        // not shown). Every status is listed so that a short flagged_at range can run on cases_by_age.
         let start = windowStart(now).milliseconds
         var w = PostgresBindings()
         w.append(start)

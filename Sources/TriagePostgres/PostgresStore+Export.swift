@@ -29,7 +29,11 @@ extension PostgresStore {
                 var after: Int64 = 0 // label ids start at 1
                 while true {
                     var args = PGArguments()
-                    var conditions = ["c.current_label IS NOT NULL", "c.current_label > " + args.add(after)]
+                    // The bound on both sides of the join: each page then starts at its first
+                    // label in both indexes (with it on one side only, the merge join read every
+                    // label before the page).
+                    let from = args.add(after)
+                    var conditions = ["c.current_label IS NOT NULL", "c.current_label > " + from, "e.id > " + from]
                     if let since { conditions.append("e.created_at >= " + args.add(since.milliseconds)) }
                     let sql = """
                         SELECT \(Self.exportLabelColumns), c.id, c.case_id, c.merchant_id, c.policy,
