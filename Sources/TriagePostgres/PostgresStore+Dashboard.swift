@@ -1,0 +1,308 @@
+import Foundation
+import PostgresNIO
+import TriageCore
+import TriageStore
+
+/// The leads' dashboard on PostgreSQL: the same figures as SQLite's, without its trigger-kept
+/// `agg_*` tables: each is a GROUP BY over `cases`, `label_event`, `score` and `assignment` on
+/// their indexes, all read in one REPEATABLE READ READ ONLY transaction (one snapshot, so the
+/// figures agree with each other). The derived figures are computed by ``Dashboard``'s types.
+extension PostgresStore {
+    /// Queue health, people, model quality and version comparisons at `now`, from one snapshot;
+    /// label quality is left pending (``Dashboard/labelQualityPending``).
+    public func dashboardFigures(now: Timestamp) throws -> Dashboard {
+        try pool.with { c in try Self.readOnlySnapshot(c) { try Self.dashboardFigures(c, now: now) } }
+    }
+
+    /// Runs `body` in a REPEATABLE READ READ ONLY transaction on `c`: every query in it sees the
+    /// same committed state.
+    static func readOnlySnapshot<T>(_ c: PGConnection, _ body: () throws -> T) throws -> T {
+        try c.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        do {
+            let result = try body()
+            try c.query("COMMIT")
+            return result
+        } catch {
+            _ = try? c.query("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Everything but label quality, read on `c` (in the caller's transaction).
+    static func dashboardFigures(_ c: PGConnection, now: Timestamp) throws -> Dashboard {
+        let taxonomy = try readTaxonomy(c)
+        var d = Dashboard(generatedAt: now, queue: try queueHealth(c, now: now, taxonomy: taxonomy),
+                          people: try people(c, since: windowStart(now)), projects: [],
+                          models: try modelQuality(c), comparisons: try versionComparisons(c))
+        d.labelQualityPending = true
+        return d
+    }
+
+    private static let day: Int64 = 86_400_000
+    private static let hour: Int64 = 3_600_000
+
+    /// The first day of the window: UTC midnight ``Dashboard/days`` − 1 days before today's.
+    private static func windowStart(_ now: Timestamp) -> Timestamp {
+        let today = now.milliseconds - ((now.milliseconds % day) + day) % day
+        return Timestamp(milliseconds: today - Int64(Dashboard.days - 1) * day)
+    }
+
+    /// `score ≥ threshold` (0.5 without one) for a score row `s`, as on SQLite.
+    private static func above(_ s: String) -> String { "(\(s).score >= coalesce(\(s).threshold, 0.5))" }
+
+    // MARK: Queue health
+
+    private static func queueHealth(_ c: PGConnection, now: Timestamp, taxonomy: Taxonomy) throws -> QueueHealth {
+        // Cases per (policy, status): PostgreSQL may count them from cases_by_policy_age alone.
+        var counts: [String: [String: Int]] = [:]
+        for r in try c.query("SELECT policy, status, count(*) FROM cases GROUP BY policy, status") {
+            let (policy, status, n) = try r.decode((String, String, Int).self)
+            counts[policy, default: [:]][status] = n
+        }
+        var b = PostgresBindings()
+        b.append(now.milliseconds)
+        var claimed: [String: Int] = [:]
+        for r in try c.query("""
+            SELECT c.policy, count(*) FROM assignment a JOIN cases c ON c.id = a.case_row
+            WHERE a.lease_until > $1 AND c.status = 'open' GROUP BY c.policy
+            """, b) {
+            let (policy, n) = try r.decode((String, Int).self)
+            claimed[policy] = n
+        }
+        // Open cases by age bucket, per policy area, in one pass over the open range of
+        // cases_by_age. Bucket 0 is younger than the first edge (or flagged in the future), the
+        // last is at or beyond the last edge: the same split as SQLite's range counts.
+        let edges = PolicyHealth.ageBucketEdges.map { now.milliseconds - Int64($0 * 3_600_000) }
+        var args = PGArguments()
+        var buckets: [String] = []
+        for i in 0...edges.count {
+            var conditions: [String] = []
+            if i < edges.count { conditions.append("flagged_at > " + args.add(edges[i])) }
+            if i > 0 { conditions.append("flagged_at <= " + args.add(edges[i - 1])) }
+            buckets.append("count(*) FILTER (WHERE \(conditions.joined(separator: " AND ")))")
+        }
+        var ages: [String: [Int]] = [:]
+        for r in try c.query("""
+            SELECT policy, \(buckets.joined(separator: ", "))
+            FROM cases WHERE status = 'open' AND flagged_at IS NOT NULL GROUP BY policy
+            """, args.binds) {
+            let row = PGRowReader(r)
+            ages[try row.get(0, String.self)] = try (0...edges.count).map { try row.get($0 + 1, Int.self) }
+        }
+        let known = Set(taxonomy.policies.map(\.key))
+        let keys = taxonomy.policies.map(\.key) + counts.keys.filter { !known.contains($0) }.sorted()
+        var policies: [PolicyHealth] = []
+        for key in keys {
+            let sla = taxonomy.policy(key)?.slaHours ?? PolicyArea.defaultSLAHours
+            let n = counts[key] ?? [:]
+            guard !n.isEmpty else { continue }
+            var q = PostgresBindings()
+            q.append(key)
+            q.append(now.milliseconds - Int64(sla * 3_600_000))
+            let breaches = try c.query("SELECT count(*) FROM cases WHERE policy = $1 AND status = 'open' AND flagged_at <= $2", q)
+                .first?.decode(Int.self) ?? 0
+            let open = n["open"] ?? 0
+            policies.append(PolicyHealth(policy: key, open: open, claimed: claimed[key] ?? 0,
+                                         decided: n["decided"] ?? 0, escalated: n["escalated"] ?? 0, slaHours: sla,
+                                         breaches: breaches,
+                                         ages: open > 0 ? ages[key] ?? Array(repeating: 0, count: edges.count + 1)
+                                             : Array(repeating: 0, count: edges.count + 1)))
+        }
+        // Inflow (flagged) and outflow (labels in the analyst queue) per UTC day, from the
+        // window's first day on (no upper bound, as SQLite's aggregates: later days are simply
+        // not shown). Every status is listed so that a short flagged_at range can run on cases_by_age.
+        let start = windowStart(now).milliseconds
+        var w = PostgresBindings()
+        w.append(start)
+        var inflow: [Int64: Int] = [:], outflow: [Int64: Int] = [:]
+        for r in try c.query("""
+            SELECT flagged_at / 86400000, count(*) FROM cases
+            WHERE status IN ('open', 'decided', 'escalated') AND flagged_at >= $1 GROUP BY 1
+            """, w) {
+            let (d, n) = try r.decode((Int64, Int).self)
+            inflow[d] = n
+        }
+        for r in try c.query("""
+            SELECT created_at / 86400000, count(*) FROM label_event
+            WHERE created_at >= $1 AND kind = 'label' AND project IS NULL GROUP BY 1
+            """, w) {
+            let (d, n) = try r.decode((Int64, Int).self)
+            outflow[d] = n
+        }
+        let days = (0..<Dashboard.days).map { i -> DayFlow in
+            let d = start / day + Int64(i)
+            return DayFlow(day: Timestamp(milliseconds: d * day), inflow: inflow[d] ?? 0, outflow: outflow[d] ?? 0)
+        }
+        let oldest = try c.query("""
+            SELECT case_id, policy, merchant_name, flagged_at FROM cases
+            WHERE status = 'open' AND flagged_at IS NOT NULL ORDER BY flagged_at, id LIMIT 10
+            """).map { r in
+            let (caseID, policy, name, flagged) = try r.decode((String, String, String, Int64).self)
+            return AgedCase(caseID: caseID, policy: policy, merchantName: name, flaggedAt: Timestamp(milliseconds: flagged))
+        }
+        return QueueHealth(policies: policies, days: days, oldest: oldest)
+    }
+
+    // MARK: People
+
+    /// Everyone with a label event (any kind, any track) since `since`: labels, undos, decisions,
+    /// distinct clock hours with a label, and the median dwell time as SQLite measures it (the
+    /// middle of the lower median's quarter-second bucket, capped at one hour).
+    private static func people(_ c: PGConnection, since: Timestamp) throws -> [PersonActivity] {
+        struct Tally { var labels = 0, undos = 0, hours = 0; var decisions: [String: Int] = [:]; var dwell: Int64? }
+        var tally: [String: Tally] = [:]
+        var b = PostgresBindings()
+        b.append(since.milliseconds)
+        for r in try c.query("""
+            SELECT analyst, kind, coalesce(decision, ''), count(*) FROM label_event WHERE created_at >= $1
+            GROUP BY analyst, kind, coalesce(decision, '')
+            """, b) {
+            let (who, kind, decision, n) = try r.decode((String, String, String, Int).self)
+            var t = tally[who] ?? Tally()
+            if kind == LabelEventKind.undo.rawValue {
+                t.undos += n
+            } else if kind == LabelEventKind.label.rawValue {
+                t.labels += n
+                if !decision.isEmpty { t.decisions[decision, default: 0] += n }
+            }
+            tally[who] = t
+        }
+        // percentile_disc(0.5) picks the ⌈n/2⌉-th value: the lower median. The FILTER matters:
+        // greatest() ignores a NULL argument, so a label without a dwell time would count as 0.
+        for r in try c.query("""
+            SELECT analyst, count(DISTINCT created_at / 3600000),
+                   percentile_disc(0.5) WITHIN GROUP (ORDER BY least(14400, greatest(0, dwell_ms / 250)))
+                       FILTER (WHERE dwell_ms IS NOT NULL)
+            FROM label_event WHERE created_at >= $1 AND kind = 'label' GROUP BY analyst
+            """, b) {
+            let (who, hours, bucket) = try r.decode((String, Int, Int64?).self)
+            tally[who, default: Tally()].hours = hours
+            tally[who, default: Tally()].dwell = bucket.map { $0 * 250 + 125 }
+        }
+        return tally.keys.sorted().map { who in
+            let t = tally[who]!
+            return PersonActivity(person: who, labels: t.labels, undos: t.undos, activeHours: t.hours,
+                                  medianDwellMs: t.dwell, decisions: t.decisions)
+        }
+    }
+
+    // MARK: Model quality
+
+    /// Per model version: the cases it scored, and the decided cases (their current label in the
+    /// analyst queue) by decision, side of the threshold and 20 score bins. Recall is left to
+    /// label quality.
+    private static func modelQuality(_ c: PGConnection) throws -> [ModelQuality] {
+        var scored: [ModelVersion: Int] = [:]
+        for r in try c.query("SELECT model, version, count(*) FROM score GROUP BY model, version") {
+            let (model, version, n) = try r.decode((String, String, Int).self)
+            scored[ModelVersion(model: model, version: version)] = n
+        }
+        struct Acc {
+            var labelled = 0, positivesAbove = 0, negativesAbove = 0
+            var above: [String: Int] = [:], below: [String: Int] = [:]
+            var bins = (0..<10).map { CalibrationBin(lower: Double($0) / 10, count: 0, scoreSum: 0, positives: 0) }
+            var squared = 0.0
+            var histogram: [String: [Int]] = [:]
+        }
+        var acc: [ModelVersion: Acc] = [:]
+        // The bin as SQLite's CAST(score * 20 AS INTEGER) makes it: truncated, never rounded.
+        for r in try c.query("""
+            SELECT s.model, s.version, e.decision,
+                   CASE d.outcome WHEN 'positive' THEN 1 WHEN 'negative' THEN 0 END,
+                   \(above("s")), least(19, trunc(s.score * 20))::integer, count(*), sum(s.score), sum(s.score * s.score)
+            FROM cases c JOIN label_event e ON e.id = c.current_label JOIN score s ON s.case_row = c.id
+                 LEFT JOIN decision d ON d.key = e.decision
+            WHERE c.current_label IS NOT NULL AND e.decision IS NOT NULL
+            GROUP BY 1, 2, 3, 4, 5, 6
+            ORDER BY s.model COLLATE "C", s.version COLLATE "C", e.decision COLLATE "C", 5, 6
+            """) {
+            let g = PGRowReader(r)
+            let key = ModelVersion(model: try g.get(0), version: try g.get(1))
+            let decision: String = try g.get(2)
+            let y = try g.get(3, Int?.self)
+            let above: Bool = try g.get(4)
+            let bin = try g.get(5, Int.self), n = try g.get(6, Int.self)
+            let total = try g.get(7, Double.self), squares = try g.get(8, Double.self)
+            var a = acc[key] ?? Acc()
+            if above { a.above[decision, default: 0] += n } else { a.below[decision, default: 0] += n }
+            var h = a.histogram[decision] ?? Array(repeating: 0, count: 20)
+            h[bin] += n
+            a.histogram[decision] = h
+            if let y {
+                a.labelled += n
+                if above { if y == 1 { a.positivesAbove += n } else { a.negativesAbove += n } }
+                a.bins[bin / 2].count += n
+                a.bins[bin / 2].scoreSum += total
+                a.bins[bin / 2].positives += y * n
+                // Σ (s − y)² = Σ s² − 2y Σ s + y² n
+                a.squared += squares - 2 * Double(y) * total + Double(y * y * n)
+            }
+            acc[key] = a
+        }
+        return scored.keys.sorted().map { key in
+            let a = acc[key] ?? Acc()
+            return ModelQuality(model: key.model, version: key.version, scored: scored[key] ?? 0, labelled: a.labelled,
+                                decisionsAbove: a.above, decisionsBelow: a.below, positivesAbove: a.positivesAbove,
+                                negativesAbove: a.negativesAbove, calibration: a.bins, squaredErrorSum: a.squared,
+                                histogram: a.histogram, recall: nil)
+        }
+    }
+
+    /// Every pair of versions of one model on the cases both scored; `older` is the version first
+    /// imported: the lowest import batch among its score rows, as SQLite's recount
+    /// (`recomputeAggregates`) has it. SQLite's triggers keep the first batch even when a later
+    /// import re-scores a row (which moves the row's `batch_id`), so the two differ only when a
+    /// later import changed every score of a version. Versions are compared byte-wise
+    /// (COLLATE "C"), as SQLite compares text, whatever the database's collation.
+    private static func versionComparisons(_ c: PGConnection) throws -> [VersionComparison] {
+        var firstBatch: [ModelVersion: Int64] = [:]
+        for r in try c.query("SELECT model, version, min(batch_id) FROM score GROUP BY model, version") {
+            let (model, version, batch) = try r.decode((String, String, Int64).self)
+            firstBatch[ModelVersion(model: model, version: version)] = batch
+        }
+        let pairs = """
+            FROM score a JOIN score b ON b.case_row = a.case_row AND b.model = a.model
+                 AND b.version COLLATE "C" > a.version COLLATE "C"
+            """
+        // Outcomes of the pairs' decided cases: a_flag/b_flag × positive/negative.
+        var outcome: [String: (aPos: Int, aNeg: Int, bPos: Int, bNeg: Int)] = [:]
+        for r in try c.query("""
+            SELECT a.model, a.version, b.version, \(above("a")), \(above("b")), d.outcome, count(*)
+            \(pairs)
+                 JOIN cases c ON c.id = a.case_row JOIN label_event e ON e.id = c.current_label
+                 JOIN decision d ON d.key = e.decision
+            WHERE c.current_label IS NOT NULL AND d.outcome IS NOT NULL
+            GROUP BY 1, 2, 3, 4, 5, 6
+            """) {
+            let (model, va, vb, aFlag, bFlag, o, n) = try r.decode((String, String, String, Bool, Bool, String, Int).self)
+            let key = "\(model)\u{0}\(va)\u{0}\(vb)"
+            let positive = o == Outcome.positive.rawValue
+            var t = outcome[key] ?? (0, 0, 0, 0)
+            if aFlag { if positive { t.aPos += n } else { t.aNeg += n } }
+            if bFlag { if positive { t.bPos += n } else { t.bNeg += n } }
+            outcome[key] = t
+        }
+        return try c.query("""
+            SELECT a.model, a.version, b.version, count(*),
+                   count(*) FILTER (WHERE \(above("a")) AND \(above("b"))),
+                   count(*) FILTER (WHERE \(above("a")) AND NOT \(above("b"))),
+                   count(*) FILTER (WHERE \(above("b")) AND NOT \(above("a"))),
+                   sum(b.score - a.score)
+            \(pairs)
+            GROUP BY 1, 2, 3
+            ORDER BY a.model COLLATE "C", a.version COLLATE "C", b.version COLLATE "C"
+            """).map { r in
+            let (model, va, vb, n, both, aOnly, bOnly, diff) = try r.decode((String, String, String, Int, Int, Int, Int, Double).self)
+            let aFirst = (firstBatch[ModelVersion(model: model, version: va)] ?? 0, va)
+                <= (firstBatch[ModelVersion(model: model, version: vb)] ?? 0, vb)
+            let o = outcome["\(model)\u{0}\(va)\u{0}\(vb)"] ?? (0, 0, 0, 0)
+            return aFirst
+                ? VersionComparison(model: model, older: va, newer: vb, both: n, flaggedByBoth: both, olderOnly: aOnly,
+                                    newerOnly: bOnly, scoreDifferenceSum: diff, olderPositives: o.aPos, olderNegatives: o.aNeg,
+                                    newerPositives: o.bPos, newerNegatives: o.bNeg)
+                : VersionComparison(model: model, older: vb, newer: va, both: n, flaggedByBoth: both, olderOnly: bOnly,
+                                    newerOnly: aOnly, scoreDifferenceSum: -diff, olderPositives: o.bPos, olderNegatives: o.bNeg,
+                                    newerPositives: o.aPos, newerNegatives: o.aNeg)
+        }
+    }
+}
