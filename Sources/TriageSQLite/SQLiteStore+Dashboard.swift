@@ -188,21 +188,12 @@ extension SQLiteStore {
             if let kept = labelQualityCache[name], kept.key == key {
                 analysed = kept
             } else {
-                let labels = try Self.projectLabels(db, name)
-                let cases = ProjectAnalysis.consensus(labels, categories: taxonomy.decisions.map(\.key))
-                var finals: [String: (positive: Bool, weight: Double)] = [:]
-                if isAudit {
-                    for c in cases {
-                        guard let p = c.inclusionProbability, let d = c.finalDecision, let o = taxonomy.decision(d)?.outcome else { continue }
-                        finals[c.caseID] = (o == .positive, AuditSample.weight(inclusionProbability: p))
-                    }
-                }
-                analysed = AnalysedProject(key: key, quality: ProjectQuality(project: name, report: AgreementReport.build(labels, cases: cases)),
-                                           finals: finals)
+                analysed = AnalysedProject(key: key, analysis: ProjectLabelAnalysis(
+                    project: name, isAudit: isAudit, labels: try Self.projectLabels(db, name), taxonomy: taxonomy))
                 labelQualityCache[name] = analysed
             }
-            projects.append(analysed.quality)
-            if isAudit { try Self.addRecall(db, project: name, finals: analysed.finals, into: &recall) }
+            projects.append(analysed.analysis.quality)
+            if isAudit { try Self.addRecall(db, project: name, analysed.analysis, into: &recall) }
         }
         return LabelQuality(projects: projects, recall: recall)
     }
@@ -210,10 +201,7 @@ extension SQLiteStore {
     /// One project's label quality as computed, and what it was computed from (``labelQuality(_:)``).
     struct AnalysedProject: Sendable {
         var key: String
-        var quality: ProjectQuality
-        /// An audit project's cases with a final label that has an outcome: whether it is
-        /// positive, and the case's sampling weight (1/inclusion probability).
-        var finals: [String: (positive: Bool, weight: Double)]
+        var analysis: ProjectLabelAnalysis
     }
 
     // MARK: Model quality
@@ -271,26 +259,18 @@ extension SQLiteStore {
         }
     }
 
-    /// Adds an audit project's cases to the recall per model version: each case with a final
-    /// outcome, weighted by 1/inclusion probability, flagged when the version scored it at or
-    /// above its threshold.
-    static func addRecall(_ db: Database, project: String, finals: [String: (positive: Bool, weight: Double)],
+    /// Adds an audit project's cases to the recall per model version
+    /// (``ProjectLabelAnalysis/addRecall(caseID:version:flagged:into:)``).
+    static func addRecall(_ db: Database, project: String, _ analysis: ProjectLabelAnalysis,
                           into out: inout [ModelVersion: RecallEstimate]) throws {
-        guard !finals.isEmpty else { return }
+        guard !analysis.finals.isEmpty else { return }
         for r in try Row.fetchAll(db, sql: """
             SELECT c.case_id, s.model, s.version, s.score >= coalesce(s.threshold, 0.5) AS flagged
             FROM project_case pc JOIN cases c ON c.id = pc.case_row JOIN score s ON s.case_row = pc.case_row
             WHERE pc.project = ?
             """, arguments: [project]) {
-            guard let f = finals[r["case_id"]] else { continue }
-            let key = ModelVersion(model: r["model"], version: r["version"])
-            var e = out[key] ?? RecallEstimate(flaggedPositiveWeight: 0, positiveWeight: 0, cases: 0)
-            e.cases += 1
-            if f.positive {
-                e.positiveWeight += f.weight
-                if r["flagged"] as Bool { e.flaggedPositiveWeight += f.weight }
-            }
-            out[key] = e
+            analysis.addRecall(caseID: r["case_id"], version: ModelVersion(model: r["model"], version: r["version"]),
+                               flagged: r["flagged"], into: &out)
         }
     }
 

@@ -58,80 +58,31 @@ extension SQLiteStore {
         }
     }
 
-    /// Records a label, undo or adjudication in a labelling project. Project events never touch the
-    /// case's status or current label: they are ground truth gathered beside the analyst queue.
-    ///
-    /// - A labeler's label names their own live label on the case (nil for a first label) in
-    ///   ``LabelDraft/supersedes``; a first label needs the case to be in the project (or a gold
-    ///   case of its policy area) and to still need labels.
-    /// - An undo names a live label of the person's own, or (for a lead) the live adjudication.
-    /// - An adjudication is a lead's, and names the case's live adjudication (nil for the first).
+    /// Records a label, undo or adjudication in a labelling project, under the project's rules
+    /// (``LabelDraft/projectPlan(in:casePolicy:member:live:goldLabel:target:)``). Project events
+    /// never touch the case's status or current label: they are ground truth gathered beside the
+    /// analyst queue.
     private static func recordProjectLabel(_ db: Database, _ d: LabelDraft, project name: String, row: Int64,
                                            policy: String, now: Timestamp) throws -> LabelEvent {
         guard let p = try readProject(db, name) else { throw noProject(name) }
         let member = try Row.fetchOne(db.cachedStatement(sql:
             "SELECT inclusion_probability, label_count FROM project_case WHERE project = ? AND case_row = ?"),
-            arguments: [name, row])
-        var queuePolicy = d.queuePolicy, inclusion = d.inclusionProbability
-        var countChange = 0
-        func live(_ kind: LabelEventKind, by person: String?) throws -> Int64? {
+            arguments: [name, row]).map { ProjectMembership(labelCount: $0["label_count"], inclusionProbability: $0["inclusion_probability"]) }
+        let plan = try d.projectPlan(in: p, casePolicy: policy, member: member, live: { kind, person in
             try Int64.fetchOne(db.cachedStatement(sql: """
                 SELECT e.id FROM label_event e
                 WHERE e.project = ? AND e.case_row = ? AND e.kind = ? AND (?4 IS NULL OR e.analyst = ?4) AND \(liveEvent)
                 ORDER BY e.id DESC LIMIT 1
                 """), arguments: [name, row, kind.rawValue, person])
-        }
-        switch d.kind {
-        case .label:
-            guard d.role == .labeler else {
-                throw StoreError.notAllowed("labels in a project are made in the labeler role (`--role labeler`)")
-            }
-            let mine = try live(.label, by: d.analyst)
-            guard d.supersedes == mine else {
-                throw StoreError.labelConflict(caseID: d.caseID, current: mine, expected: d.supersedes)
-            }
-            if mine == nil {
-                if let member {
-                    let count: Int = member["label_count"]
-                    guard count < p.overlap else {
-                        throw StoreError.refused("case '\(d.caseID)' already has the \(p.overlap) labels project '\(name)' needs")
-                    }
-                    countChange = 1
-                } else {
-                    let gold = try String.fetchOne(db, sql: "SELECT gold_label FROM cases WHERE id = ?", arguments: [row])
-                    guard gold != nil, p.policy == nil || p.policy == policy else {
-                        throw StoreError.refused("case '\(d.caseID)' is not in project '\(name)'")
-                    }
-                }
-            }
-            if member != nil {
-                queuePolicy = queuePolicy ?? p.queuePolicy.rawValue
-                inclusion = inclusion ?? member?["inclusion_probability"]
-            } else {
-                queuePolicy = queuePolicy ?? p.queuePolicy.rawValue // a gold case, mixed into that queue
-            }
-        case .undo:
-            guard let target = d.supersedes,
-                  let t = try Row.fetchOne(db, sql: """
-                      SELECT e.kind, e.analyst FROM label_event e
-                      WHERE e.id = ? AND e.project = ? AND e.case_row = ? AND e.kind <> 'undo' AND \(liveEvent)
-                      """, arguments: [target, name, row]) else {
-                throw StoreError.refused("nothing to undo: event \(d.supersedes.map(String.init) ?? "?") is not a live label of case '\(d.caseID)' in project '\(name)'")
-            }
-            let kind: String = t["kind"], author: String = t["analyst"]
-            if kind == LabelEventKind.adjudication.rawValue {
-                guard d.role == .lead else { throw StoreError.notAllowed("only a lead may undo an adjudication") }
-            } else {
-                guard author == d.analyst else { throw StoreError.notAllowed("\(d.analyst) may undo only their own labels") }
-                if member != nil { countChange = -1 }
-            }
-        case .adjudication:
-            guard d.role == .lead else { throw StoreError.notAllowed("only a lead may adjudicate (`--role lead`)") }
-            let current = try live(.adjudication, by: nil)
-            guard d.supersedes == current else {
-                throw StoreError.labelConflict(caseID: d.caseID, current: current, expected: d.supersedes)
-            }
-        }
+        }, goldLabel: {
+            try String.fetchOne(db, sql: "SELECT gold_label FROM cases WHERE id = ?", arguments: [row])
+        }, target: { id in
+            try Row.fetchOne(db, sql: """
+                SELECT e.kind, e.analyst FROM label_event e
+                WHERE e.id = ? AND e.project = ? AND e.case_row = ? AND e.kind <> 'undo' AND \(liveEvent)
+                """, arguments: [id, name, row]).map { (LabelEventKind(rawValue: $0["kind"]) ?? .label, $0["analyst"]) }
+        })
+        let queuePolicy = plan.queuePolicy, inclusion = plan.inclusionProbability, countChange = plan.countChange
         try db.cachedStatement(sql: """
             INSERT INTO label_event(case_row, kind, decision, reason_codes, note, analyst, os_user, role, created_at,
                 dwell_ms, blind, model_versions_seen, supersedes, queue_policy, inclusion_probability, app_version, project)

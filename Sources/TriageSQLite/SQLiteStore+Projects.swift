@@ -272,9 +272,7 @@ extension SQLiteStore {
 
     // MARK: - Helpers
 
-    static func noProject(_ name: String) -> StoreError {
-        .refused("no labelling project named '\(name)' (see `triage project list`)")
-    }
+    static func noProject(_ name: String) -> StoreError { .noProject(name) }
 
     static func readProject(_ db: Database, _ name: String) throws -> Project? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM project WHERE name = ?"), arguments: [name]).map(project)
