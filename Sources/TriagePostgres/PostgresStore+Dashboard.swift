@@ -11,7 +11,16 @@ extension PostgresStore {
     /// Queue health, people, model quality and version comparisons at `now`, from one snapshot;
     /// label quality is left pending (``Dashboard/labelQualityPending``).
     public func dashboardFigures(now: Timestamp) throws -> Dashboard {
-        try pool.with { c in try Self.readOnlySnapshot(c) { try Self.dashboardFigures(c, now: now) } }
+        try snapshot { c in try Self.dashboardFigures(c, now: now) }
+    }
+
+    /// The whole dashboard, label quality included, from one snapshot.
+    public func dashboard(now: Timestamp) throws -> Dashboard {
+        try snapshot { c in
+            var d = try Self.dashboardFigures(c, now: now)
+            d.apply(try Self.labelQuality(c))
+            return d
+        }
     }
 
     /// Runs `body` in a REPEATABLE READ READ ONLY transaction on `c`: every query in it sees the

@@ -7,8 +7,9 @@ import TriageStore
 /// it does not exist) and makes it a member of the group role for their triage role
 /// (`triage_analyst`, `triage_labeler`, `triage_lead`), which is what the grants and row-level
 /// security check. The `person` table keeps the same rows as on SQLite for everything that reads
-/// them. Creating roles takes a triage admin with CREATEROLE (such as whoever ran `triage db init`);
-/// the password, or another way in (certificates, peer), is the DBA's to set.
+/// them. Creating roles takes a triage admin with CREATEROLE (such as whoever ran `triage db init`),
+/// who may therefore add people whatever their own triage role; the password, or another way in
+/// (certificates, peer), is the DBA's to set.
 extension PostgresStore {
     public func people() throws -> [Person] {
         try pool.with { c in
@@ -32,7 +33,12 @@ extension PostgresStore {
         let now = Timestamp.now()
         return try transaction { c in
             try c.query("SELECT pg_advisory_xact_lock(7324, 102)") // people change one at a time
-            try Self.requireLead(c, actor, to: "add people or change their roles", unlessNoLead: true)
+            // A triage admin manages people here (creating users takes one), as does a lead, as on SQLite.
+            var who = PostgresBindings()
+            who.append(actor)
+            let isAdmin = try c.query("SELECT pg_has_role(rolname, 'triage_admin', 'MEMBER') FROM pg_roles WHERE rolname = $1", who)
+                .first?.decode(Bool.self) ?? false
+            if !isAdmin { try Self.requireLead(c, actor, to: "add people or change their roles", unlessNoLead: true) }
             let held = try Self.storedRole(c, name)
             if held == role, try Self.holdsGroup(c, name, role) { return .unchanged }
             if held == .lead, role != .lead,

@@ -459,17 +459,7 @@ extension PostgresStore {
 
     /// Runs `body` in one read-only repeatable-read transaction: every query sees the same
     /// committed state, as in one of SQLite's read transactions.
-    private func snapshot<T>(_ body: (PGConnection) throws -> T) throws -> T {
-        try pool.with { c in
-            try c.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            do {
-                let result = try body(c)
-                try c.query("COMMIT")
-                return result
-            } catch {
-                _ = try? c.query("ROLLBACK")
-                throw error
-            }
-        }
+    func snapshot<T>(_ body: (PGConnection) throws -> T) throws -> T {
+        try pool.with { c in try Self.readOnlySnapshot(c) { try body(c) } }
     }
 }

@@ -10,7 +10,7 @@ import TriageStore
 /// Open it on a database that `triage db init` prepared (``initialize(_:password:actor:)``);
 /// it refuses an uninitialised database, one that needs `triage db migrate`, and one written by
 /// a newer triage. Connections come from a small pool and are used synchronously (``PGConnection``).
-public final class PostgresStore: @unchecked Sendable {
+public final class PostgresStore: CaseStore, @unchecked Sendable {
     public let address: PostgresAddress
     let password: String?
     let pool: PGPool

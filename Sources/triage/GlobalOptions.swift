@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TriageCore
+import TriagePostgres
 import TriageSQLite
 import TriageStore
 
@@ -36,15 +37,6 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    /// The SQLite database path in force (for messages and the commands that open a file).
-    /// A PostgreSQL location is refused with what works on it so far.
-    func databasePath() throws -> String {
-        switch try databaseLocation() {
-        case .sqlite(let path): return path
-        case .postgres(let a):
-            throw CLIError(message: "\(a): team mode on PostgreSQL is being built; so far `triage db init`, `triage db migrate` and `triage db status` work on it, the other commands only on a SQLite file", code: Exit.unavailable)
-        }
-    }
 
     /// The password for a PostgreSQL location: $PGPASSWORD, ~/.pgpass, then `password` under
     /// [database] in the settings file (which must then be private to its owner).
@@ -59,7 +51,12 @@ struct GlobalOptions: ParsableArguments {
                                             configured: config.databasePassword)
     }
 
-    var analystName: String { analyst ?? Paths.osUser() }
+    /// Your name on labels: --analyst, else on PostgreSQL your database user, else the OS user.
+    var analystName: String {
+        if let analyst { return analyst }
+        if case .postgres(let a)? = try? databaseLocation() { return a.user }
+        return Paths.osUser()
+    }
 
     /// The project `name` names, or the only project when `name` is nil; a clear error otherwise.
     func resolveProject(_ store: any CaseStore, _ name: String?) throws -> Project {
@@ -82,8 +79,21 @@ struct GlobalOptions: ParsableArguments {
     /// Opens the store; `create` makes a new database when the file does not exist.
     /// The store; `interactive` for the workbench, whose long session checkpoints the WAL in
     /// the background rather than inside a label's commit.
-    func openStore(create: Bool, interactive: Bool = false) throws -> SQLiteStore {
-        try SQLiteStore(path: try databasePath(), create: create, checkpointsInBackground: interactive)
+    ///
+    /// On PostgreSQL the database must have been prepared with `triage db init`, and your name
+    /// on labels is your database user: the server's row-level security refuses any other, so
+    /// an --analyst that differs is refused here first (exit 77).
+    func openStore(create: Bool, interactive: Bool = false) throws -> any CaseStore {
+        switch try databaseLocation() {
+        case .sqlite(let path):
+            return try SQLiteStore(path: path, create: create, checkpointsInBackground: interactive)
+        case .postgres(let a):
+            if let analyst, analyst != a.user {
+                throw CLIError(message: "on PostgreSQL your name on labels is your database user (\(a.user)), not --analyst \(analyst): connect as \(analyst) instead (postgres://\(analyst)@…)",
+                               code: Exit.noPermission)
+            }
+            return try PostgresStore(address: a, password: try postgresPassword(for: a))
+        }
     }
 }
 

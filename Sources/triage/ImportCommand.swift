@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TriageCore
+import TriageSQLite
 import TriageStore
 
 struct Import: ParsableCommand {
@@ -97,7 +98,7 @@ struct Import: ParsableCommand {
                 }
             }
             // End with a checkpoint so the next process opens the file without replaying the WAL.
-            try? store.checkpoint()
+            try? (store as? SQLiteStore)?.checkpoint()
             if anyFailed { throw ExitCode(Exit.dataError) }
         }
     }

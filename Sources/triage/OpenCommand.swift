@@ -90,7 +90,7 @@ struct Open: ParsableCommand {
 
 /// Opens the screen the role in force calls for: the workbench (analyst, or lead without
 /// `project`), a labelling project's cases (labeler), or its adjudication queue (lead).
-func openScreen(store: SQLiteStore, global: GlobalOptions, workbench: WorkbenchArguments, roles: RoleOptions,
+func openScreen(store: any CaseStore, global: GlobalOptions, workbench: WorkbenchArguments, roles: RoleOptions,
                 project: String?) throws {
     let person = global.analystName
     var chosen = roles
@@ -170,6 +170,9 @@ struct Demo: ParsableCommand {
 
     func run() throws {
         try runReporting {
+            if let db = global.db, db.hasPrefix("postgres://") || db.hasPrefix("postgresql://") {
+                throw CLIError(message: "the demo runs on a SQLite file of its own; give --db a path, or none", code: Exit.usage)
+            }
             let path = global.db.map(Paths.expand) ?? Paths.dataDirectory() + "/demo.sqlite"
             if reset {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
