@@ -32,8 +32,19 @@ enum PGSchema {
     END $$;
     -- A role may also work in the roles below it, as in the app (``Role/mayWorkAs(_:)``): a
     -- lead as an analyst or a labeler, an analyst as a labeler.
-    GRANT triage_labeler TO triage_analyst;
-    GRANT triage_analyst TO triage_lead;
+    DO $$
+    DECLARE pair text[];
+    BEGIN
+        FOREACH pair SLICE 1 IN ARRAY ARRAY[['triage_labeler', 'triage_analyst'], ['triage_analyst', 'triage_lead']] LOOP
+            IF NOT pg_has_role(pair[2], pair[1], 'MEMBER') THEN
+                BEGIN
+                    EXECUTE format('GRANT %I TO %I', pair[1], pair[2]);
+                EXCEPTION WHEN unique_violation OR duplicate_object THEN
+                    NULL; -- another database's init granted it meanwhile
+                END;
+            END IF;
+        END LOOP;
+    END $$;
     """
 
     /// Every table of version 7, with its indexes and triggers.

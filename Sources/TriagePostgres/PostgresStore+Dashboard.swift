@@ -206,14 +206,7 @@ extension PostgresStore {
             let (model, version, n) = try r.decode((String, String, Int).self)
             scored[ModelVersion(model: model, version: version)] = n
         }
-        struct Acc {
-            var labelled = 0, positivesAbove = 0, negativesAbove = 0
-            var above: [String: Int] = [:], below: [String: Int] = [:]
-            var bins = (0..<10).map { CalibrationBin(lower: Double($0) / 10, count: 0, scoreSum: 0, positives: 0) }
-            var squared = 0.0
-            var histogram: [String: [Int]] = [:]
-        }
-        var acc: [ModelVersion: Acc] = [:]
+        var tally = ModelQualityTally()
         // The bin as SQLite's CAST(score * 20 AS INTEGER) makes it: truncated, never rounded.
         for r in try c.query("""
             SELECT s.model, s.version, e.decision,
@@ -232,29 +225,9 @@ extension PostgresStore {
             let above: Bool = try g.get(4)
             let bin = try g.get(5, Int.self), n = try g.get(6, Int.self)
             let total = try g.get(7, Double.self), squares = try g.get(8, Double.self)
-            var a = acc[key] ?? Acc()
-            if above { a.above[decision, default: 0] += n } else { a.below[decision, default: 0] += n }
-            var h = a.histogram[decision] ?? Array(repeating: 0, count: 20)
-            h[bin] += n
-            a.histogram[decision] = h
-            if let y {
-                a.labelled += n
-                if above { if y == 1 { a.positivesAbove += n } else { a.negativesAbove += n } }
-                a.bins[bin / 2].count += n
-                a.bins[bin / 2].scoreSum += total
-                a.bins[bin / 2].positives += y * n
-                // Σ (s − y)² = Σ s² − 2y Σ s + y² n
-                a.squared += squares - 2 * Double(y) * total + Double(y * y * n)
-            }
-            acc[key] = a
+            tally.add(key, decision: decision, y: y, above: above, bin: bin, n: n, total: total, squares: squares)
         }
-        return scored.keys.sorted().map { key in
-            let a = acc[key] ?? Acc()
-            return ModelQuality(model: key.model, version: key.version, scored: scored[key] ?? 0, labelled: a.labelled,
-                                decisionsAbove: a.above, decisionsBelow: a.below, positivesAbove: a.positivesAbove,
-                                negativesAbove: a.negativesAbove, calibration: a.bins, squaredErrorSum: a.squared,
-                                histogram: a.histogram, recall: nil)
-        }
+        return tally.qualities(scored: scored)
     }
 
     /// Every pair of versions of one model on the cases both scored; `older` is the version first

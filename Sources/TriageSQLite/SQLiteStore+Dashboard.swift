@@ -213,14 +213,7 @@ extension SQLiteStore {
         for r in try Row.fetchAll(db, sql: "SELECT model, version, n FROM agg_model_version WHERE n > 0") {
             scored[ModelVersion(model: r["model"], version: r["version"])] = r["n"]
         }
-        struct Acc {
-            var labelled = 0, positivesAbove = 0, negativesAbove = 0
-            var above: [String: Int] = [:], below: [String: Int] = [:]
-            var bins = (0..<10).map { CalibrationBin(lower: Double($0) / 10, count: 0, scoreSum: 0, positives: 0) }
-            var squared = 0.0
-            var histogram: [String: [Int]] = [:]
-        }
-        var acc: [ModelVersion: Acc] = [:]
+        var tally = ModelQualityTally()
         // Decided cases (their current label) per score row, grouped into 20 score bins.
         for r in try Row.fetchAll(db, sql: """
             SELECT g.model, g.version, g.decision,
@@ -234,29 +227,9 @@ extension SQLiteStore {
             let above: Bool = r["above"]
             let bin: Int = r["bin"], n: Int = r["n"]
             let total: Double = r["total"], squares: Double = r["squares"]
-            var a = acc[key] ?? Acc()
-            if above { a.above[decision, default: 0] += n } else { a.below[decision, default: 0] += n }
-            var h = a.histogram[decision] ?? Array(repeating: 0, count: 20)
-            h[bin] += n
-            a.histogram[decision] = h
-            if let y {
-                a.labelled += n
-                if above { if y == 1 { a.positivesAbove += n } else { a.negativesAbove += n } }
-                a.bins[bin / 2].count += n
-                a.bins[bin / 2].scoreSum += total
-                a.bins[bin / 2].positives += y * n
-                // Σ (s − y)² = Σ s² − 2y Σ s + y² n
-                a.squared += squares - 2 * Double(y) * total + Double(y * y * n)
-            }
-            acc[key] = a
+            tally.add(key, decision: decision, y: y, above: above, bin: bin, n: n, total: total, squares: squares)
         }
-        return scored.keys.sorted().map { key in
-            let a = acc[key] ?? Acc()
-            return ModelQuality(model: key.model, version: key.version, scored: scored[key] ?? 0, labelled: a.labelled,
-                                decisionsAbove: a.above, decisionsBelow: a.below, positivesAbove: a.positivesAbove,
-                                negativesAbove: a.negativesAbove, calibration: a.bins, squaredErrorSum: a.squared,
-                                histogram: a.histogram, recall: nil)
-        }
+        return tally.qualities(scored: scored)
     }
 
     /// Adds an audit project's cases to the recall per model version
