@@ -42,7 +42,7 @@ import TriageTestSupport
         let p = try Pair()
         let top = try p.lite.queuePage(QueueQuery(), after: nil, limit: 3).map(\.caseID)
         let gambling = QueueQuery(policy: "gambling", sort: .age)
-        func steps(_ s: any ClaimSurface) -> [String] {
+        func steps(_ s: any CaseStore) -> [String] {
             var out: [String] = []
             out.append(answer { try s.claimNext(QueueQuery(), analyst: "ann", lease: 60) })
             out.append(answer { try s.claimNext(QueueQuery(), analyst: "ann", lease: 60) })  // the same case again
@@ -143,16 +143,3 @@ import TriageTestSupport
     }
 }
 
-/// The part of the store these tests drive on both backends.
-protocol ClaimSurface {
-    func claimNext(_ query: QueueQuery, analyst: String, lease: TimeInterval) throws -> QueueRow?
-    func claim(caseID: String, analyst: String, lease: TimeInterval) throws -> String?
-    func renewLease(caseID: String, analyst: String, lease: TimeInterval) throws -> Bool
-    func releaseClaim(caseID: String, analyst: String) throws
-    func queueRow(caseID: String, matching query: QueueQuery) throws -> QueueRow?
-    func caseDetail(caseID: String) throws -> CaseDetail?
-    func recordLabel(_ draft: LabelDraft) throws -> LabelEvent
-    func queueCount(_ query: QueueQuery) throws -> Int
-}
-extension SQLiteStore: ClaimSurface {}
-extension PostgresStore: ClaimSurface {}

@@ -23,7 +23,7 @@ import TriageTestSupport
         let p = try Pair()
         let name = "pat_" + UUID().uuidString.prefix(6).lowercased()
         // The same answers as SQLite: the first lead by anyone, then only leads add people.
-        for s in [p.pg as PeopleSurface, p.lite as PeopleSurface] {
+        for s in [p.pg as any CaseStore, p.lite as any CaseStore] {
             #expect(try s.addPerson("lead_" + name, role: .lead, actor: "postgres") == .added)
             #expect(try s.addPerson(name, role: .labeler, actor: "lead_" + name) == .added)
             #expect(try s.addPerson(name, role: .labeler, actor: "lead_" + name) == .unchanged)
@@ -57,7 +57,7 @@ import TriageTestSupport
         let p = try Pair()
         var t = try p.lite.taxonomy()
         t.decisions[0].label = "Clearly fine"
-        for s in [p.pg as PeopleSurface, p.lite as PeopleSurface] {
+        for s in [p.pg as any CaseStore, p.lite as any CaseStore] {
             try s.replaceTaxonomy(t, actor: "postgres")
             var dropping = t
             dropping.policies.removeAll { $0.key == "gambling" }
@@ -85,7 +85,7 @@ import TriageTestSupport
         #expect(try p.lite.queuePage(QueueQuery(search: word), after: nil, limit: 5).map(\.caseID) == [target])
         #expect(throws: StoreError.self) { try p.pg.addRationale(caseID: "nope", r) }
         // Feedback, and its export, as on SQLite.
-        for (s, id) in [(p.pg as PeopleSurface, a.id!), (p.lite as PeopleSurface, b.id!)] {
+        for (s, id) in [(p.pg as any CaseStore, a.id!), (p.lite as any CaseStore, b.id!)] {
             _ = try s.recordRationaleFeedback(RationaleFeedback(rationaleID: id, helpful: false, tags: [.tooVague], note: "no",
                                                                 analyst: "postgres", osUser: "os",
                                                                 createdAt: Timestamp(milliseconds: 1_700_000_000_500)))
@@ -160,11 +160,3 @@ import TriageTestSupport
     }
 }
 
-/// The part of the store these tests drive on both backends.
-protocol PeopleSurface {
-    func addPerson(_ name: String, role: Role, actor: String) throws -> PersonChange
-    func replaceTaxonomy(_ taxonomy: Taxonomy, actor: String) throws
-    func recordRationaleFeedback(_ feedback: RationaleFeedback) throws -> RationaleFeedback
-}
-extension SQLiteStore: PeopleSurface {}
-extension PostgresStore: PeopleSurface {}
