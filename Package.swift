@@ -101,7 +101,7 @@ let package = Package(
         // The performance benchmark (README "Performance"): `swift run -c release triage-bench`.
         .executableTarget(
             name: "triage-bench",
-            dependencies: ["TriageCore", "TriageFormats", "TriageStore", "TriageSQLite", "TriageUI"]
+            dependencies: ["TriageCore", "TriageFormats", "TriageStore", "TriageSQLite", "TriagePostgres", "TriageUI"]
         ),
         // Test helpers shared by test targets: a throwaway PostgreSQL cluster.
         .target(name: "TriageTestSupport", path: "Tests/TriageTestSupport"),

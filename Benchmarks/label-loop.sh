@@ -11,7 +11,8 @@
 #                   written only after `triage label` has exited 0
 #   ANALYST.err     standard error of every triage run (empty when all went well)
 #   ANALYST.fail    "next|label EXIT CASE" for every run that failed (any exit but 0, and 3 from next)
-# Ends with status 0 (WANT reached, or "queue empty" on stdout), or 1 after 20 failures.
+# Ends with status 0 (WANT reached, or "queue empty" on stdout), or 1 after 20 failures. After a
+# failure it waits 0.2 s before trying again (a PostgreSQL server restarting takes a moment).
 set -u
 triage=$1 db=$2 analyst=$3 want=$4 out=$5
 acks="$out/$analyst.acks" claims="$out/$analyst.claims" err="$out/$analyst.err" fail="$out/$analyst.fail"
@@ -24,6 +25,7 @@ while [ "$n" -lt "$want" ]; do
     if [ "$rc" -ne 0 ]; then
         printf 'next %s -\n' "$rc" >> "$fail"
         failures=$((failures + 1)); [ "$failures" -ge 20 ] && exit 1
+        sleep 0.2
         continue
     fi
     printf 'claim %s %s\n' "$id" "$analyst" >> "$claims"
@@ -35,6 +37,7 @@ while [ "$n" -lt "$want" ]; do
     else
         printf 'label %s %s\n' "$rc" "$id" >> "$fail"
         failures=$((failures + 1)); [ "$failures" -ge 20 ] && exit 1
+        sleep 0.2
     fi
 done
 exit 0

@@ -64,10 +64,26 @@ final class PGConnection: @unchecked Sendable {
     @discardableResult
     func query(_ query: PostgresQuery) throws -> [PostgresRow] {
         do {
-            return try Array(connection.query(query, logger: Self.logger).wait().rows)
+            return try Array(wait(connection.query(query, logger: Self.logger)).rows)
         } catch {
             throw PGError.translate(error, address: address, connecting: false)
         }
+    }
+
+    /// Waits for `future`, or gives up once the connection is closed: PostgresNIO may leave a
+    /// query sent just as the server went away waiting forever (seen here when the server
+    /// crashed under a `triage label`; vapor/postgres-nio#487 fixed it and #501 reverted the
+    /// fix). The connection is looked at every 250 ms while a query runs; a result that has
+    /// arrived is always taken, even from a connection closed since.
+    func wait<T: Sendable>(_ future: EventLoopFuture<T>) throws -> T {
+        let done = DispatchSemaphore(value: 0)
+        future.whenComplete { _ in done.signal() }
+        while done.wait(timeout: .now() + .milliseconds(250)) == .timedOut {
+            if connection.isClosed, done.wait(timeout: .now() + .milliseconds(250)) == .timedOut {
+                throw StoreError.unavailable("the connection to PostgreSQL at \(PGError.place(address)) was lost")
+            }
+        }
+        return try future.wait()
     }
 
     /// Runs `sql` with `binds` (`$1`, `$2`, …).
@@ -81,7 +97,7 @@ final class PGConnection: @unchecked Sendable {
     func execute(script: String) throws {
         for statement in Self.statements(script) {
             do {
-                _ = try connection.query(PostgresQuery(unsafeSQL: statement), logger: Self.logger).wait()
+                _ = try wait(connection.query(PostgresQuery(unsafeSQL: statement), logger: Self.logger))
             } catch {
                 throw PGError.translate(error, address: address, connecting: false)
             }
@@ -162,7 +178,7 @@ final class PGConnection: @unchecked Sendable {
             }
         }
         do {
-            try promise.futureResult.wait()
+            try wait(promise.futureResult)
         } catch {
             throw PGError.translate(error, address: address, connecting: false)
         }
@@ -183,9 +199,14 @@ enum PGError {
         (error as? PSQLError)?.serverInfo?[.sqlState]
     }
 
+    /// Where the server is, for messages: `host:port`, or the socket directory and port.
+    static func place(_ address: PostgresAddress) -> String {
+        address.host.map { "\($0):\(address.port)" } ?? "\(address.socketDirectory) (port \(address.port))"
+    }
+
     static func translate(_ error: Error, address: PostgresAddress, connecting: Bool) -> Error {
         if error is StoreError { return error }
-        let whereTo = address.host.map { "\($0):\(address.port)" } ?? "\(address.socketDirectory) (port \(address.port))"
+        let whereTo = place(address)
         guard let e = error as? PSQLError else {
             return StoreError.unavailable("cannot reach PostgreSQL at \(whereTo): \(error)")
         }

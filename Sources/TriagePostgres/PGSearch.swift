@@ -10,13 +10,32 @@ import TriageStore
 /// taken as they are, no parser or dictionary in between); a query's words become a `tsquery`
 /// literal the same way. The GIN index on the column serves `@@`.
 enum PGSearch {
-    /// The case's words as a `tsvector` literal (`'casino' 'vegas' …`).
+    /// The case's words as a `tsvector` literal (`'casino' 'vegas' …`), each word once. This runs
+    /// for every imported case, so ASCII words (most of them) are lower-cased and quoted byte by
+    /// byte; only other words go through Foundation's folding.
     static func vector(name: String, description: String?, rationales: [String], evidence: [String?]) -> String {
-        var parts = [name]
-        if let description { parts.append(description) }
-        parts += rationales
-        parts += evidence.compactMap { $0 }
-        return vector(words: parts.flatMap(words))
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
+        var seen = Set<[UInt8]>()
+        var word: [UInt8] = []
+        func add(_ text: String) {
+            SearchWords.forEachWord(in: text) { bytes in
+                word.removeAll(keepingCapacity: true)
+                if bytes.allSatisfy({ $0 < 0x80 }) {
+                    for b in bytes { word.append(b >= 0x41 && b <= 0x5A ? b + 32 : b) }
+                } else {
+                    word.append(contentsOf: fold(String(decoding: bytes, as: UTF8.self)).utf8)
+                }
+                guard word.count <= 2046, seen.insert(word).inserted else { return }
+                if !out.isEmpty { out.append(0x20) }
+                appendQuoted(word, to: &out)
+            }
+        }
+        add(name)
+        if let description { add(description) }
+        for r in rationales { add(r) }
+        for e in evidence { if let e { add(e) } }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `words` as a `tsvector` literal (repeats are folded by PostgreSQL).
@@ -37,7 +56,20 @@ enum PGSearch {
 
     /// One lexeme, quoted for a `tsvector` or `tsquery` literal.
     static func quote(_ word: String) -> String {
-        "'" + word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''") + "'"
+        var out: [UInt8] = []
+        appendQuoted(Array(word.utf8), to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `word` in quotes, its quotes doubled and its backslashes escaped. (Words are runs
+    /// of letters, digits and marks, so neither occurs today; the quoting does not rely on it.)
+    static func appendQuoted(_ word: [UInt8], to out: inout [UInt8]) {
+        out.append(0x27)
+        for b in word {
+            if b == 0x27 { out.append(0x27) } else if b == 0x5C { out.append(0x5C) }
+            out.append(b)
+        }
+        out.append(0x27)
     }
 
     /// The `tsquery` literal for what an analyst typed: its words folded, ANDed, the last one a

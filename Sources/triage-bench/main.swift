@@ -1,17 +1,20 @@
 import Foundation
 import TriageCore
 import TriageFormats
+import TriagePostgres
 import TriageSQLite
 import TriageStore
 import TriageUI
 
 // triage-bench: how triage performs on a big database, operation by operation (issue 10).
 //
-//   swift run -c release triage-bench [--cases N] [--db PATH] [--reps R] [--json FILE] [--python]
+//   swift run -c release triage-bench [--cases N] [--into URL] [--db PATH|URL] [--reps R] [--json FILE] [--python]
 //
 // Without --db it writes N sample cases (default 100,000) with `triage sample`'s generator, times
 // their import (end to end: parse, validate, write, full-text index) and then works on that
-// database; with --db it works on an existing one (it records --reps labels in it). Each operation
+// database (a temporary SQLite file, or with --into the PostgreSQL database at URL, which must be
+// empty or freshly initialized); with --db it works on an existing one, SQLite or PostgreSQL (it
+// records --reps labels in it). A PostgreSQL password comes from PGPASSWORD or ~/.pgpass. Each operation
 // runs R times (default 200) and reports p50, p99 and max; browsing runs in a child process of its
 // own so its peak RSS is the workbench's, not the import's. --python also times
 // Benchmarks/python_import.py on the same file (a plain json + sqlite3 loader).
@@ -19,6 +22,7 @@ import TriageUI
 struct Options {
     var cases = 100_000
     var db: String?
+    var into: String?
     var reps = 200
     var json: String?
     var python = false
@@ -36,15 +40,19 @@ func parseOptions() -> Options {
         switch a {
         case "--cases": o.cases = Int(value(a)) ?? { fail("--cases takes a number") }()
         case "--db": o.db = value(a)
+        case "--into": o.into = value(a)
         case "--reps": o.reps = Int(value(a)) ?? { fail("--reps takes a number") }()
         case "--json": o.json = value(a)
         case "--python": o.python = true
         case "--child": o.child = value(a)
         case "-h", "--help":
             print("""
-            usage: triage-bench [--cases N] [--db PATH] [--reps R] [--json FILE] [--python]
+            usage: triage-bench [--cases N] [--into URL] [--db PATH|URL] [--reps R] [--json FILE] [--python]
               --cases N   cases to generate and import (default 100000; 1000000 for the README's table)
-              --db PATH   work on this existing database instead (it gains --reps labels)
+              --into URL  import them into this PostgreSQL database (empty or just `triage db init`ed)
+                          instead of a temporary SQLite file
+              --db DB     work on this existing database instead, a SQLite file or a postgres:// URL
+                          (it gains --reps labels)
               --reps R    repetitions per operation (default 200)
               --json F    also write the results as JSON
               --python    also time Benchmarks/python_import.py on the same file
@@ -53,7 +61,33 @@ func parseOptions() -> Options {
         default: fail("unknown argument \(a) (see --help)")
         }
     }
+    if o.into != nil, o.db != nil { fail("--into imports a new benchmark database; --db works on an existing one: give one of them") }
+    if let into = o.into, postgresAddress(into) == nil { fail("--into takes a postgres:// URL") }
+    if o.python, o.into != nil { fail("--python compares SQLite loaders; it does not go with --into") }
     return o
+}
+
+/// The PostgreSQL address in `db`, or nil when it names a SQLite file.
+func postgresAddress(_ db: String) -> PostgresAddress? {
+    guard case .postgres(let a)? = try? DatabaseLocation.parse(db, environment: ProcessInfo.processInfo.environment,
+                                                                osUser: NSUserName()) else { return nil }
+    return a
+}
+
+func postgresPassword(_ a: PostgresAddress) throws -> String? {
+    try PostgresPassword.resolve(for: a, environment: ProcessInfo.processInfo.environment,
+                                 home: FileManager.default.homeDirectoryForCurrentUser.path, configured: nil)
+}
+
+/// The store at `db`, as `triage` opens it: a SQLite file, or a postgres:// URL.
+func openStore(_ db: String, create: Bool = false, interactive: Bool = false) throws -> any CaseStore {
+    if let a = postgresAddress(db) {
+        if create, try PostgresStore.status(a, password: try postgresPassword(a)) == nil {
+            _ = try PostgresStore.initialize(a, password: try postgresPassword(a))
+        }
+        return try PostgresStore(address: a, password: try postgresPassword(a))
+    }
+    return try SQLiteStore(path: db, create: create, checkpointsInBackground: interactive)
 }
 
 func fail(_ message: String) -> Never {
@@ -115,10 +149,14 @@ func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 
 // MARK: - Children
 
+/// The name on the benchmark's labels: on PostgreSQL it must be the database user (the database
+/// checks it), on SQLite "bench".
+func analyst(_ db: String) -> String { postgresAddress(db)?.user ?? "bench" }
+
 /// Opens the workbench on `db` and exits after the first complete frame (the parent times it).
 func firstFrame(_ db: String) throws {
-    let store = try SQLiteStore(path: db, create: false)
-    let runtime = WorkbenchRuntime(store: store, options: WorkbenchOptions(analyst: "bench", databaseName: "bench"),
+    let store = try openStore(db)
+    let runtime = WorkbenchRuntime(store: store, options: WorkbenchOptions(analyst: analyst(db), databaseName: "bench"),
                                    size: TerminalSize(width: 160, height: 48))
     runtime.start()
     let frame = runtime.frame()
@@ -128,9 +166,10 @@ func firstFrame(_ db: String) throws {
 
 /// Browses `db` as an analyst would, timing each key, then prints the results as JSON.
 func browse(_ db: String, reps: Int) throws {
-    // As `triage open` opens it: checkpoints in the background, not inside a label's commit.
-    let store = try SQLiteStore(path: db, create: false, checkpointsInBackground: true)
-    let runtime = WorkbenchRuntime(store: store, options: WorkbenchOptions(analyst: "bench", databaseName: "bench"),
+    // As `triage open` opens it: on SQLite, checkpoints in the background, not inside a label's commit.
+    let store = try openStore(db, interactive: true)
+    let me = analyst(db)
+    let runtime = WorkbenchRuntime(store: store, options: WorkbenchOptions(analyst: me, databaseName: "bench"),
                                    size: TerminalSize(width: 160, height: 48))
     runtime.start()
     var results: [Result] = []
@@ -184,7 +223,7 @@ func browse(_ db: String, reps: Int) throws {
     while runtime.isBusy { _ = runtime.poll(); usleep(5_000) }
     results.append(Result("peak RSS with the dashboard", value: peakRSSMegabytes(), unit: "MB",
                           note: "RSS now \(Int(residentMegabytes())) MB"))
-    let fresh = try SQLiteStore(path: db, create: false)
+    let fresh = try openStore(db)
     let cold = try millis { _ = try fresh.labelQuality() }
     results.append(Result("dashboard label quality, first time", value: cold, unit: "ms",
                           note: "background thread; the dashboard is already on screen; peak RSS so far \(Int(peakRSSMegabytes())) MB"))
@@ -197,7 +236,7 @@ func browse(_ db: String, reps: Int) throws {
     var s: [Double] = []
     for id in ids {
         let d = LabelDraft(caseID: id, kind: .label, decision: "escalate", reasonCodes: ["needs_specialist"], note: nil,
-                           analyst: "bench", osUser: "bench", role: .analyst, dwellMs: 1000, modelVersionsSeen: [])
+                           analyst: me, osUser: "bench", role: .analyst, dwellMs: 1000, modelVersionsSeen: [])
         s.append(try millis { _ = try store.recordLabel(d) })
     }
     results.append(Result("label commit (durable)", samples: s))
@@ -245,7 +284,7 @@ func main() throws {
         let d = NSTemporaryDirectory() + "triage-bench-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
         dir = d
-        db = d + "/bench.sqlite"
+        db = o.into ?? d + "/bench.sqlite"
         let file = d + "/cases.jsonl"
         log("writing \(o.cases) sample cases to \(file)…")
         let gen = SampleGenerator(seed: 1)
@@ -258,13 +297,14 @@ func main() throws {
         }
         h.write(Data(buffer.utf8))
         try h.close()
-        log("importing…")
-        let store = try SQLiteStore(path: db, create: true)
+        log("importing into \(db)…")
+        let store = try openStore(db, create: true)
+        guard try store.stats().totalCases == 0 else { fail("\(db) already holds cases: --into wants an empty database") }
         var report: ImportReport?
         let t = try millis {
-            report = try CaseImporter(store: store, options: ImportOptions(importedBy: "bench")).importFile(file)
+            report = try CaseImporter(store: store, options: ImportOptions(importedBy: analyst(db))).importFile(file)
         }
-        try store.checkpoint()
+        try (store as? SQLiteStore)?.checkpoint()
         let n = report?.batch?.inserted ?? 0
         results.append(Result("import", value: Double(n) / (t / 1000), unit: "cases/s",
                               note: "\(n) cases in \(String(format: "%.1f", t / 1000)) s, peak RSS \(Int(peakRSSMegabytes())) MB"))
@@ -279,10 +319,12 @@ func main() throws {
         }
         log("labelling a tenth of the cases for the dashboard…")
         let ids = try store.queuePage(QueueQuery(sort: .age), after: nil, limit: o.cases / 10).map(\.caseID)
+        // On PostgreSQL the database user is the only name a label may carry.
+        let pg = postgresAddress(db)
         for (i, id) in ids.enumerated() {
             let (decision, reason) = i % 3 == 0 ? ("escalate", "needs_specialist") : ("no_violation", "insufficient_evidence")
             _ = try store.recordLabel(LabelDraft(caseID: id, kind: .label, decision: decision, reasonCodes: [reason], note: nil,
-                                                 analyst: "a\(i % 7)", osUser: "bench", role: .analyst,
+                                                 analyst: pg?.user ?? "a\(i % 7)", osUser: "bench", role: .analyst,
                                                  dwellMs: Int64(2000 + i % 5000), modelVersionsSeen: []))
         }
     }
@@ -301,8 +343,8 @@ func main() throws {
     guard b.status == 0, let data = b.stdout.split(separator: "\n").last.map({ Data($0.utf8) }) else { fail("browse child failed") }
     results += try JSONDecoder().decode([Result].self, from: data)
 
-    let cases = try SQLiteStore(path: db, create: false).stats().totalCases
-    print("triage-bench: \(cases) cases, \(ProcessInfo.processInfo.activeProcessorCount) cores, \(db)")
+    let cases = try openStore(db).stats().totalCases
+    print("triage-bench: \(cases) cases, \(ProcessInfo.processInfo.activeProcessorCount) cores, \(postgresAddress(db)?.description ?? db)")
     print("operation".padding(toLength: 40, withPad: " ", startingAt: 0) + "      p50       p99       max  unit")
     for r in results {
         let row = r.name.padding(toLength: 40, withPad: " ", startingAt: 0)

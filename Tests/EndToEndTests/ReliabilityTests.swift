@@ -385,7 +385,7 @@ import TriageTestSupport
     }
 
     /// The "labelled CASE DECISION (event N)" lines of a log (analyst from the file name).
-    private func parseAcks(_ text: String, analyst: String = "") -> [Ack] {
+    func parseAcks(_ text: String, analyst: String = "") -> [Ack] {
         text.split(separator: "\n").compactMap { l in
             guard let m = l.wholeMatch(of: /labelled (\S+) (\S+) \(event (\d+)\)/), let e = Int64(m.output.3) else { return nil }
             return Ack(line: String(l), caseID: String(m.output.1), decision: String(m.output.2), event: e, analyst: analyst)
@@ -423,13 +423,13 @@ import TriageTestSupport
         try #require(sed.status == 0, "\(sed.stderr)")
     }
 
-    private func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
-    private func lines(_ path: String) -> [String] { read(path).split(separator: "\n").map(String.init) }
+    func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+    func lines(_ path: String) -> [String] { read(path).split(separator: "\n").map(String.init) }
 
-    private func shownCase(_ screen: String) -> String? { screen.firstMatch(of: /c_\d{7}/).map { String($0.output) } }
+    func shownCase(_ screen: String) -> String? { screen.firstMatch(of: /c_\d{7}/).map { String($0.output) } }
 
     /// `v` Enter Enter on the selected case; the id from the new "saved: violation ID" message.
-    private func labelInWorkbench(_ t: TmuxSession, previous: [String]) throws -> String? {
+    func labelInWorkbench(_ t: TmuxSession, previous: [String]) throws -> String? {
         try t.send("v")
         try t.waitFor(text: "Violation ·")
         try t.send("Enter")
@@ -443,7 +443,7 @@ import TriageTestSupport
     }
 
     /// The processes whose parent is `pid` (from /proc, which every Linux has).
-    private func children(of pid: Int32) -> [pid_t] {
+    func children(of pid: Int32) -> [pid_t] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap { e -> pid_t? in
             guard let p = Int32(e), let stat = try? String(contentsOfFile: "/proc/\(e)/stat", encoding: .utf8),

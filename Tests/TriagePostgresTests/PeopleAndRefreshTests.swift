@@ -151,6 +151,38 @@ import TriageTestSupport
         #expect(message.contains("PostgreSQL"))
     }
 
+    /// A crash of the server fails, within moments, both a query it was running and a query sent
+    /// afterwards on the dead connection: nothing waits forever (PostgresNIO alone can leave the
+    /// second kind hanging; ``PGConnection/wait(_:)`` watches the connection).
+    @Test func aCrashFailsQueriesInsteadOfHangingThem() throws {
+        let cluster = try PostgresCluster()
+        defer { cluster.stop() }
+        let name = try cluster.createDatabase()
+        guard case .postgres(let a) = try DatabaseLocation.parse(cluster.url(database: name), osUser: "nobody") else { return }
+        let running = try PGConnection.connect(a, password: PostgresCluster.superPassword)
+        let idle = try PGConnection.connect(a, password: PostgresCluster.superPassword)
+        defer { running.close(); idle.close() }
+        #expect(try idle.query("SELECT 1").count == 1)
+        /// Runs `sql` on `c` in the background; the error it ended with, or nil if it is still waiting after 10 s.
+        func outcome(_ c: PGConnection, _ sql: String, while work: () throws -> Void) rethrows -> String? {
+            let done = DispatchSemaphore(value: 0)
+            nonisolated(unsafe) var result = ""
+            DispatchQueue.global().async {
+                do { _ = try c.query(sql); result = "succeeded" } catch { result = "\(error)" }
+                done.signal()
+            }
+            try work()
+            return done.wait(timeout: .now() + 10) == .success ? result : nil
+        }
+        let inFlight = try outcome(running, "SELECT pg_sleep(30)") {
+            Thread.sleep(forTimeInterval: 0.3)
+            try cluster.restart(downFor: 0)
+        }
+        #expect(inFlight?.contains("PostgreSQL") == true, "\(String(describing: inFlight))")
+        let afterwards = outcome(idle, "SELECT 1") {}
+        #expect(afterwards?.contains("PostgreSQL") == true, "\(String(describing: afterwards))")
+    }
+
     func waitForChange(_ s: PostgresStore, from v: Int64) throws -> Bool {
         for _ in 0..<100 {
             if try s.dataVersion() != v { return true }

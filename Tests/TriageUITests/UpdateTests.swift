@@ -272,6 +272,26 @@ import Testing
         #expect(s.dataVersion == 8)
     }
 
+    @Test func anUnreachableDatabaseSaysOfflineUntilItAnswersAgain() {
+        var s = fullWindow(selection: 3, above: 12)
+        #expect(Workbench.update(&s, .dataVersionRead(7)) == [])
+        #expect(Workbench.update(&s, .databaseUnreachable("cannot reach PostgreSQL at db:5432")) == [])
+        #expect(s.status?.kind == .error)
+        #expect(s.status?.text.hasPrefix("offline: cannot reach PostgreSQL at db:5432") == true)
+        // Further ticks keep checking; the message stays while the server is away.
+        #expect(Workbench.update(&s, .tick(Timestamp(milliseconds: Fixtures.now.milliseconds + 1000))) == [.checkDataVersion])
+        #expect(s.status?.kind == .error)
+        // Back: the store moved its version on (anything may have changed), so the screen reloads.
+        let effects = Workbench.update(&s, .dataVersionRead(7 + (1 << 40)))
+        #expect(s.status == .backOnline)
+        #expect(!s.databaseUnreachable)
+        #expect(effects.contains(.loadDetail(caseID: "c_203")))
+        // A later read does not repeat it.
+        s.status = nil
+        _ = Workbench.update(&s, .dataVersionRead(8 + (1 << 40)))
+        #expect(s.status == nil)
+    }
+
     @Test func refreshReloadsInPlaceToo() {
         var s = fullWindow(selection: 3, above: 12)
         #expect(Workbench.update(&s, .refresh) == [

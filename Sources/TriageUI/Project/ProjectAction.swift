@@ -63,6 +63,8 @@ public enum ProjectAction: Sendable {
     case tick(Timestamp)
     /// The store's data version (see ``CaseStore/dataVersion()``).
     case dataVersionRead(Int64)
+    /// The data version could not be read: the database server cannot be reached.
+    case databaseUnreachable(String)
 }
 
 /// Work ``ProjectScreen/update(_:_:)`` asks for; ``ProjectRuntime`` performs it against the store

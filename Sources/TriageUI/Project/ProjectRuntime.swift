@@ -79,7 +79,11 @@ public final class ProjectRuntime: ScreenRuntime {
         do {
             switch effect {
             case .checkDataVersion:
-                return [.dataVersionRead(try store.dataVersion())]
+                do {
+                    return [.dataVersionRead(try store.dataVersion())]
+                } catch StoreError.unavailable(let message) {
+                    return [.databaseUnreachable(message)]
+                }
             case .loadTaxonomy:
                 return [.taxonomyLoaded(try store.taxonomy())]
             case .loadProject:

@@ -35,6 +35,8 @@ public struct ProjectState: Sendable {
     /// The store's data version when last read: a change means someone committed (new labels
     /// for the lead's queue, progress for the labeler's header).
     public var dataVersion: Int64?
+    /// The last data-version check could not reach the database.
+    public var databaseUnreachable = false
     /// The terminal's size.
     public var size: TerminalSize
     /// The time ages are measured against.

@@ -44,7 +44,7 @@ public enum ProjectScreen {
     public static func update(_ state: inout ProjectState, _ action: ProjectAction) -> [ProjectEffect] {
         switch action {
         case .taxonomyLoaded, .projectLoaded, .progressLoaded, .claimedNext, .detailLoaded, .labelsLoaded,
-             .labelRecorded, .labelFailed, .showMessage, .tick, .resize, .dataVersionRead:
+             .labelRecorded, .labelFailed, .showMessage, .tick, .resize, .dataVersionRead, .databaseUnreachable:
             break
         default:
             state.status = nil // a key press clears the last message
@@ -146,7 +146,15 @@ public enum ProjectScreen {
         case .showMessage(let message):
             state.status = message
             return []
+        case .databaseUnreachable(let message):
+            state.databaseUnreachable = true
+            state.status = .offline(message)
+            return []
         case .dataVersionRead(let version):
+            if state.databaseUnreachable {
+                state.databaseUnreachable = false
+                state.status = .backOnline
+            }
             let previous = state.dataVersion
             state.dataVersion = version
             guard let previous, previous != version else { return [] }

@@ -98,6 +98,9 @@ public enum Action: Sendable {
     /// The store's data version (see ``CaseStore/dataVersion()``): when it differs from the last
     /// one read, someone committed, and the window, the count and the detail are reloaded.
     case dataVersionRead(Int64)
+    /// The data version could not be read: the database server cannot be reached (team mode on
+    /// PostgreSQL); the store reconnects with backoff on the following ticks.
+    case databaseUnreachable(String)
     /// Something to tell the analyst in the status bar.
     case showMessage(StatusMessage)
     /// The store's taxonomy (decisions and reasons), read once at start.

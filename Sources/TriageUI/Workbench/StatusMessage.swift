@@ -21,4 +21,11 @@ public struct StatusMessage: Sendable, Equatable {
     public static func info(_ text: String) -> StatusMessage { StatusMessage(.info, text) }
     /// An error message.
     public static func error(_ text: String) -> StatusMessage { StatusMessage(.error, text) }
+
+    /// The database server cannot be reached (`why`); the screen keeps trying.
+    public static func offline(_ why: String) -> StatusMessage {
+        .error("offline: \(why); retrying. Nothing is saved until it says saved")
+    }
+    /// The database server answers again after ``offline(_:)``.
+    public static let backOnline = StatusMessage.info("back online: the screen was reloaded")
 }

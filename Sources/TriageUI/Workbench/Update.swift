@@ -19,7 +19,7 @@ public enum Workbench {
     /// ```
     public static func update(_ state: inout WorkbenchState, _ action: Action) -> [Effect] {
         switch action {
-        case .pageLoaded, .detailLoaded, .countLoaded, .analystCountsLoaded, .dataVersionRead, .showMessage, .tick, .resize,
+        case .pageLoaded, .detailLoaded, .countLoaded, .analystCountsLoaded, .dataVersionRead, .databaseUnreachable, .showMessage, .tick, .resize,
              .taxonomyLoaded, .labelRecorded, .labelFailed, .caseLocated,
              .claimed, .claimedNext, .dashboardLoaded, .labelQualityLoaded, .rationaleEvent:
             break
@@ -117,7 +117,15 @@ public enum Workbench {
         case .analystCountsLoaded(let counts):
             state.analystCounts = counts
             return []
+        case .databaseUnreachable(let message):
+            state.databaseUnreachable = true
+            state.status = .offline(message)
+            return []
         case .dataVersionRead(let version):
+            if state.databaseUnreachable {
+                state.databaseUnreachable = false
+                state.status = .backOnline
+            }
             let previous = state.dataVersion
             state.dataVersion = version
             // Someone committed: what is on screen may be stale. (The first read only sets the mark.)

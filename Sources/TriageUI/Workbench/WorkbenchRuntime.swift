@@ -202,7 +202,11 @@ public final class WorkbenchRuntime {
                 return [.countLoaded(query, try store.queueCount(query)),
                         .analystCountsLoaded(try store.analystCounts(analyst: state.analyst, since: today))]
             case .checkDataVersion:
-                return [.dataVersionRead(try store.dataVersion())]
+                do {
+                    return [.dataVersionRead(try store.dataVersion())]
+                } catch StoreError.unavailable(let message) {
+                    return [.databaseUnreachable(message)]
+                }
             case .loadTaxonomy:
                 return [.taxonomyLoaded(try store.taxonomy())]
             case .loadDashboard:

@@ -51,6 +51,8 @@ public struct WorkbenchState: Sendable {
     public var analystCounts: AnalystCounts?
     /// The store's data version when last read (see ``Action/dataVersionRead(_:)``).
     public var dataVersion: Int64?
+    /// The last data-version check could not reach the database (see ``Action/databaseUnreachable(_:)``).
+    public var databaseUnreachable = false
     /// The number of the latest page request (older results are ignored).
     public var generation = 0
     /// Set once the analyst asked to leave.
