@@ -224,6 +224,10 @@ enum PGError {
             return StoreError.refused(message)
         case (_, "40001"?), (_, "40P01"?):
             return StoreError.locked(path: address.description)
+        case (_, "25006"?):
+            // A hot standby answers reads and refuses every write (triage's own read-only
+            // transactions, the dashboard's snapshot, never write, so only a replica says this).
+            return StoreError.unavailable("PostgreSQL at \(whereTo) is a read-only replica: labels, claims, imports and edits need the primary server; stats, reports and exports can read a replica")
         case (_, "57P01"?), (_, "57P02"?), (_, "57P03"?):
             return StoreError.unavailable("PostgreSQL at \(whereTo) is shutting down or starting up: \(message); retrying may work")
         case (.server, let state?):

@@ -183,6 +183,55 @@ import TriageTestSupport
         #expect(afterwards?.contains("PostgreSQL") == true, "\(String(describing: afterwards))")
     }
 
+    /// A streaming replica ("Beyond one server" in the README): stats, pages, the dashboard and
+    /// exports read there as on the primary; a claim or a label is refused in one line that says
+    /// the server is a replica, and nothing is written.
+    @Test func aReplicaServesReadsAndRefusesWritesInOneLine() throws {
+        let primary = try PostgresCluster()
+        defer { primary.stop() }
+        let name = try primary.createDatabase()
+        guard case .postgres(let a) = try DatabaseLocation.parse(primary.url(database: name), osUser: "nobody") else { return }
+        _ = try PostgresStore.initialize(a, password: PostgresCluster.superPassword)
+        let s = try PostgresStore(address: a, password: PostgresCluster.superPassword)
+        defer { s.close() }
+        let records = (0..<40).map { SampleGenerator(seed: 5).record(at: $0) }
+        _ = try s.importBatch(ImportBatchInfo(fileName: "f", format: "jsonl", startedAt: .now(), importedBy: "postgres")) { sink in
+            for r in records { _ = try sink.write(PreparedCase(r, policy: r.policy ?? "gambling")) }
+            return ImportFeedResult(commit: true, sha256: "")
+        }
+        let first = try #require(try s.queuePage(QueueQuery(), after: nil, limit: 1).first)
+        _ = try s.claim(caseID: first.caseID, analyst: "postgres", lease: 60)
+        _ = try s.recordLabel(LabelDraft(caseID: first.caseID, decision: "escalate",
+                                         reasonCodes: ClaimContractTests.reasons("escalate", first.policy),
+                                         analyst: "postgres", osUser: "os", role: .analyst))
+
+        let replica = try PostgresCluster(replicaOf: primary)
+        defer { replica.stop() }
+        #expect(try replica.psql("SELECT pg_is_in_recovery()").trimmingCharacters(in: .whitespacesAndNewlines) == "t")
+        guard case .postgres(let r) = try DatabaseLocation.parse(replica.url(database: name), osUser: "nobody") else { return }
+        let reader = try PostgresStore(address: r, password: PostgresCluster.superPassword)
+        defer { reader.close() }
+        #expect(try reader.stats().totalCases == 40)
+        #expect(try reader.queuePage(QueueQuery(), after: nil, limit: 50).map(\.caseID) == s.queuePage(QueueQuery(), after: nil, limit: 50).map(\.caseID))
+        #expect(try reader.dashboardFigures(now: .now()).queue.backlog == s.dashboardFigures(now: .now()).queue.backlog)
+        var exported: [String] = []
+        #expect(try CaseExporter(store: reader).export(format: .jsonl, since: nil) { exported.append(String(decoding: $0, as: UTF8.self)) } == 1)
+
+        let next = try #require(try reader.queuePage(QueueQuery(), after: nil, limit: 1).first)
+        for attempt in [{ _ = try reader.claim(caseID: next.caseID, analyst: "postgres", lease: 60) },
+                        { _ = try reader.recordLabel(LabelDraft(caseID: next.caseID, decision: "no_violation", reasonCodes: [],
+                                                                analyst: "postgres", osUser: "os", role: .analyst)) }] {
+            do {
+                try attempt()
+                Issue.record("a write on a replica succeeded")
+            } catch StoreError.unavailable(let message) {
+                #expect(message.contains("is a read-only replica") && message.contains("need the primary"), "\(message)")
+            }
+        }
+        #expect(try primary.psql("SELECT count(*) || ' ' || (SELECT count(*) FROM assignment) FROM label_event", database: name)
+            .trimmingCharacters(in: .whitespacesAndNewlines) == "1 0")
+    }
+
     func waitForChange(_ s: PostgresStore, from v: Int64) throws -> Bool {
         for _ in 0..<100 {
             if try s.dataVersion() != v { return true }

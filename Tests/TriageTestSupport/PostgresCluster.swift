@@ -63,6 +63,26 @@ public final class PostgresCluster: @unchecked Sendable {
         throw lastError ?? ClusterError(message: "could not start PostgreSQL")
     }
 
+    /// A streaming replica of `primary` (`pg_basebackup -R` over its trusted socket) started on a
+    /// port of its own: a hot standby that answers reads and refuses every write. Stop it
+    /// before the primary.
+    public init(replicaOf primary: PostgresCluster) throws {
+        bin = primary.bin
+        runAs = primary.runAs
+        directory = NSTemporaryDirectory() + "triage-pg-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if let runAs { try Self.run("/bin/chown", [runAs, directory]) }
+        try Self.run(bin + "/pg_basebackup", ["-h", primary.directory, "-p", String(primary.port), "-U", Self.superuser,
+                                              "-D", directory + "/data", "-R", "-X", "stream", "-c", "fast"], as: runAs)
+        let p = Self.freePort()
+        let options = "-p \(p) -k \(directory) -c listen_addresses=127.0.0.1 -c max_connections=100"
+        try Self.run(bin + "/pg_ctl", ["-D", directory + "/data", "-l", directory + "/server.log", "-o", options,
+                                       "-w", "-t", "30", "start"], as: runAs)
+        running = true
+        port = p
+        serverOptions = options
+    }
+
     deinit { stop() }
 
     /// A `postgres://` URL for `database` as `user` (no password: it goes in `PGPASSWORD`).
