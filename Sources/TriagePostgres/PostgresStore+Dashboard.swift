@@ -3,10 +3,12 @@ import PostgresNIO
 import TriageCore
 import TriageStore
 
-/// The leads' dashboard on PostgreSQL: the same figures as SQLite's, without its trigger-kept
-/// `agg_*` tables: each is a GROUP BY over `cases`, `label_event`, `score` and `assignment` on
-/// their indexes, all read in one REPEATABLE READ READ ONLY transaction (one snapshot, so the
-/// figures agree with each other). The derived figures are computed by ``Dashboard``'s types.
+/// The leads' dashboard on PostgreSQL: the same figures as SQLite's. Model quality and version
+/// comparisons come from trigger-kept counters, as on SQLite (``PGSchema/aggregates``); queue
+/// health and people are GROUP BYs over `cases`, `label_event` and `assignment` on their
+/// indexes, within the dashboard's window where there is one. Everything is read in one
+/// REPEATABLE READ READ ONLY transaction (one snapshot, so the figures agree with each other).
+/// The derived figures are computed by ``Dashboard``'s types.
 extension PostgresStore {
     /// Queue health, people, model quality and version comparisons at `now`, from one snapshot;
     /// label quality is left pending (``Dashboard/labelQualityPending``).
@@ -56,8 +58,6 @@ extension PostgresStore {
         return Timestamp(milliseconds: today - Int64(Dashboard.days - 1) * day)
     }
 
-    /// `score ≥ threshold` (0.5 without one) for a score row `s`, as on SQLite.
-    private static func above(_ s: String) -> String { "(\(s).score >= coalesce(\(s).threshold, 0.5))" }
 
     // MARK: Queue health
 
@@ -198,25 +198,21 @@ extension PostgresStore {
     // MARK: Model quality
 
     /// Per model version: the cases it scored, and the decided cases (their current label in the
-    /// analyst queue) by decision, side of the threshold and 20 score bins. Recall is left to
-    /// label quality.
+    /// analyst queue) by decision, side of the threshold and 20 score bins, from the counters the
+    /// triggers keep (``PGSchema/aggregates``). Recall is left to label quality.
     private static func modelQuality(_ c: PGConnection) throws -> [ModelQuality] {
         var scored: [ModelVersion: Int] = [:]
-        for r in try c.query("SELECT model, version, count(*) FROM score GROUP BY model, version") {
+        for r in try c.query("SELECT model, version, n FROM agg_model_version WHERE n > 0") {
             let (model, version, n) = try r.decode((String, String, Int).self)
             scored[ModelVersion(model: model, version: version)] = n
         }
         var tally = ModelQualityTally()
-        // The bin as SQLite's CAST(score * 20 AS INTEGER) makes it: truncated, never rounded.
         for r in try c.query("""
-            SELECT s.model, s.version, e.decision,
-                   CASE d.outcome WHEN 'positive' THEN 1 WHEN 'negative' THEN 0 END,
-                   \(above("s")), least(19, trunc(s.score * 20))::integer, count(*), sum(s.score), sum(s.score * s.score)
-            FROM cases c JOIN label_event e ON e.id = c.current_label JOIN score s ON s.case_row = c.id
-                 LEFT JOIN decision d ON d.key = e.decision
-            WHERE c.current_label IS NOT NULL AND e.decision IS NOT NULL
-            GROUP BY 1, 2, 3, 4, 5, 6
-            ORDER BY s.model COLLATE "C", s.version COLLATE "C", e.decision COLLATE "C", 5, 6
+            SELECT g.model, g.version, g.decision, CASE d.outcome WHEN 'positive' THEN 1 WHEN 'negative' THEN 0 END,
+                   g.above, g.bin, g.n, g.score_sum, g.score_sq
+            FROM agg_outcome_bin g LEFT JOIN decision d ON d.key = g.decision
+            WHERE g.n > 0
+            ORDER BY g.model COLLATE "C", g.version COLLATE "C", g.decision COLLATE "C", g.above, g.bin
             """) {
             let g = PGRowReader(r)
             let key = ModelVersion(model: try g.get(0), version: try g.get(1))
@@ -238,23 +234,16 @@ extension PostgresStore {
     /// (COLLATE "C"), as SQLite compares text, whatever the database's collation.
     private static func versionComparisons(_ c: PGConnection) throws -> [VersionComparison] {
         var firstBatch: [ModelVersion: Int64] = [:]
-        for r in try c.query("SELECT model, version, min(batch_id) FROM score GROUP BY model, version") {
+        for r in try c.query("SELECT model, version, first_batch FROM agg_model_version") {
             let (model, version, batch) = try r.decode((String, String, Int64).self)
             firstBatch[ModelVersion(model: model, version: version)] = batch
         }
-        let pairs = """
-            FROM score a JOIN score b ON b.case_row = a.case_row AND b.model = a.model
-                 AND b.version COLLATE "C" > a.version COLLATE "C"
-            """
         // Outcomes of the pairs' decided cases: a_flag/b_flag × positive/negative.
         var outcome: [String: (aPos: Int, aNeg: Int, bPos: Int, bNeg: Int)] = [:]
         for r in try c.query("""
-            SELECT a.model, a.version, b.version, \(above("a")), \(above("b")), d.outcome, count(*)
-            \(pairs)
-                 JOIN cases c ON c.id = a.case_row JOIN label_event e ON e.id = c.current_label
-                 JOIN decision d ON d.key = e.decision
-            WHERE c.current_label IS NOT NULL AND d.outcome IS NOT NULL
-            GROUP BY 1, 2, 3, 4, 5, 6
+            SELECT p.model, p.va, p.vb, p.a_flag, p.b_flag, d.outcome, sum(p.n)::bigint
+            FROM agg_version_pair_decision p JOIN decision d ON d.key = p.decision
+            WHERE d.outcome IS NOT NULL AND p.n > 0 GROUP BY 1, 2, 3, 4, 5, 6
             """) {
             let (model, va, vb, aFlag, bFlag, o, n) = try r.decode((String, String, String, Bool, Bool, String, Int).self)
             let key = "\(model)\u{0}\(va)\u{0}\(vb)"
@@ -265,14 +254,9 @@ extension PostgresStore {
             outcome[key] = t
         }
         return try c.query("""
-            SELECT a.model, a.version, b.version, count(*),
-                   count(*) FILTER (WHERE \(above("a")) AND \(above("b"))),
-                   count(*) FILTER (WHERE \(above("a")) AND NOT \(above("b"))),
-                   count(*) FILTER (WHERE \(above("b")) AND NOT \(above("a"))),
-                   sum(b.score - a.score)
-            \(pairs)
-            GROUP BY 1, 2, 3
-            ORDER BY a.model COLLATE "C", a.version COLLATE "C", b.version COLLATE "C"
+            SELECT model, va, vb, n, both_flag, a_only, b_only, diff_sum
+            FROM agg_version_pair WHERE n > 0
+            ORDER BY model COLLATE "C", va COLLATE "C", vb COLLATE "C"
             """).map { r in
             let (model, va, vb, n, both, aOnly, bOnly, diff) = try r.decode((String, String, String, Int, Int, Int, Int, Double).self)
             let aFirst = (firstBatch[ModelVersion(model: model, version: va)] ?? 0, va)

@@ -105,6 +105,7 @@ public final class PostgresStore: CaseStore, @unchecked Sendable {
         try c.execute(script: "BEGIN")
         do {
             try c.execute(script: PGSchema.tables)
+            try c.execute(script: PGSchema.aggregates)
             try c.execute(script: PGSchema.grants)
             try writeTaxonomy(Taxonomy.standard, c)
             let now = Timestamp.now().milliseconds

@@ -254,10 +254,19 @@ private let fastRetries = RetryPolicy(maxAttempts: 4, baseDelay: 0.01, maxDelay:
     }
 
     @Test func refusedConnectionIsATransportError() async throws {
-        let server = try FakeChatServer(replies: [])
-        let url = server.baseURL
-        server.stop()
-        try await Task.sleep(nanoseconds: 50_000_000)
+        // A port bound but not listening refuses connections, and nobody else can take it while
+        // it is held (a port merely left free was once taken meanwhile by a test's PostgreSQL
+        // server starting again, which reset the connection instead).
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        try #require(bound == 0)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        let url = "http://127.0.0.1:\(UInt16(bigEndian: addr.sin_port))/v1"
         let client = ChatCompletionClient(endpoint: LLMEndpoint(baseURL: url, model: "m", timeout: 120))
         let e = await llmError { try await client.complete(hello) { _ in } }
         await client.shutdown()

@@ -7,10 +7,12 @@ import TriageTestSupport
 /// workbenches in tmux, all on one database; two loops killed with SIGKILL and started again; and
 /// the server itself crashed (`pg_ctl stop -m immediate`) and started again in the middle. Every
 /// check reads the database with psql and compares it with what the programs acknowledged.
-@Suite(.serialized) struct TeamReliabilityTests {
-    let h = ReliabilityTests()
-
-    @Test func eightLoopsTwoWorkbenchesKillsAndAServerCrashLoseNothing() throws {
+///
+/// Part of the serialized ``ReliabilityTests`` suite: it runs after the SQLite checks, not beside
+/// them (each holds a thread of the test runner's pool for its whole run).
+extension ReliabilityTests {
+    @Test func onPostgreSQLEightLoopsTwoWorkbenchesKillsAndAServerCrashLoseNothing() throws {
+        let h = self
         let procs = 8
         let perLoop = Int(ProcessInfo.processInfo.environment["RELIABILITY_LABELS"] ?? "") ?? 30
         // A cluster of its own: this test crashes it.
