@@ -135,6 +135,7 @@ extension PostgresStore {
 
     /// Runs `body` in one transaction on a pooled connection: committed when it returns, rolled
     /// back when it throws.
+    @discardableResult
     func transaction<T>(_ body: (PGConnection) throws -> T) throws -> T {
         try pool.with { c in
             try c.query("BEGIN")

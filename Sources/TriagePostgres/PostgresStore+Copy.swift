@@ -154,7 +154,7 @@ extension PostgresStore: CopyEndpoint {
             after = last.0
         }
         // The dashboard's counters, from the copied rows (``PGSchema/aggregates``).
-        _ = try transaction { c in try c.query("SELECT triage_recompute_aggregates()") }
+        try transaction { c in try c.query("SELECT triage_recompute_aggregates()") }
         // New rows continue after the copied ids.
         try pool.with { c in
             for table in CopyPlan.tables where table.key == ["id"] {
