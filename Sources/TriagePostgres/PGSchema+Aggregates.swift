@@ -41,6 +41,22 @@ extension PGSchema {
         """
     }
 
+    /// In the trigger of a re-scored row: the row as it was (x.sign −1) and as it is (+1), each
+    /// paired with every other version `o` of the case's model as `a` (the byte-wise lower
+    /// version) and `b`.
+    static let changedPairs = """
+        (VALUES (OLD.score, OLD.threshold, -1), (NEW.score, NEW.threshold, 1)) AS x(score, threshold, sign)
+             JOIN score o ON o.case_row = NEW.case_row AND o.model = NEW.model AND o.id <> NEW.id
+             CROSS JOIN LATERAL (SELECT NEW.version COLLATE "C" < o.version COLLATE "C" AS first) f
+             CROSS JOIN LATERAL (SELECT NEW.model AS model,
+                     CASE WHEN f.first THEN NEW.version ELSE o.version END AS version,
+                     CASE WHEN f.first THEN x.score ELSE o.score END AS score,
+                     CASE WHEN f.first THEN x.threshold ELSE o.threshold END AS threshold) a
+             CROSS JOIN LATERAL (SELECT CASE WHEN f.first THEN o.version ELSE NEW.version END AS version,
+                     CASE WHEN f.first THEN o.score ELSE x.score END AS score,
+                     CASE WHEN f.first THEN o.threshold ELSE x.threshold END AS threshold) b
+        """
+
     static let aggregates = """
     -- Score rows per model version, and the import that first brought the version (its age).
     CREATE TABLE agg_model_version (
@@ -111,34 +127,15 @@ extension PGSchema {
              JOIN cases c ON c.id = NEW.case_row JOIN label_event e ON e.id = c.current_label
         WHERE e.decision IS NOT NULL GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
         \(outcomeUpsert);
-        -- The row as it was (sign −1) and as it is (+1), paired with each other version o.
         INSERT INTO agg_version_pair AS g (model, va, vb, n, both_flag, a_only, b_only, diff_sum)
         \(pairRows("""
-            FROM (VALUES (OLD.score, OLD.threshold, -1), (NEW.score, NEW.threshold, 1)) AS x(score, threshold, sign)
-                 JOIN score o ON o.case_row = NEW.case_row AND o.model = NEW.model AND o.id <> NEW.id
-                 CROSS JOIN LATERAL (SELECT CASE WHEN NEW.version COLLATE "C" < o.version COLLATE "C" THEN 1 ELSE 0 END AS first) f
-                 CROSS JOIN LATERAL (SELECT NEW.model AS model,
-                         CASE WHEN f.first = 1 THEN NEW.version ELSE o.version END AS version,
-                         CASE WHEN f.first = 1 THEN x.score ELSE o.score END AS score,
-                         CASE WHEN f.first = 1 THEN x.threshold ELSE o.threshold END AS threshold) a
-                 CROSS JOIN LATERAL (SELECT CASE WHEN f.first = 1 THEN o.version ELSE NEW.version END AS version,
-                         CASE WHEN f.first = 1 THEN o.score ELSE x.score END AS score,
-                         CASE WHEN f.first = 1 THEN o.threshold ELSE x.threshold END AS threshold) b
+            FROM \(changedPairs)
             """, sign: "x.sign"))
         \(pairUpsert);
         INSERT INTO agg_version_pair_decision AS g (model, va, vb, decision, a_flag, b_flag, n)
         SELECT a.model, a.version, b.version, e.decision, \(above("a")), \(above("b")), sum(x.sign)
-        FROM (VALUES (OLD.score, OLD.threshold, -1), (NEW.score, NEW.threshold, 1)) AS x(score, threshold, sign)
-             JOIN score o ON o.case_row = NEW.case_row AND o.model = NEW.model AND o.id <> NEW.id
+        FROM \(changedPairs)
              JOIN cases c ON c.id = NEW.case_row JOIN label_event e ON e.id = c.current_label
-             CROSS JOIN LATERAL (SELECT CASE WHEN NEW.version COLLATE "C" < o.version COLLATE "C" THEN 1 ELSE 0 END AS first) f
-             CROSS JOIN LATERAL (SELECT NEW.model AS model,
-                     CASE WHEN f.first = 1 THEN NEW.version ELSE o.version END AS version,
-                     CASE WHEN f.first = 1 THEN x.score ELSE o.score END AS score,
-                     CASE WHEN f.first = 1 THEN x.threshold ELSE o.threshold END AS threshold) a
-             CROSS JOIN LATERAL (SELECT CASE WHEN f.first = 1 THEN o.version ELSE NEW.version END AS version,
-                     CASE WHEN f.first = 1 THEN o.score ELSE x.score END AS score,
-                     CASE WHEN f.first = 1 THEN o.threshold ELSE x.threshold END AS threshold) b
         WHERE e.decision IS NOT NULL
         GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
         \(pairDecisionUpsert);
