@@ -82,10 +82,11 @@ func postgresPassword(_ a: PostgresAddress) throws -> String? {
 /// The store at `db`, as `triage` opens it: a SQLite file, or a postgres:// URL.
 func openStore(_ db: String, create: Bool = false, interactive: Bool = false) throws -> any CaseStore {
     if let a = postgresAddress(db) {
-        if create, try PostgresStore.status(a, password: try postgresPassword(a)) == nil {
-            _ = try PostgresStore.initialize(a, password: try postgresPassword(a))
+        let password = try postgresPassword(a)
+        if create, try PostgresStore.status(a, password: password) == nil {
+            _ = try PostgresStore.initialize(a, password: password)
         }
-        return try PostgresStore(address: a, password: try postgresPassword(a))
+        return try PostgresStore(address: a, password: password)
     }
     return try SQLiteStore(path: db, create: create, checkpointsInBackground: interactive)
 }

@@ -12,7 +12,6 @@ import TriageTestSupport
 /// them (each holds a thread of the test runner's pool for its whole run).
 extension ReliabilityTests {
     @Test func onPostgreSQLEightLoopsTwoWorkbenchesKillsAndAServerCrashLoseNothing() throws {
-        let h = self
         let procs = 8
         let perLoop = Int(ProcessInfo.processInfo.environment["RELIABILITY_LABELS"] ?? "") ?? 30
         // A cluster of its own: this test crashes it.
@@ -47,13 +46,13 @@ extension ReliabilityTests {
         var loops = try (1...procs).map { try startLoop("a\($0)") }
         defer { for l in loops { l.killGroup() } }
         let tuis = try ["t1", "t2"].map { try TmuxSession(command: [Harness.binary, "--db", url($0)], env: ["LANG": "C.UTF-8"]) }
-        for t in tuis { try t.waitFor("the workbench's first case") { h.shownCase($0) != nil } }
-        func acknowledged() -> Int { (1...procs).reduce(0) { $0 + h.parseAcks(h.read(out + "/a\($1).acks")).count } }
+        for t in tuis { try t.waitFor("the workbench's first case") { shownCase($0) != nil } }
+        func acknowledged() -> Int { (1...procs).reduce(0) { $0 + parseAcks(read(out + "/a\($1).acks")).count } }
 
         var saved: [String: [String]] = ["t1": [], "t2": []]
         func labelInBoth() throws {
             for (t, name) in zip(tuis, ["t1", "t2"]) {
-                if let id = try h.labelInWorkbench(t, previous: saved[name]!) { saved[name]!.append(id) }
+                if let id = try labelInWorkbench(t, previous: saved[name]!) { saved[name]!.append(id) }
             }
         }
         // Phase 1: everyone labels; then two loops are killed with SIGKILL and started again.
@@ -104,19 +103,19 @@ extension ReliabilityTests {
         var unexpected = ""
         for i in 1...procs {
             let a = "a\(i)"
-            let mine = h.parseAcks(h.read(out + "/\(a).acks"), analyst: a)
-            #expect(mine.count == perLoop, "\(a) acknowledged \(mine.count) of \(perLoop); stdout: \(h.read(out + "/\(a).stdout"))")
+            let mine = parseAcks(read(out + "/\(a).acks"), analyst: a)
+            #expect(mine.count == perLoop, "\(a) acknowledged \(mine.count) of \(perLoop); stdout: \(read(out + "/\(a).stdout"))")
             acks += mine
-            claims += h.lines(out + "/\(a).claims").compactMap { l in
+            claims += lines(out + "/\(a).claims").compactMap { l in
                 let f = l.split(separator: " ")
                 return f.count == 3 ? (String(f[1]), String(f[2])) : nil
             }
             // The only failures allowed are the server's absence: exit 69 (unavailable).
-            for l in h.lines(out + "/\(a).fail") {
+            for l in lines(out + "/\(a).fail") {
                 let f = l.split(separator: " ")
                 if f.count >= 2 && f[1] == "69" { if f[0] == "label" { failedLabels += 1 } } else { unexpected += "\(a): \(l)\n" }
             }
-            for l in h.lines(out + "/\(a).err") where !l.contains("PostgreSQL") { unexpected += "\(a) stderr: \(l)\n" }
+            for l in lines(out + "/\(a).err") where !l.contains("PostgreSQL") { unexpected += "\(a) stderr: \(l)\n" }
         }
         let tuiSaved = saved.values.reduce(0) { $0 + $1.count }
         print("team reliability: \(acks.count) CLI labels (\(before) before the crash) + \(tuiSaved) workbench labels; "

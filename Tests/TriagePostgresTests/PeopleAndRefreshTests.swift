@@ -124,10 +124,8 @@ import TriageTestSupport
     /// A server restart: the version cannot be read while the server is down (a clear error,
     /// retried with backoff), then reads again, changed, and queries work again.
     @Test func aServerRestartIsReportedAndRecovered() throws {
-        let cluster = try PostgresCluster()
+        let (cluster, a) = try ownDatabase()
         defer { cluster.stop() }
-        let name = try cluster.createDatabase()
-        guard case .postgres(let a) = try DatabaseLocation.parse(cluster.url(database: name), osUser: "nobody") else { return }
         _ = try PostgresStore.initialize(a, password: PostgresCluster.superPassword)
         let s = try PostgresStore(address: a, password: PostgresCluster.superPassword)
         defer { s.close() }
@@ -155,10 +153,8 @@ import TriageTestSupport
     /// afterwards on the dead connection: nothing waits forever (PostgresNIO alone can leave the
     /// second kind hanging; ``PGConnection/wait(_:)`` watches the connection).
     @Test func aCrashFailsQueriesInsteadOfHangingThem() throws {
-        let cluster = try PostgresCluster()
+        let (cluster, a) = try ownDatabase()
         defer { cluster.stop() }
-        let name = try cluster.createDatabase()
-        guard case .postgres(let a) = try DatabaseLocation.parse(cluster.url(database: name), osUser: "nobody") else { return }
         let running = try PGConnection.connect(a, password: PostgresCluster.superPassword)
         let idle = try PGConnection.connect(a, password: PostgresCluster.superPassword)
         defer { running.close(); idle.close() }
@@ -187,10 +183,9 @@ import TriageTestSupport
     /// exports read there as on the primary; a claim or a label is refused in one line that says
     /// the server is a replica, and nothing is written.
     @Test func aReplicaServesReadsAndRefusesWritesInOneLine() throws {
-        let primary = try PostgresCluster()
+        let (primary, a) = try ownDatabase()
         defer { primary.stop() }
-        let name = try primary.createDatabase()
-        guard case .postgres(let a) = try DatabaseLocation.parse(primary.url(database: name), osUser: "nobody") else { return }
+        let name = a.database
         _ = try PostgresStore.initialize(a, password: PostgresCluster.superPassword)
         let s = try PostgresStore(address: a, password: PostgresCluster.superPassword)
         defer { s.close() }
@@ -208,7 +203,7 @@ import TriageTestSupport
         let replica = try PostgresCluster(replicaOf: primary)
         defer { replica.stop() }
         #expect(try replica.psql("SELECT pg_is_in_recovery()").trimmingCharacters(in: .whitespacesAndNewlines) == "t")
-        guard case .postgres(let r) = try DatabaseLocation.parse(replica.url(database: name), osUser: "nobody") else { return }
+        let r = try address(replica, name)
         let reader = try PostgresStore(address: r, password: PostgresCluster.superPassword)
         defer { reader.close() }
         #expect(try reader.stats().totalCases == 40)
@@ -232,6 +227,25 @@ import TriageTestSupport
             .trimmingCharacters(in: .whitespacesAndNewlines) == "1 0")
     }
 
+    /// A cluster of the test's own (to restart or crash it) with an empty database in it.
+    func ownDatabase() throws -> (PostgresCluster, PostgresAddress) {
+        let cluster = try PostgresCluster()
+        do {
+            return (cluster, try address(cluster, try cluster.createDatabase()))
+        } catch {
+            cluster.stop()
+            throw error
+        }
+    }
+
+    /// The superuser's TCP address of `database` in `cluster`.
+    func address(_ cluster: PostgresCluster, _ database: String) throws -> PostgresAddress {
+        guard case .postgres(let a) = try DatabaseLocation.parse(cluster.url(database: database), osUser: "nobody") else {
+            throw NotAPostgresAddress(url: cluster.url(database: database))
+        }
+        return a
+    }
+
     func waitForChange(_ s: PostgresStore, from v: Int64) throws -> Bool {
         for _ in 0..<100 {
             if try s.dataVersion() != v { return true }
@@ -241,3 +255,4 @@ import TriageTestSupport
     }
 }
 
+struct NotAPostgresAddress: Error { var url: String }
