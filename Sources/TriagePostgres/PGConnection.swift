@@ -247,7 +247,7 @@ enum PGError {
 
 /// Rows in `COPY`'s text format: tab-separated fields, `\N` for NULL, backslash escapes for
 /// backslash, tab, newline and carriage return, one line per row.
-struct PGCopyText {
+struct PGCopyText: Sendable {
     /// One field's value.
     enum Field {
         case s(String?)
@@ -259,27 +259,66 @@ struct PGCopyText {
     var isEmpty: Bool { bytes.isEmpty }
 
     mutating func row(_ fields: Field...) {
+        append(fields)
+        bytes.append(0x0A)
+    }
+
+    /// A row without its first field, which ``appendRows(of:first:)`` adds: the fields after
+    /// it, each after a tab.
+    mutating func rowAfterFirst(_ fields: Field...) {
+        bytes.append(0x09)
+        append(fields)
+        bytes.append(0x0A)
+    }
+
+    /// The rows of `tails` (made by ``rowAfterFirst(_:)``), each with `first` as its first field.
+    mutating func appendRows(of tails: PGCopyText, first: Int64) {
+        var start = 0
+        let t = tails.bytes
+        while start < t.count {
+            var end = start
+            while t[end] != 0x0A { end += 1 }
+            integer(first)
+            bytes.append(contentsOf: t[start...end])
+            start = end + 1
+        }
+    }
+
+    private mutating func append(_ fields: [Field]) {
         for (n, f) in fields.enumerated() {
             if n > 0 { bytes.append(0x09) }
             switch f {
             case .s(let v?): text(v)
-            case .i(let v?): bytes += Array(String(v).utf8)
+            case .i(let v?): integer(v)
             // Swift prints the shortest text that reads back as the same double.
-            case .d(let v?): bytes += Array(String(v).utf8)
-            case .s(nil), .i(nil), .d(nil): bytes += [0x5C, 0x4E]
+            case .d(let v?): bytes.append(contentsOf: v.description.utf8)
+            case .s(nil), .i(nil), .d(nil): bytes.append(0x5C); bytes.append(0x4E)
             }
         }
-        bytes.append(0x0A)
     }
 
+    private mutating func integer(_ v: Int64) {
+        if v >= 0 && v < 10 { bytes.append(0x30 + UInt8(v)); return }
+        bytes.append(contentsOf: v.description.utf8)
+    }
+
+    /// The text with backslash, tab, newline and carriage return escaped; copied as is when it
+    /// has none of them (nearly always).
     private mutating func text(_ s: String) {
-        for u in s.utf8 {
-            switch u {
-            case 0x5C: bytes += [0x5C, 0x5C]
-            case 0x09: bytes += [0x5C, 0x74]
-            case 0x0A: bytes += [0x5C, 0x6E]
-            case 0x0D: bytes += [0x5C, 0x72]
-            default: bytes.append(u)
+        var s = s
+        s.withUTF8 { utf8 in
+            if !utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+                bytes.append(contentsOf: utf8)
+                return
+            }
+            for u in utf8 {
+                switch u {
+                case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
+                case 0x09: bytes.append(0x5C); bytes.append(0x74)
+                case 0x0A: bytes.append(0x5C); bytes.append(0x6E)
+                case 0x0D: bytes.append(0x5C); bytes.append(0x72)
+                default: bytes.append(u)
+                }
             }
         }
     }

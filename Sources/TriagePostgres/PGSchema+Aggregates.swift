@@ -6,9 +6,10 @@
 /// statement-level with transition tables: one grouped upsert per statement. Labels change one
 /// case at a time: the case trigger is row-level. Every upsert goes in key order, so two
 /// sessions updating the same counters wait for each other but never deadlock. Only the
-/// model-quality counters are kept: the other dashboard figures read indexed ranges of a window
-/// in tens of milliseconds, and a per-policy case counter would be one row every label and every
-/// import chunk writes (a label would wait for the import's chunk to commit).
+/// model-quality counters and the cases per policy area (which only imports change) are kept: the
+/// other dashboard figures read indexed ranges (the open cases, a window's events) in tens of
+/// milliseconds, and a counter by status would be one row that every label and every import
+/// chunk writes (a label would wait for the import's chunk to commit).
 ///
 /// Versions are compared byte-wise (COLLATE "C"), as SQLite compares text; `above` is
 /// `score ≥ threshold` (0.5 without one); `bin` is one of 20 score bins, truncated as SQLite's
@@ -47,15 +48,47 @@ extension PGSchema {
     static let changedPairs = """
         (VALUES (OLD.score, OLD.threshold, -1), (NEW.score, NEW.threshold, 1)) AS x(score, threshold, sign)
              JOIN score o ON o.case_row = NEW.case_row AND o.model = NEW.model AND o.id <> NEW.id
-             CROSS JOIN LATERAL (SELECT NEW.version COLLATE "C" < o.version COLLATE "C" AS first) f
-             CROSS JOIN LATERAL (SELECT NEW.model AS model,
-                     CASE WHEN f.first THEN NEW.version ELSE o.version END AS version,
-                     CASE WHEN f.first THEN x.score ELSE o.score END AS score,
-                     CASE WHEN f.first THEN x.threshold ELSE o.threshold END AS threshold) a
-             CROSS JOIN LATERAL (SELECT CASE WHEN f.first THEN o.version ELSE NEW.version END AS version,
-                     CASE WHEN f.first THEN o.score ELSE x.score END AS score,
-                     CASE WHEN f.first THEN o.threshold ELSE x.threshold END AS threshold) b
+             \(sides(model: "NEW.model", version: "NEW.version", score: "x.score", threshold: "x.threshold"))
         """
+
+    /// A score row's pair with another version `o` of its model, as `a` (the byte-wise lower
+    /// version) and `b`: the row's own values are the given expressions; `f.first` says whether
+    /// the row is `a`.
+    static func sides(model: String, version: String, score: String, threshold: String) -> String {
+        """
+        CROSS JOIN LATERAL (SELECT \(version) COLLATE "C" < o.version COLLATE "C" AS first) f
+             CROSS JOIN LATERAL (SELECT \(model) AS model,
+                     CASE WHEN f.first THEN \(version) ELSE o.version END AS version,
+                     CASE WHEN f.first THEN \(score) ELSE o.score END AS score,
+                     CASE WHEN f.first THEN \(threshold) ELSE o.threshold END AS threshold) a
+             CROSS JOIN LATERAL (SELECT CASE WHEN f.first THEN o.version ELSE \(version) END AS version,
+                     CASE WHEN f.first THEN o.score ELSE \(score) END AS score,
+                     CASE WHEN f.first THEN o.threshold ELSE \(threshold) END AS threshold) b
+        """
+    }
+
+    /// In the trigger of new score rows (`new_rows`): each new row `n` paired with every other
+    /// version `o` of its case's model, as `a` (the byte-wise lower version) and `b`; a pair of
+    /// two new rows is counted once, from its lower version. The other versions are read per new
+    /// row from the score index (`OFFSET 0` keeps the subquery a parameterized lookup): a plan
+    /// chosen while the table was small must not scan it whole once it holds millions of rows.
+    static let newPairs = """
+        new_rows n
+             CROSS JOIN LATERAL (SELECT o.id, o.version, o.score, o.threshold FROM score o
+                                 WHERE o.case_row = n.case_row AND o.model = n.model AND o.id <> n.id OFFSET 0) o
+             \(sides(model: "n.model", version: "n.version", score: "n.score", threshold: "n.threshold"))
+        """
+    /// Keeps one of the two ways ``newPairs`` finds a pair of two new rows.
+    static let newPairsOnce = "(f.first OR o.id NOT IN (SELECT id FROM new_rows))"
+
+    /// The decision of the current label of the case with row id `row`, as a one-row subquery
+    /// for `CROSS JOIN LATERAL` (no row: the case is not decided). Looked up by key for each row.
+    static func decisionOf(_ row: String) -> String {
+        """
+        (SELECT e.decision FROM cases c JOIN label_event e ON e.id = c.current_label
+         WHERE c.id = \(row) AND e.decision IS NOT NULL OFFSET 0)
+        """
+    }
 
     static let aggregates = """
     -- Score rows per model version, and the import that first brought the version (its age).
@@ -83,6 +116,29 @@ extension PGSchema {
         PRIMARY KEY (model, va, vb, decision, a_flag, b_flag)
     );
 
+    -- Cases per policy area. Only imports write it (a statement-level trigger, one upsert per
+    -- COPY, and a re-import that moves a case to another area): a label never does, so labels
+    -- never wait on it. The dashboard takes each area's decided cases as this count less its open
+    -- and escalated ones, which it counts from the index.
+    CREATE TABLE agg_policy_cases (policy text PRIMARY KEY, n bigint NOT NULL);
+    CREATE FUNCTION triage_agg_cases_added() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+    BEGIN
+        INSERT INTO agg_policy_cases AS g (policy, n) SELECT policy, count(*) FROM new_cases GROUP BY 1 ORDER BY 1
+        ON CONFLICT (policy) DO UPDATE SET n = g.n + excluded.n;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER cases_agg_added AFTER INSERT ON cases REFERENCING NEW TABLE AS new_cases
+        FOR EACH STATEMENT EXECUTE FUNCTION triage_agg_cases_added();
+    CREATE FUNCTION triage_agg_case_moved() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+    BEGIN
+        INSERT INTO agg_policy_cases AS g (policy, n)
+        SELECT policy, sum(sign) FROM (VALUES (OLD.policy, -1), (NEW.policy, 1)) AS x(policy, sign) GROUP BY 1 ORDER BY 1
+        ON CONFLICT (policy) DO UPDATE SET n = g.n + excluded.n;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER cases_agg_moved AFTER UPDATE OF policy ON cases FOR EACH ROW
+        WHEN (OLD.policy IS DISTINCT FROM NEW.policy) EXECUTE FUNCTION triage_agg_case_moved();
+
     -- New score rows (an import's COPY or upsert): their versions, their outcome bins when their
     -- case is decided, and every pair they make with their case's other versions of the model.
     CREATE FUNCTION triage_agg_scores_added() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
@@ -92,22 +148,15 @@ extension PGSchema {
         ON CONFLICT (model, version) DO UPDATE SET n = g.n + excluded.n, first_batch = least(g.first_batch, excluded.first_batch);
         INSERT INTO agg_outcome_bin AS g (model, version, decision, above, bin, n, score_sum, score_sq)
         SELECT s.model, s.version, e.decision, \(above("s")), \(bin("s")), count(*), sum(s.score), sum(s.score * s.score)
-        FROM new_rows s JOIN cases c ON c.id = s.case_row JOIN label_event e ON e.id = c.current_label
-        WHERE e.decision IS NOT NULL GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+        FROM new_rows s CROSS JOIN LATERAL \(decisionOf("s.case_row")) e
+        GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
         \(outcomeUpsert);
         INSERT INTO agg_version_pair AS g (model, va, vb, n, both_flag, a_only, b_only, diff_sum)
-        \(pairRows("""
-            FROM score a JOIN score b ON b.case_row = a.case_row AND b.model = a.model AND b.version COLLATE "C" > a.version COLLATE "C"
-            WHERE a.case_row IN (SELECT case_row FROM new_rows)
-              AND (a.id IN (SELECT id FROM new_rows) OR b.id IN (SELECT id FROM new_rows))
-            """))
+        \(pairRows("FROM \(newPairs) WHERE \(newPairsOnce)"))
         \(pairUpsert);
         INSERT INTO agg_version_pair_decision AS g (model, va, vb, decision, a_flag, b_flag, n)
         SELECT a.model, a.version, b.version, e.decision, \(above("a")), \(above("b")), count(*)
-        FROM score a JOIN score b ON b.case_row = a.case_row AND b.model = a.model AND b.version COLLATE "C" > a.version COLLATE "C"
-             JOIN cases c ON c.id = a.case_row JOIN label_event e ON e.id = c.current_label
-        WHERE a.case_row IN (SELECT case_row FROM new_rows)
-          AND (a.id IN (SELECT id FROM new_rows) OR b.id IN (SELECT id FROM new_rows)) AND e.decision IS NOT NULL
+        FROM \(newPairs) CROSS JOIN LATERAL \(decisionOf("n.case_row")) e WHERE \(newPairsOnce)
         GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
         \(pairDecisionUpsert);
         RETURN NULL;
@@ -175,6 +224,8 @@ extension PGSchema {
     CREATE FUNCTION triage_recompute_aggregates() RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
     BEGIN
         DELETE FROM agg_model_version; DELETE FROM agg_outcome_bin; DELETE FROM agg_version_pair; DELETE FROM agg_version_pair_decision;
+        DELETE FROM agg_policy_cases;
+        INSERT INTO agg_policy_cases(policy, n) SELECT policy, count(*) FROM cases GROUP BY 1;
         INSERT INTO agg_model_version(model, version, n, first_batch)
         SELECT model, version, count(*), min(batch_id) FROM score GROUP BY 1, 2;
         INSERT INTO agg_outcome_bin(model, version, decision, above, bin, n, score_sum, score_sq)

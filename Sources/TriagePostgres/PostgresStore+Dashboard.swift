@@ -20,7 +20,7 @@ extension PostgresStore {
     public func dashboard(now: Timestamp) throws -> Dashboard {
         try snapshot { c in
             var d = try Self.dashboardFigures(c, now: now)
-            d.apply(try Self.labelQuality(c))
+            d.apply(try labelQuality(c))
             return d
         }
     }
@@ -62,11 +62,42 @@ extension PostgresStore {
     // MARK: Queue health
 
     private static func queueHealth(_ c: PGConnection, now: Timestamp, taxonomy: Taxonomy) throws -> QueueHealth {
-        // Cases per (policy, status): PostgreSQL may count them from cases_by_policy_age alone.
+        // Cases per (policy, status): each area's open and escalated cases (and the open ones by
+        // age bucket) counted from its range of cases_by_policy_age, the decided ones as the
+        // area's kept total (agg_policy_cases) less those: the decided cases are most of a
+        // long-running queue, and counting them took a pass over every case.
+        // Bucket 0 is younger than the first edge (or flagged in the future), the last is at or
+        // beyond the last edge: the same split as SQLite's range counts.
+        let edges = PolicyHealth.ageBucketEdges.map { now.milliseconds - Int64($0 * 3_600_000) }
+        var args = PGArguments()
+        var buckets: [String] = []
+        for i in 0...edges.count {
+            var conditions: [String] = []
+            if i < edges.count { conditions.append("flagged_at > " + args.add(edges[i])) }
+            if i > 0 { conditions.append("flagged_at <= " + args.add(edges[i - 1])) }
+            buckets.append("count(*) FILTER (WHERE \(conditions.joined(separator: " AND ")))")
+        }
         var counts: [String: [String: Int]] = [:]
-        for r in try c.query("SELECT policy, status, count(*) FROM cases GROUP BY policy, status") {
-            let (policy, status, n) = try r.decode((String, String, Int).self)
-            counts[policy, default: [:]][status] = n
+        var ages: [String: [Int]] = [:]
+        for r in try c.query("""
+            SELECT p.policy, p.n, x.status, x.n, \((0...edges.count).map { "x.b\($0)" }.joined(separator: ", "))
+            FROM agg_policy_cases p LEFT JOIN LATERAL (
+                SELECT status, count(*) AS n, \(buckets.enumerated().map { "\($1) AS b\($0)" }.joined(separator: ", "))
+                FROM cases WHERE policy = p.policy AND status IN ('open', 'escalated') GROUP BY status) x ON true
+            WHERE p.n > 0
+            """, args.binds) {
+            let row = PGRowReader(r)
+            let policy = try row.get(0, String.self)
+            var n = try counts[policy] ?? ["decided": row.get(1, Int.self)]
+            if let status = try row.get(2, String?.self) {
+                let count = try row.get(3, Int.self)
+                n[status] = count
+                n["decided", default: 0] -= count
+                if status == CaseStatus.open.rawValue {
+                    ages[policy] = try (0...edges.count).map { try row.get($0 + 4, Int.self) }
+                }
+            }
+            counts[policy] = n
         }
         var b = PostgresBindings()
         b.append(now.milliseconds)
@@ -77,26 +108,6 @@ extension PostgresStore {
             """, b) {
             let (policy, n) = try r.decode((String, Int).self)
             claimed[policy] = n
-        }
-        // Open cases by age bucket, per policy area, in one pass over the open range of
-        // cases_by_age. Bucket 0 is younger than the first edge (or flagged in the future), the
-        // last is at or beyond the last edge: the same split as SQLite's range counts.
-        let edges = PolicyHealth.ageBucketEdges.map { now.milliseconds - Int64($0 * 3_600_000) }
-        var args = PGArguments()
-        var buckets: [String] = []
-        for i in 0...edges.count {
-            var conditions: [String] = []
-            if i < edges.count { conditions.append("flagged_at > " + args.add(edges[i])) }
-            if i > 0 { conditions.append("flagged_at <= " + args.add(edges[i - 1])) }
-            buckets.append("count(*) FILTER (WHERE \(conditions.joined(separator: " AND ")))")
-        }
-        var ages: [String: [Int]] = [:]
-        for r in try c.query("""
-            SELECT policy, \(buckets.joined(separator: ", "))
-            FROM cases WHERE status = 'open' AND flagged_at IS NOT NULL GROUP BY policy
-            """, args.binds) {
-            let row = PGRowReader(r)
-            ages[try row.get(0, String.self)] = try (0...edges.count).map { try row.get($0 + 1, Int.self) }
         }
         let known = Set(taxonomy.policies.map(\.key))
         let keys = taxonomy.policies.map(\.key) + counts.keys.filter { !known.contains($0) }.sorted()

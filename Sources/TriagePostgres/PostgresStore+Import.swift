@@ -207,6 +207,13 @@ final class PGImportSink: ImportSink {
         for p in batch where known.contains(p.record.caseID) { _ = try update(p) }
     }
 
+    /// The `COPY` rows of a new case (``PGStagedCase``), made on the importer's worker threads:
+    /// the search vector and the escaping are most of the writer's work otherwise.
+    var stage: (@Sendable (PreparedCase) -> any Sendable)? {
+        let batchID = batchID, now = now
+        return { p in PGStagedCase(p, batchID: batchID, now: now) }
+    }
+
     /// Writes cases the store does not have with `COPY … FROM STDIN`, one stream per table: their
     /// row ids drawn from the cases' identity sequence first, so the scores, attributions,
     /// rationales, evidence and feature snapshots can name them.
@@ -219,32 +226,21 @@ final class PGImportSink: ImportSink {
         var evidence = PGCopyText(), snapshots = PGCopyText()
         var names: [String] = []
         for (p, row) in zip(batch, rows) {
-            let r = p.record, m = r.merchant
-            let head = r.headlineScore ?? ModelScore(model: "", version: "", score: 0)
-            cases.row(.i(row), .s(r.caseID), .s(p.policy), .i((r.flaggedAt ?? now).milliseconds), .s(m.id), .s(m.name), .s(m.country),
-                      .s(m.mcc), .s(m.url), .s(m.description), .s(r.goldLabel), .d(head.score), .d(head.threshold), .d(head.margin),
-                      .i(batchID), .i(now.milliseconds),
-                      .s(PGSearch.vector(name: m.name, description: m.description, rationales: r.rationales.map(\.text),
-                                         evidence: r.evidence.map(\.text))))
-            for s in r.scores { scores.row(.i(row), .s(s.model), .s(s.version), .d(s.score), .d(s.threshold), .i(batchID)) }
-            for (a, items) in zip(r.attributions, p.attributionItems) {
-                attributions.row(.i(row), .s(a.model), .s(a.version), .d(a.baseValue), .s(a.space.rawValue), .s(items))
-            }
-            for (ra, ids) in zip(r.rationales, p.evidenceIDs) {
-                rationales.row(.i(row), .s(ra.model), .s(ra.promptVersion), .s(ra.text), .s(ids), .i(ra.createdAt?.milliseconds), .s("import"))
-            }
-            for e in r.evidence { evidence.row(.i(row), .s(e.id), .s(e.kind), .s(e.source), .s(e.text)) }
-            if let features = p.features {
-                snapshots.row(.i(row), .i(batchID), .i((r.flaggedAt ?? now).milliseconds), .s(features))
-                for f in r.features where !knownFeatures.contains(f.name) {
+            let staged = p.staged as? PGStagedCase ?? PGStagedCase(p, batchID: batchID, now: now)
+            cases.appendRows(of: staged.cases, first: row)
+            scores.appendRows(of: staged.scores, first: row)
+            attributions.appendRows(of: staged.attributions, first: row)
+            rationales.appendRows(of: staged.rationales, first: row)
+            evidence.appendRows(of: staged.evidence, first: row)
+            snapshots.appendRows(of: staged.snapshots, first: row)
+            if p.features != nil {
+                for f in p.record.features where !knownFeatures.contains(f.name) {
                     knownFeatures.insert(f.name)
                     names.append(f.name)
                 }
             }
         }
-        try c.copy("cases", ["id", "case_id", "policy", "flagged_at", "merchant_id", "merchant_name", "merchant_country", "merchant_mcc",
-                             "merchant_url", "merchant_description", "gold_label", "score", "threshold", "margin", "batch_id",
-                             "updated_at", "search"], cases)
+        try c.copy("cases", PGStagedCase.casesColumns, cases)
         try c.copy("score", ["case_row", "model", "version", "score", "threshold", "batch_id"], scores)
         try c.copy("attribution", ["case_row", "model", "version", "base_value", "space", "items"], attributions)
         try c.copy("rationale", ["case_row", "model", "prompt_version", "text", "evidence_ids", "created_at", "origin"], rationales)
@@ -374,5 +370,37 @@ final class PGImportSink: ImportSink {
                 """, q).isEmpty) { changed = true }
         }
         return changed
+    }
+}
+
+/// A new case as `COPY` rows, one text per table, each row without its first field (the case's
+/// row id, drawn when the case is written: ``PGCopyText/appendRows(of:first:)``).
+struct PGStagedCase: Sendable {
+    var cases = PGCopyText(), scores = PGCopyText(), attributions = PGCopyText(), rationales = PGCopyText()
+    var evidence = PGCopyText(), snapshots = PGCopyText()
+
+    static let casesColumns = ["id", "case_id", "policy", "flagged_at", "merchant_id", "merchant_name", "merchant_country",
+                               "merchant_mcc", "merchant_url", "merchant_description", "gold_label", "score", "threshold",
+                               "margin", "batch_id", "updated_at", "search"]
+
+    init(_ p: PreparedCase, batchID: Int64, now: Timestamp) {
+        let r = p.record, m = r.merchant
+        let head = r.headlineScore ?? ModelScore(model: "", version: "", score: 0)
+        cases.rowAfterFirst(.s(r.caseID), .s(p.policy), .i((r.flaggedAt ?? now).milliseconds), .s(m.id), .s(m.name), .s(m.country),
+                            .s(m.mcc), .s(m.url), .s(m.description), .s(r.goldLabel), .d(head.score), .d(head.threshold),
+                            .d(head.margin), .i(batchID), .i(now.milliseconds),
+                            .s(PGSearch.vector(name: m.name, description: m.description, rationales: r.rationales.map(\.text),
+                                               evidence: r.evidence.map(\.text))))
+        for s in r.scores { scores.rowAfterFirst(.s(s.model), .s(s.version), .d(s.score), .d(s.threshold), .i(batchID)) }
+        for (a, items) in zip(r.attributions, p.attributionItems) {
+            attributions.rowAfterFirst(.s(a.model), .s(a.version), .d(a.baseValue), .s(a.space.rawValue), .s(items))
+        }
+        for (ra, ids) in zip(r.rationales, p.evidenceIDs) {
+            rationales.rowAfterFirst(.s(ra.model), .s(ra.promptVersion), .s(ra.text), .s(ids), .i(ra.createdAt?.milliseconds), .s("import"))
+        }
+        for e in r.evidence { evidence.rowAfterFirst(.s(e.id), .s(e.kind), .s(e.source), .s(e.text)) }
+        if let features = p.features {
+            snapshots.rowAfterFirst(.i(batchID), .i((r.flaggedAt ?? now).milliseconds), .s(features))
+        }
     }
 }

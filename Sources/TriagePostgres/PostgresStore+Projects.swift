@@ -393,31 +393,39 @@ extension PostgresStore {
 
     // MARK: - Label quality
 
-    /// Computed afresh on each call (SQLite keeps each project's result until its labels change;
-    /// here the analysis is the same, without the cache).
+    /// Each project's agreement report and, for an audit project, the recall its cases' final
+    /// outcomes give each model version, from one snapshot; kept per project until its labels,
+    /// the decisions or the imported cases change, as on SQLite (``LabelQualityCache``).
     public func labelQuality() throws -> LabelQuality {
-        try snapshot { c in try Self.labelQuality(c) }
+        try snapshot { c in try labelQuality(c) }
     }
 
-    /// Each project's agreement report and, for an audit project, the recall its cases' final
-    /// outcomes give each model version (``ProjectLabelAnalysis``), from what `c` sees.
-    static func labelQuality(_ c: PGConnection) throws -> LabelQuality {
-        let taxonomy = try readTaxonomy(c)
+    /// Label quality as `c` sees it (``ProjectLabelAnalysis``), a project's analysis taken from
+    /// the cache when its key is the one it was computed under.
+    func labelQuality(_ c: PGConnection) throws -> LabelQuality {
+        let taxonomy = try Self.readTaxonomy(c)
+        let dependsOn = LabelQualityCache.dependsOn(
+            lastImport: try c.query("SELECT coalesce(max(id), 0) FROM import_batch").first?.decode(Int64.self) ?? 0,
+            taxonomy: taxonomy)
         var projects: [ProjectQuality] = []
         var recall: [ModelVersion: RecallEstimate] = [:]
         let all = try c.query("SELECT name, queue_policy FROM project ORDER BY name COLLATE \"C\"").map { try $0.decode((String, String).self) }
         for (name, queuePolicy) in all {
             let isAudit = queuePolicy == QueuePolicy.audit.rawValue
-            let analysis = ProjectLabelAnalysis(project: name, isAudit: isAudit, labels: try projectLabels(c, name), taxonomy: taxonomy)
+            var p = PostgresBindings()
+            p.append(name)
+            let (top, count) = try c.query("SELECT coalesce(max(id), 0), count(*) FROM label_event WHERE project = $1", p)
+                .first?.decode((Int64, Int).self) ?? (Int64(0), 0)
+            let analysis = try labelQualityCache.analysis(of: name, key: LabelQualityCache.key(top: top, count: count, dependsOn: dependsOn)) {
+                ProjectLabelAnalysis(project: name, isAudit: isAudit, labels: try Self.projectLabels(c, name), taxonomy: taxonomy)
+            }
             projects.append(analysis.quality)
             guard isAudit, !analysis.finals.isEmpty else { continue }
-            var b = PostgresBindings()
-            b.append(name)
             for r in try c.query("""
                 SELECT c.case_id, s.model, s.version, s.score >= coalesce(s.threshold, 0.5)
                 FROM project_case pc JOIN cases c ON c.id = pc.case_row JOIN score s ON s.case_row = pc.case_row
                 WHERE pc.project = $1
-                """, b) {
+                """, p) {
                 let (caseID, model, version, flagged) = try r.decode((String, String, String, Bool).self)
                 analysis.addRecall(caseID: caseID, version: ModelVersion(model: model, version: version), flagged: flagged, into: &recall)
             }

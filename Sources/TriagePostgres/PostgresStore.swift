@@ -15,6 +15,8 @@ public final class PostgresStore: CaseStore, @unchecked Sendable {
     let password: String?
     let pool: PGPool
     let watcher: PGWatcher
+    /// Each labelling project's label analysis, kept until its labels change (as SQLite keeps it).
+    let labelQualityCache = LabelQualityCache()
 
     /// Opens the store on `address`; checks the schema version first.
     public init(address: PostgresAddress, password: String?, maxConnections: Int = 4) throws {

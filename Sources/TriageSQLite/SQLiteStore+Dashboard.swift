@@ -172,36 +172,24 @@ extension SQLiteStore {
         let taxonomy = try Self.readTaxonomy(db)
         // What a project's result depends on besides its labels: the decisions and their outcomes,
         // and the cases' gold labels and scores (only an import changes those).
-        var dependsOn = try String(Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM import_batch") ?? 0)
-        for d in taxonomy.decisions { dependsOn += "\u{0}\(d.key)=\(d.outcome?.rawValue ?? "")" }
+        let dependsOn = LabelQualityCache.dependsOn(
+            lastImport: try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM import_batch") ?? 0, taxonomy: taxonomy)
         var projects: [ProjectQuality] = []
         var recall: [ModelVersion: RecallEstimate] = [:]
         for r in try Row.fetchAll(db, sql: "SELECT name, queue_policy FROM project ORDER BY name") {
             let name: String = r["name"]
             let isAudit = r["queue_policy"] == QueuePolicy.audit.rawValue
-            // Every label, undo and adjudication of the project has a higher id than those before it.
             let mark = try Row.fetchOne(db, sql: """
                 SELECT coalesce(max(id), 0) AS top, count(*) AS n FROM label_event WHERE project = ?
                 """, arguments: [name])
-            let key = "\(mark?["top"] ?? 0 as Int64)/\(mark?["n"] ?? 0 as Int)/\(dependsOn)"
-            let analysed: AnalysedProject
-            if let kept = labelQualityCache[name], kept.key == key {
-                analysed = kept
-            } else {
-                analysed = AnalysedProject(key: key, analysis: ProjectLabelAnalysis(
-                    project: name, isAudit: isAudit, labels: try Self.projectLabels(db, name), taxonomy: taxonomy))
-                labelQualityCache[name] = analysed
+            let key = LabelQualityCache.key(top: mark?["top"] ?? 0, count: mark?["n"] ?? 0, dependsOn: dependsOn)
+            let analysis = try labelQualityCache.analysis(of: name, key: key) {
+                ProjectLabelAnalysis(project: name, isAudit: isAudit, labels: try Self.projectLabels(db, name), taxonomy: taxonomy)
             }
-            projects.append(analysed.analysis.quality)
-            if isAudit { try Self.addRecall(db, project: name, analysed.analysis, into: &recall) }
+            projects.append(analysis.quality)
+            if isAudit { try Self.addRecall(db, project: name, analysis, into: &recall) }
         }
         return LabelQuality(projects: projects, recall: recall)
-    }
-
-    /// One project's label quality as computed, and what it was computed from (``labelQuality(_:)``).
-    struct AnalysedProject: Sendable {
-        var key: String
-        var analysis: ProjectLabelAnalysis
     }
 
     // MARK: Model quality

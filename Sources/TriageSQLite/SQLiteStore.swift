@@ -228,15 +228,3 @@ final class Checkpointer: @unchecked Sendable {
 
     deinit { timer.cancel() }
 }
-
-/// Each labelling project's label quality as last computed, with the key it was computed under,
-/// shared by the threads that read the store (the dashboard computes it in the background).
-final class LabelQualityCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [String: SQLiteStore.AnalysedProject] = [:]
-
-    subscript(project: String) -> SQLiteStore.AnalysedProject? {
-        get { lock.withLock { entries[project] } }
-        set { lock.withLock { entries[project] = newValue } }
-    }
-}

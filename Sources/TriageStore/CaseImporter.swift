@@ -177,7 +177,8 @@ public struct CaseImporter {
         do {
             batch = try store.importBatch(info) { sink in
                 resumedAfter = sink.resumeAfter
-                try scan(source, display: display, format: format, rules: rules, prepare: true, skip: sink.resumeAfter) { item in
+                try scan(source, display: display, format: format, rules: rules, prepare: true, stage: sink.stage,
+                         skip: sink.resumeAfter) { item in
                     ticker.tick(item.line)
                     if let prepared = item.prepared {
                         _ = try sink.write(prepared)
@@ -251,11 +252,13 @@ public struct CaseImporter {
     /// Splits the input into records, decodes and checks each (JSON Lines on worker threads, in
     /// batches, handed back in input order), and calls `body` until it returns false. The first
     /// `skip` records are read (and hashed) but not decoded. With `prepare`, good records come
-    /// with their ``PreparedCase``. Returns the CSV columns that were not understood.
+    /// with their ``PreparedCase``, staged by `stage` where there is one (on the worker threads
+    /// too, for JSON Lines). Returns the CSV columns that were not understood.
     @discardableResult
     private func scan(_ source: ByteSource, display: String, format: ImportFormat, rules: CaseRules, prepare: Bool,
+                      stage: (@Sendable (PreparedCase) -> any Sendable)? = nil,
                       skip: Int, header: ([UInt8]?) -> Void = { _ in }, _ body: (inout Item) throws -> Bool) throws -> [String] {
-        let check = RecordCheck(rules: rules, prepare: prepare, defaultPolicy: options.defaultPolicy)
+        let check = RecordCheck(rules: rules, prepare: prepare, stage: stage, defaultPolicy: options.defaultPolicy)
         var skip = skip
         switch format {
         case .jsonl:
@@ -297,6 +300,7 @@ public struct CaseImporter {
     private struct RecordCheck: Sendable {
         let rules: CaseRules
         let prepare: Bool
+        let stage: (@Sendable (PreparedCase) -> any Sendable)?
         let defaultPolicy: String?
         // Python's json.dumps writes NaN/Infinity for non-finite floats (a missing feature is
         // NaN); accept exactly those, and let the decoder and rules judge them.
@@ -306,7 +310,9 @@ public struct CaseImporter {
             item.record = record
             item.issues = rules.issues(in: record)
             if prepare && item.issues.isEmpty {
-                item.prepared = PreparedCase(record, policy: record.policy ?? defaultPolicy ?? "")
+                var prepared = PreparedCase(record, policy: record.policy ?? defaultPolicy ?? "")
+                if let stage { prepared.staged = stage(prepared) }
+                item.prepared = prepared
             }
         }
 

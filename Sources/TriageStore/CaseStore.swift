@@ -286,6 +286,14 @@ public protocol ImportSink {
     func write(_ prepared: PreparedCase) throws -> WriteOutcome?
     /// Counts one record that was not written because it is bad.
     func reject() throws
+    /// Store-specific work on each valid record that needs nothing from the store, such as the
+    /// text of a bulk load: the importer runs it on its worker threads, beside the writer, and
+    /// hands the result over in ``PreparedCase/staged``. Nil (the default) for none.
+    var stage: (@Sendable (PreparedCase) -> any Sendable)? { get }
+}
+
+extension ImportSink {
+    public var stage: (@Sendable (PreparedCase) -> any Sendable)? { nil }
 }
 
 /// A valid record made ready for a store's writer: its policy resolved and its lists already in
@@ -301,6 +309,8 @@ public struct PreparedCase: Sendable {
     public let evidenceIDs: [String]
     /// The feature snapshot (``JSONText/encode(features:)``); nil when the record has none.
     public let features: String?
+    /// What the sink's ``ImportSink/stage`` made of this record, when it has one.
+    public var staged: (any Sendable)?
 
     public init(_ record: CaseRecord, policy: String) {
         self.record = record

@@ -8,7 +8,7 @@ import TriageTestSupport
 
 /// The dashboard's model-quality counters on PostgreSQL (``PGSchema/aggregates``) are what a
 /// recount from the rows gives, after imports by COPY, labels, corrections, undos and a re-import
-/// that re-scores cases and brings a new model version.
+/// that re-scores cases, moves some to another policy area and brings a new model version.
 @Suite(.serialized) struct AggregateTests {
     typealias Pair = QueueContractTests.Pair
     let labels = LabelContractTests()
@@ -22,6 +22,7 @@ import TriageTestSupport
                 || ' ' || round(score_sum::numeric, 6) || ' ' || round(score_sq::numeric, 6) FROM agg_outcome_bin WHERE n <> 0
             UNION ALL SELECT 'p ' || model || ' ' || va || ' ' || vb || ' ' || n || ' ' || both_flag || ' ' || a_only || ' ' || b_only
                 || ' ' || round(diff_sum::numeric, 6) FROM agg_version_pair WHERE n <> 0
+            UNION ALL SELECT 'c ' || policy || ' ' || n FROM agg_policy_cases WHERE n <> 0
             UNION ALL SELECT 'd ' || model || ' ' || va || ' ' || vb || ' ' || decision || ' ' || a_flag || ' ' || b_flag || ' ' || n
                 FROM agg_version_pair_decision WHERE n <> 0
             ORDER BY 1
@@ -50,6 +51,8 @@ import TriageTestSupport
         let rescored = records.enumerated().compactMap { i, r -> CaseRecord? in
             guard i % 3 == 0 else { return nil }
             var x = r
+            // Every other one moves to another policy area.
+            if i % 6 == 0 { x.policy = r.policy == "weapons" ? "fraud" : "weapons" }
             x.scores = [ModelScore(model: r.scores[0].model, version: r.scores[0].version, score: 1 - r.scores[0].score,
                                    threshold: r.scores[0].threshold),
                         ModelScore(model: r.scores[0].model, version: "v99", score: 0.999, threshold: 0.5)]
@@ -63,6 +66,7 @@ import TriageTestSupport
         #expect(kept.contains { $0.hasPrefix("p ") && $0.contains(" v99 ") }, "no pair with the new version: \(kept)")
         #expect(kept.contains { $0.hasPrefix("d ") }, "no decided pair: \(kept)")
         #expect(kept.filter { $0.hasPrefix("o ") }.count > 5)
+        #expect(kept.filter { $0.hasPrefix("c ") }.count > 1)
         try PG.cluster.psql("SELECT triage_recompute_aggregates()", database: db)
         #expect(try counters(db) == kept)
     }

@@ -117,4 +117,53 @@ import TriageTestSupport
         #expect(try PG.cluster.psql("SELECT count(*) FROM cases WHERE search @@ to_tsquery('simple', 'glorptastic')",
                                     database: a.database) == "1\n")
     }
+
+    /// `triage import` prepares each new case's `COPY` rows on its worker threads
+    /// (``PGStagedCase``); text that needs `COPY`'s escapes (tab, newline, carriage return,
+    /// backslash, a literal `\N`) and text that does not must come back exactly, through the
+    /// staged path and through the writer's own path alike.
+    @Test func stagedCopyRowsKeepEveryCharacter() throws {
+        let hostile = ["tab\there", "new\nline", "carriage\rreturn", "back\\slash", "\\N", "\\.", "plain text", "émoji 🎲 ünïcode",
+                       "ends with backslash\\", "\t\n\r"]
+        var records: [CaseRecord] = []
+        for (i, text) in hostile.enumerated() {
+            var r = Self.generator.record(at: i)
+            r.merchant.name = "name " + text
+            r.merchant.description = text
+            r.merchant.url = "https://x.example/" + text
+            r.rationales = [Rationale(model: "llm", promptVersion: text, text: "rationale " + text, evidenceIDs: ["e1"])]
+            r.evidence = [Evidence(id: "e1", kind: "website", source: text, text: "evidence " + text)]
+            records.append(r)
+        }
+        let dir = NSTemporaryDirectory() + "triage-pg-staged-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/hostile.jsonl"
+        try records.map(CaseRecordJSON.encode).joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+
+        let staged = try PG.emptyDatabase(), direct = try PG.emptyDatabase()
+        for a in [staged, direct] { _ = try PostgresStore.initialize(a, password: PG.password) }
+        let viaImporter = try PostgresStore(address: staged, password: PG.password)
+        let viaFeed = try PostgresStore(address: direct, password: PG.password)
+        defer { viaImporter.close(); viaFeed.close() }
+        let report = try CaseImporter(store: viaImporter, options: ImportOptions(importedBy: "tester")).importFile(file)
+        #expect(report.batch?.inserted == records.count)
+        _ = try viaFeed.importBatch(info(), feed(records))
+
+        for r in records {
+            for store in [viaImporter, viaFeed] {
+                let d = try #require(try store.caseDetail(caseID: r.caseID))
+                #expect(d.case.merchant.name == r.merchant.name)
+                #expect(d.case.merchant.description == r.merchant.description)
+                #expect(d.case.merchant.url == r.merchant.url)
+                #expect(d.rationales.map(\.text) == r.rationales.map(\.text))
+                #expect(d.rationales.map(\.promptVersion) == r.rationales.map(\.promptVersion))
+                #expect(d.evidence.map(\.text) == r.evidence.map(\.text))
+                #expect(d.evidence.map(\.source) == r.evidence.map(\.source))
+                #expect(d.scores.map(\.score) == r.scores.map(\.score))
+                #expect(d.attributions.map(\.items) == r.attributions.map(\.items))
+                #expect(d.features.map(\.name) == r.features.map(\.name))
+            }
+        }
+    }
 }

@@ -306,6 +306,22 @@ import TriageTestSupport
             expected += perCase.map { "\(s.project.name):\($0.key)=\($0.value)" }
         }
         #expect(counts == expected.sorted().joined(separator: ","))
+
+        // Kept while the labels are as they were (as on SQLite); a label written by anyone else
+        // shows in the next call, which then equals what a store with nothing kept computes.
+        #expect(try p.pg.labelQuality() == quality)
+        try PG.cluster.psql("""
+            INSERT INTO label_event(case_row, kind, decision, reason_codes, analyst, os_user, role, created_at, dwell_ms, blind,
+                                    app_version, queue_policy, project)
+            SELECT case_row, kind, CASE decision WHEN 'violation' THEN 'no_violation' ELSE 'violation' END, reason_codes, 'zed',
+                   os_user, role, created_at + 1, dwell_ms, blind, app_version, queue_policy, project
+            FROM label_event WHERE project = 'p1' AND kind = 'label' ORDER BY id LIMIT 1
+            """, database: p.pg.address.database)
+        let after = try p.pg.labelQuality()
+        let fresh = try PostgresStore(address: p.pg.address, password: PG.password)
+        defer { fresh.close() }
+        let recomputed = try fresh.labelQuality()
+        #expect(after != quality && after == recomputed)
     }
 
     /// Eight sessions, each with its own store, label through one project of overlap 2 at once:
