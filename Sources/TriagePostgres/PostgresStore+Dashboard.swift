@@ -13,23 +13,31 @@ extension PostgresStore {
     /// Queue health, people, model quality and version comparisons at `now`, from one snapshot;
     /// label quality is left pending (``Dashboard/labelQualityPending``).
     public func dashboardFigures(now: Timestamp) throws -> Dashboard {
-        try snapshot { c in try Self.dashboardFigures(c, now: now) }
+        try snapshot { c in try dashboardFigures(c, now: now) }
     }
 
     /// The whole dashboard, label quality included, from one snapshot.
     public func dashboard(now: Timestamp) throws -> Dashboard {
         try snapshot { c in
-            var d = try Self.dashboardFigures(c, now: now)
+            var d = try dashboardFigures(c, now: now)
             d.apply(try labelQuality(c))
             return d
         }
     }
 
     /// Runs `body` in a REPEATABLE READ READ ONLY transaction on `c`: every query in it sees the
-    /// same committed state.
-    static func readOnlySnapshot<T>(_ c: PGConnection, _ body: () throws -> T) throws -> T {
+    /// same committed state. With `snapshot` (from ``exportSnapshot(_:)``), the state another
+    /// transaction sees.
+    static func readOnlySnapshot<T>(_ c: PGConnection, importing snapshot: String? = nil, _ body: () throws -> T) throws -> T {
         try c.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         do {
+            if let snapshot {
+                // SET takes no parameters; the id is the server's own (hex digits and dashes).
+                guard snapshot.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
+                    throw StoreError.storage("unexpected snapshot id from the server")
+                }
+                try c.query("SET TRANSACTION SNAPSHOT '\(snapshot)'")
+            }
             let result = try body()
             try c.query("COMMIT")
             return result
@@ -39,14 +47,50 @@ extension PostgresStore {
         }
     }
 
-    /// Everything but label quality, read on `c` (in the caller's transaction).
-    static func dashboardFigures(_ c: PGConnection, now: Timestamp) throws -> Dashboard {
-        let taxonomy = try readTaxonomy(c)
-        var d = Dashboard(generatedAt: now, queue: try queueHealth(c, now: now, taxonomy: taxonomy),
-                          people: try people(c, since: windowStart(now)), projects: [],
-                          models: try modelQuality(c), comparisons: try versionComparisons(c))
+    /// Everything but label quality, read in `c`'s transaction. The people figures (three
+    /// passes over the window's label events) are read at the same time on a second connection,
+    /// in the same snapshot, when the pool has one to spare (``alongside(_:side:main:)``).
+    func dashboardFigures(_ c: PGConnection, now: Timestamp) throws -> Dashboard {
+        let since = Self.windowStart(now)
+        let (figures, people) = try alongside(c, side: { try Self.people($0, since: since) }) {
+            let taxonomy = try Self.readTaxonomy(c)
+            return (try Self.queueHealth(c, now: now, taxonomy: taxonomy), try Self.modelQuality(c), try Self.versionComparisons(c))
+        }
+        var d = Dashboard(generatedAt: now, queue: figures.0, people: people, projects: [], models: figures.1, comparisons: figures.2)
         d.labelQualityPending = true
         return d
+    }
+
+    /// Runs `main` on `c` (in its transaction) and, meanwhile, `side` on a spare connection of the
+    /// pool in the same snapshot (`pg_export_snapshot()`); one after the other on `c` when the
+    /// pool has none to spare or the server is a hot standby (which cannot export a snapshot).
+    func alongside<A, B: Sendable>(_ c: PGConnection, side: @escaping @Sendable (PGConnection) throws -> B,
+                                   main: () throws -> A) throws -> (A, B) {
+        try pool.withSpare { spare in
+            guard let spare, let snapshot = try Self.exportSnapshot(c) else { return (try main(), try side(c)) }
+            let outcome = SideOutcome<B>()
+            let done = DispatchSemaphore(value: 0)
+            // A thread of its own, not the cooperative pool: the caller may be one of its threads.
+            Thread.detachNewThread {
+                outcome.result = Result { try Self.readOnlySnapshot(spare, importing: snapshot) { try side(spare) } }
+                done.signal()
+            }
+            let a: A
+            do {
+                a = try main()
+            } catch {
+                done.wait()
+                throw error
+            }
+            done.wait()
+            return (a, try outcome.result!.get())
+        }
+    }
+
+    /// The id of `c`'s snapshot for another session to share; nil on a hot standby.
+    static func exportSnapshot(_ c: PGConnection) throws -> String? {
+        guard try c.query("SELECT pg_is_in_recovery()").first?.decode(Bool.self) == false else { return nil }
+        return try c.query("SELECT pg_export_snapshot()").first?.decode(String.self)
     }
 
     private static let day: Int64 = 86_400_000
@@ -282,4 +326,10 @@ extension PostgresStore {
                                     newerPositives: o.aPos, newerNegatives: o.aNeg)
         }
     }
+}
+
+/// What the side of ``PostgresStore/alongside(_:side:main:)`` gave, handed from its thread to the
+/// caller's (the semaphore orders the write before the read).
+private final class SideOutcome<B>: @unchecked Sendable {
+    var result: Result<B, any Error>?
 }

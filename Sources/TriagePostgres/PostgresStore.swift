@@ -250,12 +250,22 @@ final class PGPool: @unchecked Sendable {
 
     /// Runs `body` on a connection of the pool (waiting for one when all are busy).
     func with<T>(_ body: (PGConnection) throws -> T) throws -> T {
-        let c = try checkOut()
+        guard let c = try checkOut(waiting: true) else { throw StoreError.unavailable("the store is closed") }
         defer { checkIn(c) }
         return try body(c)
     }
 
-    private func checkOut() throws -> PGConnection {
+    /// Runs `body` with another connection when one is idle or may still be opened, with nil
+    /// when every connection is busy (it never waits for one).
+    func withSpare<T>(_ body: (PGConnection?) throws -> T) throws -> T {
+        guard let c = try checkOut(waiting: false) else { return try body(nil) }
+        defer { checkIn(c) }
+        return try body(c)
+    }
+
+    /// An idle connection, or a new one while fewer than `maxConnections` are open; otherwise
+    /// waits for one to come back, or returns nil when not `waiting`.
+    private func checkOut(waiting: Bool) throws -> PGConnection? {
         lock.lock()
         while true {
             if closed { lock.unlock(); throw StoreError.unavailable("the store is closed") }
@@ -264,6 +274,7 @@ final class PGPool: @unchecked Sendable {
                 open -= 1
             }
             if open < maxConnections { break }
+            if !waiting { lock.unlock(); return nil }
             lock.wait()
         }
         open += 1

@@ -218,9 +218,10 @@ private let fastRetries = RetryPolicy(maxAttempts: 4, baseDelay: 0.01, maxDelay:
         #expect(e?.isRetryable == true)
         // Not much later either. The bound is loose because AsyncHTTPClient finishes cancelling the
         // hanging request on the shared thread pool, which the synchronous tests running beside
-        // this one may hold for tens of seconds; RationaleCLITests checks, on the real binary in
-        // a process of its own, that `--llm-timeout 1` gives up within a few seconds.
-        #expect(elapsed >= 0.9 && elapsed < 60, "\(elapsed) s")
+        // this one may hold for tens of seconds (79 s once in CI, beside the PostgreSQL suites);
+        // RationaleCLITests checks, on the real binary in a process of its own, that
+        // `--llm-timeout 1` gives up within a few seconds. Here: it gives up at all.
+        #expect(elapsed >= 0.9 && elapsed < 180, "\(elapsed) s")
     }
 
     @Test func slowStreamHitsTheWholeRequestDeadline() async throws {

@@ -247,4 +247,30 @@ import TriageTestSupport
         let now = Timestamp.now()
         #expect(try pg.dashboardFigures(now: now) == (try lite.dashboardFigures(now: now)))
     }
+
+    /// The people figures are read on a second connection while the rest is read on the first
+    /// (``PostgresStore/alongside(_:side:main:)``), in the first one's snapshot: a label committed
+    /// meanwhile is in neither half, however late the second connection reads.
+    @Test func theSecondConnectionReadsTheSameSnapshot() throws {
+        let p = try QueueContractTests.Pair()
+        let row = try #require(try p.pg.queuePage(QueueQuery(), after: nil, limit: 1).first)
+        let writer = try PostgresStore(address: p.pg.address, password: PG.password)
+        defer { writer.close() }
+        let events: @Sendable (PGConnection) throws -> Int = { c in
+            try c.query("SELECT count(*) FROM label_event").first?.decode(Int.self) ?? -1
+        }
+        let (before, seen) = try p.pg.snapshot { c in
+            try p.pg.alongside(c, side: { spare in
+                Thread.sleep(forTimeInterval: 0.5)
+                return try events(spare)
+            }) { () -> Int in
+                let n = try events(c)
+                _ = try writer.recordLabel(LabelContractTests().draft(row.caseID, "violation", policy: row.policy))
+                return n
+            }
+        }
+        #expect(seen == before)
+        let after = try p.pg.snapshot { c in try events(c) }
+        #expect(after == before + 1)
+    }
 }
