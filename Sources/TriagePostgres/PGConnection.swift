@@ -246,7 +246,8 @@ enum PGError {
 }
 
 /// Rows in `COPY`'s text format: tab-separated fields, `\N` for NULL, backslash escapes for
-/// backslash, tab, newline and carriage return, one line per row.
+/// backslash, tab, newline and carriage return, one line per row. Rows are written without their
+/// first field (``rowAfterFirst(_:)``), which ``appendRows(of:first:)`` puts in front later.
 struct PGCopyText: Sendable {
     /// One field's value.
     enum Field {
@@ -257,11 +258,6 @@ struct PGCopyText: Sendable {
 
     private(set) var bytes: [UInt8] = []
     var isEmpty: Bool { bytes.isEmpty }
-
-    mutating func row(_ fields: Field...) {
-        append(fields)
-        bytes.append(0x0A)
-    }
 
     /// A row without its first field, which ``appendRows(of:first:)`` adds: the fields after
     /// it, each after a tab.

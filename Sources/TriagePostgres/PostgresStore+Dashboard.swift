@@ -89,8 +89,7 @@ extension PostgresStore {
 
     /// The id of `c`'s snapshot for another session to share; nil on a hot standby.
     static func exportSnapshot(_ c: PGConnection) throws -> String? {
-        guard try c.query("SELECT pg_is_in_recovery()").first?.decode(Bool.self) == false else { return nil }
-        return try c.query("SELECT pg_export_snapshot()").first?.decode(String.self)
+        try c.query("SELECT CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_export_snapshot() END").first?.decode(String?.self) ?? nil
     }
 
     private static let day: Int64 = 86_400_000

@@ -170,8 +170,6 @@ extension SQLiteStore {
     /// were; computed again (every live label, their consensus) when one of them changed.
     func labelQuality(_ db: Database) throws -> LabelQuality {
         let taxonomy = try Self.readTaxonomy(db)
-        // What a project's result depends on besides its labels: the decisions and their outcomes,
-        // and the cases' gold labels and scores (only an import changes those).
         let dependsOn = LabelQualityCache.dependsOn(
             lastImport: try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM import_batch") ?? 0, taxonomy: taxonomy)
         var projects: [ProjectQuality] = []
