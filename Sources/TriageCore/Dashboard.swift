@@ -208,6 +208,66 @@ public struct PersonActivity: Sendable, Equatable {
     }
 }
 
+/// Builds the window's ``PersonActivity`` figures from the counters a store keeps per person
+/// (events by kind and decision, clock hours with a label, dwell times in quarter-second
+/// buckets). Every store feeds it the same rows, so the figures agree across stores.
+public struct PeopleTally: Sendable {
+    private struct Person { var labels = 0, undos = 0, hours = 0; var decisions: [String: Int] = [:]; var dwell: [Int: Int] = [:] }
+    private var people: [String: Person] = [:]
+
+    public init() {}
+
+    /// The width of a dwell-time bucket (a quarter second) and the last bucket (one hour: longer
+    /// dwell times count as one hour).
+    public static let dwellBucketMs: Int64 = 250
+    public static let lastDwellBucket = 14_400
+
+    /// `count` events of `kind` by `person` with `decision` (empty: none). Adjudications are not
+    /// counted as labels.
+    public mutating func addEvents(person: String, kind: String, decision: String, count: Int) {
+        var p = people[person] ?? Person()
+        if kind == LabelEventKind.undo.rawValue {
+            p.undos += count
+        } else if kind == LabelEventKind.label.rawValue {
+            p.labels += count
+            if !decision.isEmpty { p.decisions[decision, default: 0] += count }
+        }
+        people[person] = p
+    }
+
+    /// `person` made labels in `hours` distinct clock hours.
+    public mutating func setActiveHours(person: String, hours: Int) {
+        people[person, default: Person()].hours = hours
+    }
+
+    /// `count` of `person`'s labels had a dwell time in `bucket` (``dwellBucketMs`` wide).
+    public mutating func addDwell(person: String, bucket: Int, count: Int) {
+        people[person, default: Person()].dwell[bucket, default: 0] += count
+    }
+
+    /// Everyone seen, by name.
+    public var activity: [PersonActivity] {
+        people.keys.sorted().map { who in
+            let p = people[who]!
+            return PersonActivity(person: who, labels: p.labels, undos: p.undos, activeHours: p.hours,
+                                  medianDwellMs: Self.medianDwell(p.dwell), decisions: p.decisions)
+        }
+    }
+
+    /// The lower median of bucketed dwell times, as the middle of its bucket (within 125 ms).
+    static func medianDwell(_ buckets: [Int: Int]) -> Int64? {
+        let total = buckets.values.reduce(0, +)
+        guard total > 0 else { return nil }
+        var seen = 0
+        for b in buckets.keys.sorted() {
+            seen += buckets[b]!
+            // The lower median: the value an OFFSET (n − 1) / 2 would pick.
+            if seen > (total - 1) / 2 { return Int64(b) * dwellBucketMs + dwellBucketMs / 2 }
+        }
+        return nil
+    }
+}
+
 // MARK: - Label quality
 
 /// A labelling project's agreement and adjudication figures.

@@ -1,15 +1,19 @@
-/// The model-quality figures of the leads' dashboard, kept by triggers as on SQLite (the
-/// `agg_*` tables of the same names and meaning, SQLite's `Schema+Aggregates.swift`): grouping
-/// every decided case's scores took 4.8 s of the dashboard's 5 s at a million cases.
+import TriageCore
+
+/// The leads' dashboard's counters, kept by triggers as on SQLite (the `agg_*` tables of the
+/// same names and meaning, SQLite's `Schema+Aggregates.swift`): grouping every decided case's
+/// scores took 4.8 s of the dashboard's 5 s at a million cases, and the window's people figures
+/// (three passes over 900,000 label events) most of what remained.
 ///
 /// Imports write scores with `COPY` thousands at a time, so the score triggers are
 /// statement-level with transition tables: one grouped upsert per statement. Labels change one
 /// case at a time: the case trigger is row-level. Every upsert goes in key order, so two
-/// sessions updating the same counters wait for each other but never deadlock. Only the
-/// model-quality counters and the cases per policy area (which only imports change) are kept: the
-/// other dashboard figures read indexed ranges (the open cases, a window's events) in tens of
-/// milliseconds, and a counter by status would be one row that every label and every import
-/// chunk writes (a label would wait for the import's chunk to commit).
+/// sessions updating the same counters wait for each other but never deadlock. Kept: the
+/// model-quality counters, the cases per policy area (which only imports change) and the
+/// people's counters (which only that person's own events change). Not kept: counters that every
+/// session would write, such as cases by status (one row that every label and every import
+/// chunk writes: a label would wait for the import's chunk to commit); the dashboard counts those
+/// from indexed ranges (the open cases) in tens of milliseconds.
 ///
 /// Versions are compared byte-wise (COLLATE "C"), as SQLite compares text; `above` is
 /// `score ≥ threshold` (0.5 without one); `bin` is one of 20 score bins, truncated as SQLite's
@@ -90,6 +94,26 @@ extension PGSchema {
         """
     }
 
+    /// The `agg_person_day` rows of the label events in `events`.
+    static func personDayRows(_ events: String) -> String {
+        """
+        SELECT analyst, created_at / 86400000, coalesce(project, ''), kind, coalesce(decision, ''), count(*)
+        FROM \(events) GROUP BY 1, 2, 3, 4, 5
+        """
+    }
+    /// The `agg_person_hour` rows of the labels in `events`.
+    static func personHourRows(_ events: String) -> String {
+        "SELECT DISTINCT analyst, created_at / 3600000 FROM \(events) WHERE kind = 'label'"
+    }
+    /// The `agg_dwell` rows of the labels in `events` (``PeopleTally/dwellBucketMs`` buckets).
+    static func dwellRows(_ events: String) -> String {
+        """
+        SELECT analyst, created_at / 86400000,
+               least(\(PeopleTally.lastDwellBucket), greatest(0, dwell_ms / \(PeopleTally.dwellBucketMs)))::integer, count(*)
+        FROM \(events) WHERE kind = 'label' AND dwell_ms IS NOT NULL GROUP BY 1, 2, 3
+        """
+    }
+
     static let aggregates = """
     -- Score rows per model version, and the import that first brought the version (its age).
     CREATE TABLE agg_model_version (
@@ -138,6 +162,35 @@ extension PGSchema {
     END $$;
     CREATE TRIGGER cases_agg_moved AFTER UPDATE OF policy ON cases FOR EACH ROW
         WHEN (OLD.policy IS DISTINCT FROM NEW.policy) EXECUTE FUNCTION triage_agg_case_moved();
+
+    -- Label events per person, UTC day, track ('' = the analyst queue, else the project), kind and
+    -- decision ('' for none); the clock hours in which a person made a label; the dwell times of
+    -- their labels per day in quarter-second buckets (capped at one hour). A person's rows are
+    -- written only by their own events (row-level security: their own database user), so
+    -- labellers never wait for each other on them.
+    CREATE TABLE agg_person_day (
+        analyst text NOT NULL, day bigint NOT NULL, track text NOT NULL, kind text NOT NULL, decision text NOT NULL,
+        n bigint NOT NULL,
+        PRIMARY KEY (analyst, day, track, kind, decision)
+    );
+    CREATE TABLE agg_person_hour (analyst text NOT NULL, hour bigint NOT NULL, PRIMARY KEY (analyst, hour));
+    CREATE TABLE agg_dwell (
+        analyst text NOT NULL, day bigint NOT NULL, bucket integer NOT NULL, n bigint NOT NULL,
+        PRIMARY KEY (analyst, day, bucket)
+    );
+    CREATE FUNCTION triage_agg_events_added() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+    BEGIN
+        INSERT INTO agg_person_day AS g (analyst, day, track, kind, decision, n)
+        \(personDayRows("new_events")) ORDER BY 1, 2, 3, 4, 5
+        ON CONFLICT (analyst, day, track, kind, decision) DO UPDATE SET n = g.n + excluded.n;
+        INSERT INTO agg_person_hour (analyst, hour) \(personHourRows("new_events")) ORDER BY 1, 2
+        ON CONFLICT (analyst, hour) DO NOTHING;
+        INSERT INTO agg_dwell AS g (analyst, day, bucket, n) \(dwellRows("new_events")) ORDER BY 1, 2, 3
+        ON CONFLICT (analyst, day, bucket) DO UPDATE SET n = g.n + excluded.n;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER label_event_agg_added AFTER INSERT ON label_event REFERENCING NEW TABLE AS new_events
+        FOR EACH STATEMENT EXECUTE FUNCTION triage_agg_events_added();
 
     -- New score rows (an import's COPY or upsert): their versions, their outcome bins when their
     -- case is decided, and every pair they make with their case's other versions of the model.
@@ -224,8 +277,11 @@ extension PGSchema {
     CREATE FUNCTION triage_recompute_aggregates() RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
     BEGIN
         DELETE FROM agg_model_version; DELETE FROM agg_outcome_bin; DELETE FROM agg_version_pair; DELETE FROM agg_version_pair_decision;
-        DELETE FROM agg_policy_cases;
+        DELETE FROM agg_policy_cases; DELETE FROM agg_person_day; DELETE FROM agg_person_hour; DELETE FROM agg_dwell;
         INSERT INTO agg_policy_cases(policy, n) SELECT policy, count(*) FROM cases GROUP BY 1;
+        INSERT INTO agg_person_day(analyst, day, track, kind, decision, n) \(personDayRows("label_event"));
+        INSERT INTO agg_person_hour(analyst, hour) \(personHourRows("label_event"));
+        INSERT INTO agg_dwell(analyst, day, bucket, n) \(dwellRows("label_event"));
         INSERT INTO agg_model_version(model, version, n, first_batch)
         SELECT model, version, count(*), min(batch_id) FROM score GROUP BY 1, 2;
         INSERT INTO agg_outcome_bin(model, version, decision, above, bin, n, score_sum, score_sq)

@@ -185,10 +185,11 @@ extension PostgresStore {
             let (d, n) = try r.decode((Int64, Int).self)
             inflow[d] = n
         }
+        var firstDay = PostgresBindings()
+        firstDay.append(start / day)
         for r in try c.query("""
-            SELECT created_at / 86400000, count(*) FROM label_event
-            WHERE created_at >= $1 AND kind = 'label' AND project IS NULL GROUP BY 1
-            """, w) {
+            SELECT day, sum(n)::bigint FROM agg_person_day WHERE day >= $1 AND kind = 'label' AND track = '' GROUP BY 1
+            """, firstDay) {
             let (d, n) = try r.decode((Int64, Int).self)
             outflow[d] = n
         }
@@ -208,45 +209,29 @@ extension PostgresStore {
 
     // MARK: People
 
-    /// Everyone with a label event (any kind, any track) since `since`: labels, undos, decisions,
-    /// distinct clock hours with a label, and the median dwell time as SQLite measures it (the
-    /// middle of the lower median's quarter-second bucket, capped at one hour).
+    /// Everyone with a label event (any kind, any track) since `since`, from their counters
+    /// (``PGSchema/aggregates``), as SQLite reads them.
     private static func people(_ c: PGConnection, since: Timestamp) throws -> [PersonActivity] {
-        struct Tally { var labels = 0, undos = 0, hours = 0; var decisions: [String: Int] = [:]; var dwell: Int64? }
-        var tally: [String: Tally] = [:]
+        var tally = PeopleTally()
         var b = PostgresBindings()
-        b.append(since.milliseconds)
+        b.append(since.milliseconds / day)
         for r in try c.query("""
-            SELECT analyst, kind, coalesce(decision, ''), count(*) FROM label_event WHERE created_at >= $1
-            GROUP BY analyst, kind, coalesce(decision, '')
+            SELECT analyst, kind, decision, sum(n)::bigint FROM agg_person_day WHERE day >= $1 GROUP BY 1, 2, 3
             """, b) {
             let (who, kind, decision, n) = try r.decode((String, String, String, Int).self)
-            var t = tally[who] ?? Tally()
-            if kind == LabelEventKind.undo.rawValue {
-                t.undos += n
-            } else if kind == LabelEventKind.label.rawValue {
-                t.labels += n
-                if !decision.isEmpty { t.decisions[decision, default: 0] += n }
-            }
-            tally[who] = t
+            tally.addEvents(person: who, kind: kind, decision: decision, count: n)
         }
-        // percentile_disc(0.5) picks the ⌈n/2⌉-th value: the lower median. The FILTER matters:
-        // greatest() ignores a NULL argument, so a label without a dwell time would count as 0.
-        for r in try c.query("""
-            SELECT analyst, count(DISTINCT created_at / 3600000),
-                   percentile_disc(0.5) WITHIN GROUP (ORDER BY least(14400, greatest(0, dwell_ms / 250)))
-                       FILTER (WHERE dwell_ms IS NOT NULL)
-            FROM label_event WHERE created_at >= $1 AND kind = 'label' GROUP BY analyst
-            """, b) {
-            let (who, hours, bucket) = try r.decode((String, Int, Int64?).self)
-            tally[who, default: Tally()].hours = hours
-            tally[who, default: Tally()].dwell = bucket.map { $0 * 250 + 125 }
+        var h = PostgresBindings()
+        h.append(since.milliseconds / hour)
+        for r in try c.query("SELECT analyst, count(*) FROM agg_person_hour WHERE hour >= $1 GROUP BY 1", h) {
+            let (who, hours) = try r.decode((String, Int).self)
+            tally.setActiveHours(person: who, hours: hours)
         }
-        return tally.keys.sorted().map { who in
-            let t = tally[who]!
-            return PersonActivity(person: who, labels: t.labels, undos: t.undos, activeHours: t.hours,
-                                  medianDwellMs: t.dwell, decisions: t.decisions)
+        for r in try c.query("SELECT analyst, bucket, sum(n)::bigint FROM agg_dwell WHERE day >= $1 GROUP BY 1, 2", b) {
+            let (who, bucket, n) = try r.decode((String, Int, Int).self)
+            tally.addDwell(person: who, bucket: bucket, count: n)
         }
+        return tally.activity
     }
 
     // MARK: Model quality

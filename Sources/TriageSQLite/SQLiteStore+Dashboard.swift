@@ -118,49 +118,24 @@ extension SQLiteStore {
     // MARK: People
 
     static func people(_ db: Database, since: Timestamp) throws -> [PersonActivity] {
-        struct Tally { var labels = 0, undos = 0, hours = 0; var decisions: [String: Int] = [:]; var dwell: [Int: Int] = [:] }
-        var tally: [String: Tally] = [:]
+        var tally = PeopleTally()
         let firstDay = since.milliseconds / day
         for r in try Row.fetchAll(db, sql: """
             SELECT analyst, kind, decision, sum(n) AS n FROM agg_person_day WHERE day >= ? GROUP BY analyst, kind, decision
             """, arguments: [firstDay]) {
-            let who: String = r["analyst"], kind: String = r["kind"], n: Int = r["n"], decision: String = r["decision"]
-            var t = tally[who] ?? Tally()
-            if kind == LabelEventKind.undo.rawValue {
-                t.undos += n
-            } else if kind == LabelEventKind.label.rawValue {
-                t.labels += n
-                if !decision.isEmpty { t.decisions[decision, default: 0] += n }
-            }
-            tally[who] = t
+            tally.addEvents(person: r["analyst"], kind: r["kind"], decision: r["decision"], count: r["n"])
         }
         for r in try Row.fetchAll(db, sql: """
             SELECT analyst, count(*) AS h FROM agg_person_hour WHERE hour >= ? GROUP BY analyst
             """, arguments: [since.milliseconds / hour]) {
-            tally[r["analyst"], default: Tally()].hours = r["h"]
+            tally.setActiveHours(person: r["analyst"], hours: r["h"])
         }
         for r in try Row.fetchAll(db, sql: """
             SELECT analyst, bucket, sum(n) AS n FROM agg_dwell WHERE day >= ? GROUP BY analyst, bucket
             """, arguments: [firstDay]) {
-            tally[r["analyst"], default: Tally()].dwell[r["bucket"]] = r["n"]
+            tally.addDwell(person: r["analyst"], bucket: r["bucket"], count: r["n"])
         }
-        return tally.keys.sorted().map { who in
-            let t = tally[who]!
-            return PersonActivity(person: who, labels: t.labels, undos: t.undos, activeHours: t.hours,
-                                  medianDwellMs: medianDwell(t.dwell), decisions: t.decisions)
-        }
-    }
-
-    /// The median of quarter-second dwell buckets, as the middle of its bucket (within 125 ms).
-    static func medianDwell(_ buckets: [Int: Int]) -> Int64? {
-        let total = buckets.values.reduce(0, +)
-        guard total > 0 else { return nil }
-        var seen = 0
-        for b in buckets.keys.sorted() {
-            seen += buckets[b]!
-            if seen > (total - 1) / 2 { return Int64(b) * 250 + 125 } // the lower median, as an OFFSET (n − 1)/2 would pick
-        }
-        return nil
+        return tally.activity
     }
 
     // MARK: Label quality

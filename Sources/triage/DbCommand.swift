@@ -195,8 +195,8 @@ struct DbCopy: ParsableCommand {
         let location: DatabaseLocation
         do {
             location = try DatabaseLocation.parse(text, environment: ProcessInfo.processInfo.environment, osUser: Paths.osUser())
-        } catch let e as DatabaseLocationError {
-            throw CLIError(message: e.description, code: Exit.usage)
+        } catch {
+            throw CLIError(message: error.description, code: Exit.usage)
         }
         switch location {
         case .sqlite(let raw):

@@ -101,7 +101,7 @@ func openScreen(store: any CaseStore, global: GlobalOptions, workbench: Workbenc
     let role = try chosen.inForce(store, person: person)
     let database = Paths.display(store.location)
     switch role {
-    case .labeler, .lead where project != nil:
+    case _ where role == .labeler || (role == .lead && project != nil):
         let p = try global.resolveProject(store, project)
         let (mono, theme) = try workbench.look()
         try openProjectScreen(store: store, options: ProjectOptions(

@@ -6,9 +6,10 @@ import TriageFormats
 import TriageStore
 import TriageTestSupport
 
-/// The dashboard's model-quality counters on PostgreSQL (``PGSchema/aggregates``) are what a
-/// recount from the rows gives, after imports by COPY, labels, corrections, undos and a re-import
-/// that re-scores cases, moves some to another policy area and brings a new model version.
+/// The dashboard's counters on PostgreSQL (``PGSchema/aggregates``: model quality, cases per
+/// policy area, people) are what a recount from the rows gives, after imports by COPY, labels,
+/// corrections, undos and a re-import that re-scores cases, moves some to another policy area
+/// and brings a new model version.
 @Suite(.serialized) struct AggregateTests {
     typealias Pair = QueueContractTests.Pair
     let labels = LabelContractTests()
@@ -23,6 +24,10 @@ import TriageTestSupport
             UNION ALL SELECT 'p ' || model || ' ' || va || ' ' || vb || ' ' || n || ' ' || both_flag || ' ' || a_only || ' ' || b_only
                 || ' ' || round(diff_sum::numeric, 6) FROM agg_version_pair WHERE n <> 0
             UNION ALL SELECT 'c ' || policy || ' ' || n FROM agg_policy_cases WHERE n <> 0
+            UNION ALL SELECT 'e ' || analyst || ' ' || day || ' ' || track || ' ' || kind || ' ' || decision || ' ' || n
+                FROM agg_person_day WHERE n <> 0
+            UNION ALL SELECT 'h ' || analyst || ' ' || hour FROM agg_person_hour
+            UNION ALL SELECT 'w ' || analyst || ' ' || day || ' ' || bucket || ' ' || n FROM agg_dwell WHERE n <> 0
             UNION ALL SELECT 'd ' || model || ' ' || va || ' ' || vb || ' ' || decision || ' ' || a_flag || ' ' || b_flag || ' ' || n
                 FROM agg_version_pair_decision WHERE n <> 0
             ORDER BY 1
@@ -36,7 +41,9 @@ import TriageTestSupport
         var events: [String: Int64] = [:]
         for (i, r) in rows.enumerated() {
             let decision = i % 3 == 0 ? "escalate" : i % 3 == 1 ? "no_violation" : "violation"
-            events[r.caseID] = try #require(try p.pg.recordLabel(labels.draft(r.caseID, decision, policy: r.policy)).id)
+            var draft = labels.draft(r.caseID, decision, policy: r.policy)
+            draft.dwellMs = i % 4 == 3 ? nil : Int64(i) * 1_700
+            events[r.caseID] = try #require(try p.pg.recordLabel(draft).id)
         }
         // Corrections and undos move cases between decisions and out of the counts.
         for r in rows.prefix(6) {
@@ -67,6 +74,8 @@ import TriageTestSupport
         #expect(kept.contains { $0.hasPrefix("d ") }, "no decided pair: \(kept)")
         #expect(kept.filter { $0.hasPrefix("o ") }.count > 5)
         #expect(kept.filter { $0.hasPrefix("c ") }.count > 1)
+        #expect(kept.contains { $0.hasPrefix("e ") && $0.hasSuffix(" undo  4") }, "no undos counted: \(kept)")
+        #expect(kept.contains { $0.hasPrefix("h ") } && kept.contains { $0.hasPrefix("w ") })
         try PG.cluster.psql("SELECT triage_recompute_aggregates()", database: db)
         #expect(try counters(db) == kept)
     }
