@@ -21,17 +21,20 @@ extension PostgresStore {
     private static func recordLabel(_ c: PGConnection, _ d: LabelDraft, now: Timestamp) throws -> LabelEvent {
         var key = PostgresBindings()
         key.append(d.caseID)
-        guard let found = try c.query("SELECT id FROM cases WHERE case_id = $1", key).first else {
+        // One label at a time per case: the second waits here, then (the next statement reads a
+        // new snapshot) sees the first's label.
+        guard let found = try c.query("SELECT id, pg_advisory_xact_lock(id) FROM cases WHERE case_id = $1", key).first else {
             throw StoreError.caseNotFound(d.caseID)
         }
-        let row = try found.decode(Int64.self)
-        // One label at a time per case: the second waits here, then sees the first's label.
+        let row = try PGRowReader(found).get(0, Int64.self)
         var lock = PostgresBindings()
         lock.append(row)
-        try c.query("SELECT pg_advisory_xact_lock($1)", lock)
-        let (policy, current) = try c.query("SELECT policy, current_label FROM cases WHERE id = $1", lock).first?
-            .decode((String, Int64?).self) ?? ("", nil)
-        let held = try storedRole(c, d.analyst)
+        var state = lock
+        state.append(d.analyst)
+        let (policy, current, role) = try c.query("""
+            SELECT policy, current_label, (SELECT role FROM person WHERE name = $2) FROM cases WHERE id = $1
+            """, state).first?.decode((String, Int64?, String?).self) ?? ("", nil, nil)
+        let held = role.flatMap(Role.init(rawValue:))
         if let refusal = d.refusal(taxonomy: try readTaxonomy(c), policy: policy, held: held, current: current) { throw refusal }
         guard let project = d.project else {
             return try insertLabel(c, d, row: row, now: now, queuePolicy: d.queuePolicy, inclusion: d.inclusionProbability)

@@ -273,4 +273,11 @@ import TriageTestSupport
         let after = try p.pg.snapshot { c in try events(c) }
         #expect(after == before + 1)
     }
+
+    /// triage's connections run without JIT: the dashboard's count per policy area, whose cost
+    /// the planner overestimates, spent 155 ms compiling itself before 60 ms of work.
+    @Test func connectionsRunWithoutJIT() throws {
+        let p = try QueueContractTests.Pair()
+        #expect(try p.pg.snapshot { c in try c.query("SHOW jit").first?.decode(String.self) } == "off")
+    }
 }
