@@ -3,10 +3,10 @@ import PostgresNIO
 import TriageCore
 import TriageStore
 
-/// The leads' dashboard on PostgreSQL: the same figures as SQLite's. Model quality and version
-/// comparisons come from trigger-kept counters, as on SQLite (``PGSchema/aggregates``); queue
-/// health and people are GROUP BYs over `cases`, `label_event` and `assignment` on their
-/// indexes, within the dashboard's window where there is one. Everything is read in one
+/// The leads' dashboard on PostgreSQL: the same figures as SQLite's. Model quality, version
+/// comparisons, the cases per policy area and the people figures come from trigger-kept
+/// counters, as on SQLite (``PGSchema/aggregates``); the open and escalated cases, claims and
+/// inflow are counted from the indexes of `cases` and `assignment`. Everything is read in one
 /// REPEATABLE READ READ ONLY transaction (one snapshot, so the figures agree with each other).
 /// The derived figures are computed by ``Dashboard``'s types.
 extension PostgresStore {
@@ -47,9 +47,9 @@ extension PostgresStore {
         }
     }
 
-    /// Everything but label quality, read in `c`'s transaction. The people figures (three
-    /// passes over the window's label events) are read at the same time on a second connection,
-    /// in the same snapshot, when the pool has one to spare (``alongside(_:side:main:)``).
+    /// Everything but label quality, read in `c`'s transaction. The people figures are read at
+    /// the same time on a second connection, in the same snapshot, when the pool has one to
+    /// spare (``alongside(_:side:main:)``).
     func dashboardFigures(_ c: PGConnection, now: Timestamp) throws -> Dashboard {
         let since = Self.windowStart(now)
         let (figures, people) = try alongside(c, side: { try Self.people($0, since: since) }) {
