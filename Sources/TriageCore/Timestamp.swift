@@ -128,6 +128,23 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return Timestamp(milliseconds: ms)
     }
 
+    /// Why `text` is not a time ``parse(_:)`` accepts, in words an importer can add to its error,
+    /// for the two mistakes that data tooling makes most: a date-time without an offset (what
+    /// pandas writes for a naive `datetime64` column, `2026-11-20 14:03:00`) is ambiguous, so it
+    /// is refused with the fix spelled out. Nil when nothing more specific can be said.
+    public static func hint(forUnparsable text: String) -> String? {
+        guard parse(text) == nil, parse(text + "Z") != nil else { return nil }
+        return "it has no UTC offset: add Z if it is UTC (pandas: .dt.tz_localize(\"UTC\"))"
+    }
+
+    /// Why a number of seconds since 1970 that is out of range was probably written, when it is
+    /// milliseconds (pandas' `to_json` default for dates, JavaScript's `Date.now()`); nil otherwise.
+    public static func hint(forOutOfRangeSeconds seconds: Double) -> String? {
+        guard seconds.isFinite, seconds.magnitude > 253_402_300_799,
+              seconds.magnitude / 1000 <= 253_402_300_799 else { return nil }
+        return "it looks like milliseconds: give seconds, or an RFC 3339 string (pandas: to_json(date_format=\"iso\"))"
+    }
+
     static func daysIn(month: Int64, year: Int64) -> Int64 {
         switch month {
         case 2: return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28

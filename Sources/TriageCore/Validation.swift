@@ -83,6 +83,11 @@ public struct CaseRules: Sendable {
         }
         if r.caseID.isEmpty { bad("case_id", "is empty") }
         if r.caseID.utf8.count > 200 { bad("case_id", "is longer than 200 bytes") }
+        // A case id is an identifier that commands print and scripts read back (`triage next`):
+        // a control character in one is never data, and could act on a terminal.
+        if r.caseID.unicodeScalars.contains(where: { (0x01...0x1F).contains($0.value) || (0x7F...0x9F).contains($0.value) }) {
+            bad("case_id", "contains a control character (tab, line break, escape…), which an id cannot hold")
+        }
         if r.merchant.name.isEmpty { bad("merchant.name", "is empty") }
         let policy = r.policy ?? defaultPolicy
         if let policy {

@@ -118,7 +118,7 @@ public struct CaseRecordCSV: Sendable {
         var index: [String: Int] = [:]
         for (i, name) in header.enumerated() {
             if index[name] != nil {
-                if !name.isEmpty { issues.append(FieldIssue(field: name, reason: "column appears twice in the header")) }
+                if !name.isEmpty { issues.append(FieldIssue(field: CaseRecordCSV.shown(name), reason: "column appears twice in the header")) }
             } else {
                 index[name] = i
             }
@@ -149,14 +149,14 @@ public struct CaseRecordCSV: Sendable {
             if name.hasPrefix(CaseRecordCSV.shapPrefix) {
                 let feature = String(name.dropFirst(CaseRecordCSV.shapPrefix.count))
                 if feature.isEmpty {
-                    issues.append(FieldIssue(field: name, reason: "column names no feature (expected shap__<feature>)"))
+                    issues.append(FieldIssue(field: CaseRecordCSV.shown(name), reason: "column names no feature (expected shap__<feature>)"))
                 } else {
                     shap.append((feature, i, index[CaseRecordCSV.featurePrefix + feature] ?? -1))
                 }
             } else if name.hasPrefix(CaseRecordCSV.featurePrefix) {
                 let feature = String(name.dropFirst(CaseRecordCSV.featurePrefix.count))
                 if feature.isEmpty {
-                    issues.append(FieldIssue(field: name, reason: "column names no feature (expected feature__<name>)"))
+                    issues.append(FieldIssue(field: CaseRecordCSV.shown(name), reason: "column names no feature (expected feature__<name>)"))
                 } else {
                     features.append((feature, i))
                 }
@@ -196,20 +196,20 @@ public struct CaseRecordCSV: Sendable {
         }
         func required(_ i: Int) -> String {
             if let s = cell(i), !CaseRecordCSV.isBlank(s) { return s }
-            issues.append(FieldIssue(field: header[i], reason: "is empty"))
+            issues.append(FieldIssue(field: CaseRecordCSV.shown(header[i]), reason: "is empty"))
             return ""
         }
         func number(_ i: Int, unit: Bool = false, required: Bool = false) -> Double? {
             guard let s = cell(i), !CaseRecordCSV.isBlank(s) else {
-                if required { issues.append(FieldIssue(field: header[i], reason: "is empty")) }
+                if required { issues.append(FieldIssue(field: CaseRecordCSV.shown(header[i]), reason: "is empty")) }
                 return nil
             }
             guard let x = CaseRecordCSV.parseNumber(s) else {
-                issues.append(FieldIssue(field: header[i], reason: "not a number: '\(CaseRecordCSV.excerpt(s))'"))
+                issues.append(FieldIssue(field: CaseRecordCSV.shown(header[i]), reason: "not a number: \(CaseRecordCSV.excerpt(s))"))
                 return nil
             }
             if unit && !(0...1).contains(x) {
-                issues.append(FieldIssue(field: header[i], reason: "\(s.trimmedASCII) is outside [0, 1]"))
+                issues.append(FieldIssue(field: CaseRecordCSV.shown(header[i]), reason: "\(s.trimmedASCII) is outside [0, 1]"))
                 return nil
             }
             return x
@@ -227,7 +227,8 @@ public struct CaseRecordCSV: Sendable {
             flaggedAt = CaseRecordCSV.parseTimestamp(s)
             if flaggedAt == nil {
                 issues.append(FieldIssue(field: "flagged_at",
-                    reason: "not an RFC 3339 timestamp (2026-11-20T14:03:00Z) or epoch seconds: '\(CaseRecordCSV.excerpt(s))'"))
+                    reason: "not an RFC 3339 timestamp (2026-11-20T14:03:00Z) or epoch seconds: \(CaseRecordCSV.excerpt(s))"
+                        + (CaseRecordCSV.timestampHint(s).map { ": " + $0 } ?? "")))
             }
         }
 
@@ -251,7 +252,7 @@ public struct CaseRecordCSV: Sendable {
         for s in shap {
             guard let text = cell(s.column), !CaseRecordCSV.isBlank(text) else { continue }
             guard let c = CaseRecordCSV.parseNumber(text) else {
-                issues.append(FieldIssue(field: header[s.column], reason: "not a number: '\(CaseRecordCSV.excerpt(text))'"))
+                issues.append(FieldIssue(field: CaseRecordCSV.shown(header[s.column]), reason: "not a number: \(CaseRecordCSV.excerpt(text))"))
                 continue
             }
             let value: FeatureValue? = s.valueColumn >= 0 ? CaseRecordCSV.featureValue(fields[s.valueColumn]) : nil
@@ -264,7 +265,7 @@ public struct CaseRecordCSV: Sendable {
                     space = sp
                 } else {
                     issues.append(FieldIssue(field: "attribution_space",
-                        reason: "must be 'logit' or 'probability', not '\(CaseRecordCSV.excerpt(s))'"))
+                        reason: "must be 'logit' or 'probability', not \(CaseRecordCSV.excerpt(s))"))
                 }
             }
             if k.baseValue < 0 {
@@ -361,9 +362,30 @@ public struct CaseRecordCSV: Sendable {
 
     static func trimmed(_ s: String) -> String { s.trimmedASCII }
 
-    /// At most 60 characters of `s`, for error messages.
+    /// `s` for an error message: in double quotes, at most 60 characters, with control, C1 and
+    /// bidirectional characters escaped, so a cell cannot write to the terminal.
     static func excerpt(_ s: String) -> String {
-        s.count <= 60 ? s : String(s.prefix(57)) + "..."
+        JSONWriter.quotedForMessage(s, limit: 60)
+    }
+
+    /// A column name for an error message: as it is when plain, else quoted and escaped like
+    /// ``excerpt(_:)`` (an empty name, or one with control characters, cannot pass as text).
+    public static func shown(_ name: String) -> String {
+        let plain = !name.isEmpty && name.unicodeScalars.allSatisfy { v in
+            v.value >= 0x20 && v.value != 0x7F && !(0x80...0x9F).contains(v.value) && v.value != 0x22
+                && !(0x200E...0x200F).contains(v.value) && !(0x2028...0x202E).contains(v.value)
+                && !(0x2066...0x2069).contains(v.value) && v.value != 0xFEFF
+        }
+        return plain ? name : JSONWriter.quotedForMessage(name, limit: 60)
+    }
+
+    /// What is wrong with a `flagged_at` cell that did not parse, when something specific can be
+    /// said (no UTC offset; milliseconds given as seconds).
+    static func timestampHint(_ text: String) -> String? {
+        let t = text.trimmedASCII
+        if let h = Timestamp.hint(forUnparsable: t) { return h }
+        if let secs = parseNumber(t) { return Timestamp.hint(forOutOfRangeSeconds: secs) }
+        return nil
     }
 }
 

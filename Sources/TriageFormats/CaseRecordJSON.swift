@@ -443,7 +443,8 @@ private struct Fields {
             guard let t = Timestamp.parse(s) else {
                 throw FieldIssue(field: path(for: key),
                                  reason: "must be an RFC 3339 date-time such as 2026-11-20T14:03:00Z, or seconds "
-                                     + "since 1970, got \(CaseRecordJSON.quoted(s))")
+                                     + "since 1970, got \(CaseRecordJSON.quoted(s))"
+                                     + (Timestamp.hint(forUnparsable: s).map { ": " + $0 } ?? ""))
             }
             return t
         case .number(let seconds)?:
@@ -456,7 +457,8 @@ private struct Fields {
             guard seconds.magnitude <= 1e15,
                   case let ms = Int64((seconds * 1000).rounded()), Timestamp.rfc3339Range.contains(ms) else {
                 throw FieldIssue(field: path(for: key),
-                                 reason: "\(seconds) seconds since 1970 is out of range")
+                                 reason: "\(seconds) seconds since 1970 is out of range"
+                                     + (Timestamp.hint(forOutOfRangeSeconds: seconds).map { ": " + $0 } ?? ""))
             }
             return Timestamp(milliseconds: ms)
         case let other?:

@@ -4,6 +4,7 @@ import TriageCore
 import TriagePostgres
 import TriageSQLite
 import TriageStore
+import TriageUI
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
@@ -217,13 +218,23 @@ struct CLIError: Error {
 }
 
 /// Writing to the terminal's streams.
+///
+/// Messages often quote untrusted text (a case id, a CSV header, a policy name from an import
+/// file), so every message passes through ``Sanitize`` on its way out: line breaks stay, any other
+/// control character, escape sequence or bidirectional override is shown as a visible placeholder
+/// (`␛`, `�`) and never reaches the terminal.
 enum Console {
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data("triage: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("triage: \(safe(message))\n".utf8))
     }
 
     static func info(_ message: String) {
-        FileHandle.standardError.write(Data("\(message)\n".utf8))
+        FileHandle.standardError.write(Data("\(safe(message))\n".utf8))
+    }
+
+    /// `message` with its lines kept and everything else a terminal could act on made visible.
+    static func safe(_ message: String) -> String {
+        Sanitize.lines(message).joined(separator: "\n")
     }
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TriageCore
+import TriageFormats
 import TriageSQLite
 import TriageStore
 
@@ -77,7 +78,8 @@ struct Import: ParsableCommand {
                     Console.info("… and \(report.rejected - report.problems.count) more bad lines")
                 }
                 if !report.ignoredColumns.isEmpty && !quiet {
-                    Console.info("\(file): ignored unknown columns: \(report.ignoredColumns.joined(separator: ", "))")
+                    let names = report.ignoredColumns.map { $0.isEmpty ? "an unnamed column (such as pandas' index)" : CaseRecordCSV.shown($0) }
+                    Console.info("\(file): ignored unknown columns: \(names.joined(separator: ", "))")
                 }
                 if let b = report.batch {
                     if !quiet {

@@ -84,6 +84,31 @@ import TriageFormats
         try tmux.waitFor(text: "[exited 0]")
     }
 
+    /// Import errors quote the bad text (a cell, a column name, a policy, a model name): none of it
+    /// may reach the terminal as an escape sequence, a bell or a C1 control.
+    @Test func importErrorsQuotingHostileTextStayOffTheTerminal() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let esc = "\u{1B}]0;owned\u{07}\u{1B}[31m\u{9B}2J"
+        let csv = "case_id,merchant_name,model,model_version,score,flagged_at,shap__x\(esc)\n"
+            + "c1,M,m,v,0.5\(esc),\(esc),1\(esc)\n"
+        try csv.write(toFile: dir + "/evil.csv", atomically: true, encoding: .utf8)
+        let jsonl = #"{"case_id": "c\u001b]0;x\u0007", "policy": "fraud", "merchant": {"name": "n"}, "scores": [{"model": "m", "version": "1", "score": 0.5}]}"#
+            + "\n" + #"{"case_id": "c2", "policy": "p\u001b[31m", "merchant": {"name": "n"}, "scores": [{"model": "m\u001b]2;t\u0007", "version": "1", "score": 0.5}, {"model": "m\u001b]2;t\u0007", "version": "1", "score": 0.5}]}"#
+            + "\n"
+        try jsonl.write(toFile: dir + "/evil.jsonl", atomically: true, encoding: .utf8)
+        for file in ["evil.csv", "evil.jsonl"] {
+            let r = try Harness.run(["import", dir + "/" + file, "--db", dir + "/t.sqlite"])
+            #expect(r.status == 65)
+            let lines = r.stderr.split(separator: "\n")
+            #expect(lines.count >= 3, "\(r.stderr)")
+            #expect(!r.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || (0x80...0x9F).contains($0.value) },
+                    "\(file): a control character reached standard error: \(r.stderr.debugDescription)")
+            #expect(r.stderr.contains("owned") || r.stderr.contains("]2;t"), "the text is still shown, made harmless")
+        }
+        #expect(try Harness.sql(dir + "/t.sqlite", "SELECT count(*) FROM cases") == "0")
+    }
+
     @Test func aNewerSchemaIsRefusedAndLeftAlone() throws {
         let dir = try Harness.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }

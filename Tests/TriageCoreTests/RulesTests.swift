@@ -104,6 +104,19 @@ import TriageCore
         ])
     }
 
+    @Test(arguments: ["c\u{1B}]0;x\u{07}", "c\t1", "c\n1", "c\u{7F}", "c\u{9B}31m"])
+    func aCaseIDWithAControlCharacterIsRefused(id: String) {
+        var r = valid()
+        r.caseID = id
+        #expect(rules.issues(in: r).map(\.field) == ["case_id"])
+    }
+
+    @Test func aCaseIDMayHoldAnyPrintableText() {
+        var r = valid()
+        r.caseID = "acct 9f/ünïcødé-支付-🙂"
+        #expect(rules.issues(in: r).isEmpty)
+    }
+
     @Test func noScores() {
         var r = valid()
         r.scores = []

@@ -21,6 +21,18 @@ import TriageCore
         #expect(Timestamp.parse(text) == nil)
     }
 
+    @Test func hintsNameWhatDataToolingGotWrong() {
+        #expect(Timestamp.hint(forUnparsable: "2026-11-20 14:03:00")?.contains("no UTC offset") == true)
+        #expect(Timestamp.hint(forUnparsable: "2026-11-20T14:03:00.5")?.contains("no UTC offset") == true)
+        #expect(Timestamp.hint(forUnparsable: "2026-11-20T14:03:00Z") == nil, "valid: nothing to hint")
+        #expect(Timestamp.hint(forUnparsable: "yesterday") == nil)
+        #expect(Timestamp.hint(forUnparsable: "2026-02-30 10:00:00") == nil, "an impossible date is not an offset problem")
+        #expect(Timestamp.hint(forOutOfRangeSeconds: 1_795_183_380_000)?.contains("milliseconds") == true)
+        #expect(Timestamp.hint(forOutOfRangeSeconds: -1_795_183_380_000)?.contains("milliseconds") == true)
+        #expect(Timestamp.hint(forOutOfRangeSeconds: 1e300) == nil, "too large even for milliseconds")
+        #expect(Timestamp.hint(forOutOfRangeSeconds: 1_795_183_380) == nil, "in range: not milliseconds")
+    }
+
     @Test func formatsRoundTrip() {
         for ms: Int64 in [0, 1_795_183_380_250, 951_782_400_000, -86_400_000] {
             let t = Timestamp(milliseconds: ms)

@@ -87,18 +87,63 @@ struct CaseRecordCSVTests {
         }
         #expect(e1.line == 2)
         #expect(e1.issues == [
-            FieldIssue(field: "score", reason: "not a number: 'abc'"),
+            FieldIssue(field: "score", reason: "not a number: \"abc\""),
             FieldIssue(field: "threshold", reason: "1.5 is outside [0, 1]"),
-            FieldIssue(field: "flagged_at", reason: "not an RFC 3339 timestamp (2026-11-20T14:03:00Z) or epoch seconds: 'yesterday'"),
-            FieldIssue(field: "attribution_space", reason: "must be 'logit' or 'probability', not 'banana'"),
+            FieldIssue(field: "flagged_at", reason: "not an RFC 3339 timestamp (2026-11-20T14:03:00Z) or epoch seconds: \"yesterday\""),
+            FieldIssue(field: "attribution_space", reason: "must be 'logit' or 'probability', not \"banana\""),
             FieldIssue(field: "base_value", reason: "column is needed when shap__ columns have values"),
         ])
-        #expect(e1.description.hasPrefix("line 2: score: not a number: 'abc'; threshold: "))
+        #expect(e1.description.hasPrefix("line 2: score: not a number: \"abc\"; threshold: "))
         #expect(e2.issues == [
             FieldIssue(field: "case_id", reason: "is empty"),
             FieldIssue(field: "model", reason: "is empty"),
             FieldIssue(field: "score", reason: "is empty"),
         ])
+    }
+
+    /// Cells and column names are untrusted: an error message quotes them with every control
+    /// character escaped, so a file cannot write an escape sequence to the terminal through them.
+    @Test func hostileCellsAndColumnNamesAreEscapedInIssues() throws {
+        let esc = "\u{1B}]0;owned\u{07}\u{1B}[31m"
+        let csv = try CaseRecordCSV(header: ["case_id", "merchant_name", "model", "model_version", "score", "shap__x" + esc,
+                                             "flagged_at", "attribution_space", "base_value"])
+        do {
+            _ = try csv.record(from: ["c", "M", "m", "v", "0.5" + esc, "1" + esc, esc, "x\n" + esc, "0"], line: 2)
+            Issue.record("expected a row error")
+        } catch {
+            #expect(error.issues.map(\.field).first == "score" && error.issues.count == 3)
+            for issue in error.issues {
+                #expect(!issue.description.unicodeScalars.contains { $0.value < 0x20 }, "\(issue.description)")
+            }
+            #expect(error.issues[0] == FieldIssue(field: "score", reason: "not a number: \"0.5\\u001B]0;owned\\u0007\\u001B[31m\""))
+            #expect(error.issues[2].field == "\"shap__x\\u001B]0;owned\\u0007\\u001B[31m\"")
+        }
+        do {
+            _ = try CaseRecordCSV(header: ["case_id", "merchant_name", "model", "model_version", "score", "n" + esc, "n" + esc])
+            Issue.record("expected a header error")
+        } catch {
+            #expect(error.issues.map(\.field) == ["\"n\\u001B]0;owned\\u0007\\u001B[31m\""])
+        }
+        #expect(CaseRecordCSV.shown("region") == "region")
+        #expect(CaseRecordCSV.shown("") == "\"\"")
+        #expect(CaseRecordCSV.shown("a\u{202E}b") == "\"a\\u202Eb\"")
+    }
+
+    /// The two ways data tooling gets `flagged_at` wrong are named, with the fix.
+    @Test func flaggedAtMistakesFromDataToolingAreExplained() throws {
+        let csv = try CaseRecordCSV(header: ["case_id", "merchant_name", "model", "model_version", "score", "flagged_at"])
+        for (cell, hint) in [("2026-11-25 11:05:54", "no UTC offset"), ("2026-11-25T11:05:54.123456", "no UTC offset"),
+                             ("1795471302000", "looks like milliseconds"), ("soon", nil)] {
+            do {
+                _ = try csv.record(from: ["c", "M", "m", "v", "0.5", cell], line: 2)
+                Issue.record("\(cell) should be refused")
+            } catch {
+                let reason = error.issues.first?.reason ?? ""
+                if let hint { #expect(reason.contains(hint), "\(reason)") } else { #expect(!reason.contains("it "), "\(reason)") }
+            }
+        }
+        // What pandas writes once the column is made UTC is accepted.
+        #expect(CaseRecordCSV.parseTimestamp("2026-11-25 11:05:54+00:00") == Timestamp.parse("2026-11-25T11:05:54Z"))
     }
 
     @Test func fieldCountMismatch() throws {

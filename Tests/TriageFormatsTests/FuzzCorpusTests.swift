@@ -78,7 +78,7 @@ import TriageFormats
         let csv = "case_id,merchant_name,model,model_version,score,flagged_at\nc,M,m,1,0.5,-100000000000\nc,M,m,1,0.5,-62167219200\n"
         let outcomes = FuzzTarget.run(Array(csv.utf8)).filter { $0.format == "csv" }
         #expect(outcomes.map(\.description) == [
-            "csv:2: flagged_at: not an RFC 3339 timestamp (2026-11-20T14:03:00Z) or epoch seconds: '-100000000000'",
+            "csv:2: flagged_at: not an RFC 3339 timestamp (2026-11-20T14:03:00Z) or epoch seconds: \"-100000000000\"",
             "csv:3: ok",
         ])
     }

@@ -43,12 +43,12 @@ import TriageTestSupport
             let decision = i % 3 == 0 ? "escalate" : i % 3 == 1 ? "no_violation" : "violation"
             var draft = labels.draft(r.caseID, decision, policy: r.policy)
             draft.dwellMs = i % 4 == 3 ? nil : Int64(i) * 1_700
-            events[r.caseID] = try #require(try p.pg.recordLabel(draft).id)
+            events[r.caseID] = try p.pg.recordLabel(draft).id
         }
         // Corrections and undos move cases between decisions and out of the counts.
         for r in rows.prefix(6) {
-            events[r.caseID] = try #require(try p.pg.recordLabel(labels.draft(r.caseID, "no_violation", policy: r.policy,
-                                                                              supersedes: events[r.caseID])).id)
+            events[r.caseID] = try p.pg.recordLabel(labels.draft(r.caseID, "no_violation", policy: r.policy,
+                                                                 supersedes: events[r.caseID])).id
         }
         for r in rows.dropFirst(6).prefix(4) {
             _ = try p.pg.recordLabel(labels.draft(r.caseID, nil, policy: r.policy, kind: .undo, supersedes: events[r.caseID]))
