@@ -296,6 +296,125 @@ enum PGSchema {
     CREATE TRIGGER rationale_feedback_no_truncate BEFORE TRUNCATE ON rationale_feedback
         FOR EACH STATEMENT EXECUTE FUNCTION triage_append_only();
 
+    -- The product's label rules, checked by the database for everyone row-level security binds,
+    -- so that a person connecting with psql meets the same rules as triage (which checks them
+    -- first, with friendlier messages: LabelDraft.refusal and projectPlan). The schema's owner,
+    -- whom row-level security does not bind either (`triage db copy` replays history), is not
+    -- checked. An event is made now (the server's clock, give or take five minutes for hosts'
+    -- clocks); its decision and reason codes are the taxonomy's; labelers label only in projects;
+    -- in a project a label is the labeler's first or supersedes their own live one, a first label
+    -- needs a project case with room (or a gold case of its area), an undo takes back one's own
+    -- live label (a lead's: the live adjudication), and an adjudication supersedes the live one.
+    CREATE FUNCTION triage_label_rules() RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
+    DECLARE
+        now_ms bigint := (extract(epoch FROM clock_timestamp()) * 1000)::bigint;
+        case_policy text;
+        gold text;
+        p project%ROWTYPE;
+        member project_case%ROWTYPE;
+        is_member boolean;
+        live bigint;
+        target label_event%ROWTYPE;
+        reason text;
+    BEGIN
+        IF NOT row_security_active('label_event') THEN
+            RETURN NEW;
+        END IF;
+        IF abs(NEW.created_at - now_ms) > 300000 THEN
+            RAISE EXCEPTION 'a label event carries the time it is made: its created_at is % s away from the database server''s clock (set this host''s clock)',
+                (NEW.created_at - now_ms) / 1000 USING ERRCODE = 'TR001';
+        END IF;
+        -- The same per-case lock triage takes: one event at a time per case, and each statement
+        -- below reads what was committed before it.
+        PERFORM pg_advisory_xact_lock(NEW.case_row);
+        SELECT policy, gold_label INTO case_policy, gold FROM cases WHERE id = NEW.case_row;
+        IF NEW.kind = 'undo' THEN
+            IF NEW.decision IS NOT NULL OR NEW.supersedes IS NULL OR NEW.reason_codes::jsonb <> '[]'::jsonb THEN
+                RAISE EXCEPTION 'an undo names the event it undoes and carries no decision' USING ERRCODE = 'TR001';
+            END IF;
+        ELSE
+            IF NOT EXISTS (SELECT 1 FROM decision WHERE key = NEW.decision) THEN
+                RAISE EXCEPTION 'unknown decision %', coalesce(quote_literal(NEW.decision), 'NULL') USING ERRCODE = 'TR001';
+            END IF;
+            IF (SELECT count(*) <> count(DISTINCT x) FROM jsonb_array_elements_text(NEW.reason_codes::jsonb) x) THEN
+                RAISE EXCEPTION 'a reason code is given twice' USING ERRCODE = 'TR001';
+            END IF;
+            FOR reason IN SELECT jsonb_array_elements_text(NEW.reason_codes::jsonb) LOOP
+                IF NOT EXISTS (SELECT 1 FROM reason_code r WHERE r.code = reason AND r.policy IN (case_policy, '')
+                               AND (r.decisions IS NULL OR r.decisions::jsonb ? NEW.decision)) THEN
+                    RAISE EXCEPTION 'reason % is not a reason for % in policy %', quote_literal(reason),
+                        quote_literal(NEW.decision), quote_literal(case_policy) USING ERRCODE = 'TR001';
+                END IF;
+            END LOOP;
+        END IF;
+        IF NEW.project IS NULL THEN
+            -- That it supersedes exactly the case's current label is triage_label_applied's check.
+            IF NEW.role = 'labeler' THEN
+                RAISE EXCEPTION 'labelers label in a labelling project, not in the analyst queue'
+                    USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            RETURN NEW;
+        END IF;
+        SELECT * INTO p FROM project WHERE name = NEW.project;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'no labelling project named %', quote_literal(NEW.project) USING ERRCODE = 'TR001';
+        END IF;
+        SELECT * INTO member FROM project_case WHERE project = NEW.project AND case_row = NEW.case_row;
+        is_member := FOUND;
+        IF NEW.kind = 'label' THEN
+            IF NEW.role <> 'labeler' THEN
+                RAISE EXCEPTION 'labels in a project are made in the labeler role' USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            SELECT e.id INTO live FROM label_event e
+            WHERE e.project = NEW.project AND e.case_row = NEW.case_row AND e.kind = 'label' AND e.analyst = NEW.analyst
+              AND NOT EXISTS (SELECT 1 FROM label_event s WHERE s.supersedes = e.id)
+            ORDER BY e.id DESC LIMIT 1;
+            IF NEW.supersedes IS DISTINCT FROM live THEN
+                RAISE EXCEPTION 'case changed meanwhile: your live label on it is %, not %',
+                    coalesce('event ' || live, 'none'), coalesce('event ' || NEW.supersedes, 'none') USING ERRCODE = 'TR001';
+            END IF;
+            IF live IS NULL THEN
+                IF is_member THEN
+                    IF member.label_count >= p.overlap THEN
+                        RAISE EXCEPTION 'the case already has the % labels project % needs', p.overlap, quote_literal(p.name)
+                            USING ERRCODE = 'TR001';
+                    END IF;
+                ELSIF gold IS NULL OR (p.policy IS NOT NULL AND p.policy <> case_policy) THEN
+                    RAISE EXCEPTION 'the case is not in project %', quote_literal(p.name) USING ERRCODE = 'TR001';
+                END IF;
+            END IF;
+        ELSIF NEW.kind = 'undo' THEN
+            SELECT e.* INTO target FROM label_event e
+            WHERE e.id = NEW.supersedes AND e.project = NEW.project AND e.case_row = NEW.case_row AND e.kind <> 'undo'
+              AND NOT EXISTS (SELECT 1 FROM label_event s WHERE s.supersedes = e.id);
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'nothing to undo: event % is not a live label of the case in project %', NEW.supersedes,
+                    quote_literal(NEW.project) USING ERRCODE = 'TR001';
+            END IF;
+            IF target.kind = 'adjudication' AND NEW.role <> 'lead' THEN
+                RAISE EXCEPTION 'only a lead may undo an adjudication' USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            IF target.kind = 'label' AND target.analyst <> NEW.analyst THEN
+                RAISE EXCEPTION '% may undo only their own labels', NEW.analyst USING ERRCODE = 'insufficient_privilege';
+            END IF;
+        ELSE
+            IF NEW.role <> 'lead' THEN
+                RAISE EXCEPTION 'only a lead may adjudicate' USING ERRCODE = 'insufficient_privilege';
+            END IF;
+            SELECT e.id INTO live FROM label_event e
+            WHERE e.project = NEW.project AND e.case_row = NEW.case_row AND e.kind = 'adjudication'
+              AND NOT EXISTS (SELECT 1 FROM label_event s WHERE s.supersedes = e.id)
+            ORDER BY e.id DESC LIMIT 1;
+            IF NEW.supersedes IS DISTINCT FROM live THEN
+                RAISE EXCEPTION 'case changed meanwhile: its live adjudication is %, not %',
+                    coalesce('event ' || live, 'none'), coalesce('event ' || NEW.supersedes, 'none') USING ERRCODE = 'TR001';
+            END IF;
+        END IF;
+        RETURN NEW;
+    END $$;
+    CREATE TRIGGER label_event_rules BEFORE INSERT ON label_event
+        FOR EACH ROW EXECUTE FUNCTION triage_label_rules();
+
     -- A label event keeps its case in step, whoever inserts it (triage or psql): in the analyst
     -- queue it must supersede exactly the case's current label (never a silent overwrite) and it
     -- sets the case's status and current label and ends its lease; in a labelling project it
@@ -388,19 +507,23 @@ enum PGSchema {
     ///
     /// - Everyone with a triage role reads everything.
     /// - Label events: inserted by analysts, labelers and leads, each only under their own
-    ///   database user and in a role they hold; adjudications only by leads; never updated or
-    ///   deleted (no grant, and the trigger above).
+    ///   database user and in a role they hold, and within the product's label rules
+    ///   (`triage_label_rules`); adjudications only by leads; never updated or deleted (no
+    ///   grant, and the trigger above).
     /// - Leases: taken and given back by anyone, each only their own (an expired lease may be
     ///   taken over).
     /// - Rationales (asked for from the workbench) and feedback on them: anyone, feedback only
     ///   under their own user.
-    /// - Taxonomy, projects and their cases: leads and admins. Imports and people: admins.
+    /// - Taxonomy and projects: leads and admins; a project's cases are added by them, never
+    ///   edited (their label counts are the trigger's). Imports and people: admins.
     static let grants = """
     GRANT SELECT ON ALL TABLES IN SCHEMA public TO triage_analyst, triage_labeler, triage_lead, triage_admin;
     GRANT INSERT ON label_event TO triage_analyst, triage_labeler, triage_lead;
     GRANT INSERT, UPDATE, DELETE ON assignment, project_claim TO triage_analyst, triage_labeler, triage_lead;
     GRANT INSERT ON rationale, rationale_feedback TO triage_analyst, triage_labeler, triage_lead, triage_admin;
-    GRANT INSERT, UPDATE, DELETE ON decision, policy_area, reason_code, project, project_case TO triage_lead, triage_admin;
+    GRANT INSERT, UPDATE, DELETE ON decision, policy_area, reason_code, project TO triage_lead, triage_admin;
+    -- A project's cases are added, never edited: their live-label count is the label trigger's.
+    GRANT INSERT (project, case_row, position, inclusion_probability) ON project_case TO triage_lead, triage_admin;
     GRANT INSERT, UPDATE ON import_batch, cases, score, attribution, rationale, evidence, feature_snapshot, feature_name
         TO triage_admin;
     GRANT INSERT, UPDATE, DELETE ON person TO triage_admin;

@@ -30,21 +30,60 @@ import TriageTestSupport
         do { try c.psql(sql, database: db, user: user); return nil } catch { return "\(error)" }
     }
 
-    func label(analyst: String, role: String = "labeler", kind: String = "label", project: String? = nil) -> String {
+    /// An event on case `caseRow` as psql would insert it, made now (the server's clock) unless
+    /// `createdAt` is given.
+    func label(analyst: String, role: String = "labeler", kind: String = "label", project: String? = nil,
+               decision: String? = "violation", reasons: String = "[]", supersedes: Int? = nil, caseRow: Int = 1,
+               createdAt: String = "(extract(epoch FROM clock_timestamp()) * 1000)::bigint") -> String {
         """
-        INSERT INTO label_event(case_row, kind, decision, analyst, os_user, role, created_at, app_version, project)
-        VALUES (1, '\(kind)', 'violation', '\(analyst)', 'os', '\(role)', 0, 'psql', \(project.map { "'\($0)'" } ?? "NULL"))
+        INSERT INTO label_event(case_row, kind, decision, reason_codes, analyst, os_user, role, created_at, app_version,
+                                project, supersedes)
+        VALUES (\(caseRow), '\(kind)', \(decision.map { "'\($0)'" } ?? "NULL"), '\(reasons)', '\(analyst)', 'os', '\(role)',
+                \(createdAt), 'psql', \(project.map { "'\($0)'" } ?? "NULL"), \(supersedes.map(String.init) ?? "NULL"))
         """
     }
 
     @Test func aLabelerWithPsqlCannotForgeOrChangeALabel() throws {
         let (c, db) = try prepared()
-        // Their own label goes in.
-        #expect(attempt(c, db, as: "lou", label(analyst: "lou")) == nil)
+        // A project with case 1; case 2 is in the analyst queue and ann has decided it.
+        try c.psql("""
+            INSERT INTO cases(id, case_id, policy, merchant_name, score, margin, batch_id, updated_at)
+                VALUES (2, 'c2', 'gambling', 'Casino 2', 0.8, 0.2, 1, 0), (3, 'c3', 'fraud', 'Shop', 0.7, 0.2, 1, 0);
+            INSERT INTO project(name, policy, overlap, queue_policy, created_by, created_at) VALUES ('p1', 'gambling', 2, 'score', 'lee', 0);
+            INSERT INTO project_case(project, case_row, position) VALUES ('p1', 1, 1);
+            """, database: db)
+        #expect(attempt(c, db, as: "ann", label(analyst: "ann", role: "analyst", caseRow: 2)) == nil)
+        let annsLabel = try c.psql("SELECT max(id) FROM label_event", database: db).trimmingCharacters(in: .whitespacesAndNewlines)
+        // Their own label in the project goes in.
+        #expect(attempt(c, db, as: "lou", label(analyst: "lou", project: "p1")) == nil)
         // Under someone else's name, in a role they do not hold, or as an adjudication: refused.
         #expect(attempt(c, db, as: "lou", label(analyst: "ann", role: "analyst"))?.contains("row-level security") == true)
         #expect(attempt(c, db, as: "lou", label(analyst: "lou", role: "lead"))?.contains("row-level security") == true)
-        #expect(attempt(c, db, as: "lou", label(analyst: "lou", kind: "adjudication"))?.contains("row-level security") == true)
+        #expect(attempt(c, db, as: "lou", label(analyst: "lou", role: "lead", kind: "adjudication", project: "p1"))?
+                    .contains("row-level security") == true)
+        #expect(attempt(c, db, as: "lou", label(analyst: "lou", kind: "adjudication", project: "p1"))?.contains("only a lead") == true)
+        // Deciding, overriding or undoing a case in the analyst queue: labelers label in projects only.
+        #expect(attempt(c, db, as: "lou", label(analyst: "lou", caseRow: 3))?.contains("not in the analyst queue") == true)
+        #expect(attempt(c, db, as: "lou", label(analyst: "lou", supersedes: Int(annsLabel), caseRow: 2))?
+                    .contains("not in the analyst queue") == true)
+        #expect(attempt(c, db, as: "lou", label(analyst: "lou", kind: "undo", decision: nil, supersedes: Int(annsLabel), caseRow: 2))?
+                    .contains("not in the analyst queue") == true)
+        // A second label on the same case, a case outside the project, a decision or reason the
+        // taxonomy does not have, a backdated event: refused.
+        #expect(attempt(c, db, as: "lou", label(analyst: "lou", project: "p1"))?.contains("changed meanwhile") == true)
+        #expect(attempt(c, db, as: "lou", label(analyst: "lou", project: "p1", caseRow: 3))?.contains("not in project") == true)
+        #expect(attempt(c, db, as: "ann", label(analyst: "ann", role: "analyst", decision: "bogus", caseRow: 3))?
+                    .contains("unknown decision") == true)
+        #expect(attempt(c, db, as: "ann", label(analyst: "ann", role: "analyst", reasons: #"["nope"]"#, caseRow: 3))?
+                    .contains("is not a reason") == true)
+        #expect(attempt(c, db, as: "ann", label(analyst: "ann", role: "analyst", caseRow: 3, createdAt: "0"))?
+                    .contains("server's clock") == true)
+        // Nor the project's label counts, even for a lead.
+        #expect(attempt(c, db, as: "lee", "UPDATE project_case SET label_count = 0")?.contains("permission denied") == true)
+        #expect(attempt(c, db, as: "lee", "INSERT INTO project_case(project, case_row, position, label_count) VALUES ('p1', 3, 2, 5)")?
+                    .contains("permission denied") == true)
+        #expect(try c.psql("SELECT status || ':' || current_label FROM cases WHERE id = 2", database: db) == "decided:\(annsLabel)\n")
+        #expect(try c.psql("SELECT label_count FROM project_case WHERE case_row = 1", database: db) == "1\n")
         // Changing, deleting or emptying the log: refused.
         #expect(attempt(c, db, as: "lou", "UPDATE label_event SET decision = 'no_violation'")?.contains("permission denied") == true)
         #expect(attempt(c, db, as: "lou", "DELETE FROM label_event")?.contains("permission denied") == true)
@@ -59,8 +98,9 @@ import TriageTestSupport
         #expect(attempt(c, db, as: "postgres", "UPDATE label_event SET decision = 'no_violation'")?.contains("append-only") == true)
         #expect(attempt(c, db, as: "postgres", "DELETE FROM label_event")?.contains("append-only") == true)
         #expect(attempt(c, db, as: "postgres", "TRUNCATE label_event")?.contains("append-only") == true)
-        // The one label is there, as lou made it.
-        #expect(try c.psql("SELECT analyst || ':' || decision FROM label_event", database: db) == "lou:violation\n")
+        // The two labels are there, as ann and lou made them.
+        #expect(try c.psql("SELECT string_agg(analyst || ':' || decision, ',' ORDER BY id) FROM label_event", database: db)
+                == "ann:violation,lou:violation\n")
     }
 
     @Test func leadsAdjudicateAndEditTheTaxonomy() throws {
