@@ -88,14 +88,16 @@ let package = Package(
         ),
         // State, actions, update; views drawn into an in-memory cell grid; text sanitising.
         .target(name: "TriageUI", dependencies: ["TriageCore", "TriageStore", "TriageFormats"]),
+        // Signal handlers and their flag, in one C object file so every caller shares the state.
+        .target(name: "CTriageSignals"),
         // The only code that calls ncurses: copies the UI's grid to the terminal, reads keys.
-        .target(name: "TriageTerminal", dependencies: ["CNcursesw", "TriageUI"]),
+        .target(name: "TriageTerminal", dependencies: ["CNcursesw", "CTriageSignals", "TriageUI"]),
         // The command-line interface.
         .executableTarget(
             name: "triage",
             dependencies: [
                 "TriageCore", "TriageFormats", "TriageStore", "TriageSQLite", "TriagePostgres", "TriageUI", "TriageTerminal",
-                "TriageLLM", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TriageLLM", "CTriageSignals", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // The performance benchmark (README "Performance"): `swift run -c release triage-bench`.

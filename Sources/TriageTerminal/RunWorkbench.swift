@@ -67,6 +67,8 @@ func runScreen(monochrome: Bool, _ make: (TerminalSize, Glyphs) -> any ScreenRun
         if let key = terminal.readKey() {
             runtime.handle(key: key)
             dirty = true
+        } else if terminal.hungUp {
+            return .signal(SIGHUP) // ends as a hang-up would: the claim is given back
         }
         if runtime.poll() { dirty = true }
         if Date().timeIntervalSince(lastTick) >= 1 {

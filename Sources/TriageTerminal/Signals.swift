@@ -1,7 +1,7 @@
-import CNcursesw
+import CTriageSignals
 
-/// Signal handling for the workbench. Every call into the shim's signal functions lives in this
-/// one file: their state is `static` in the header, so each object file has its own copy.
+/// Signal handling for the workbench, over the `CTriageSignals` C target (one object file holds
+/// the handlers and their flag, so every caller sees the same state in every build).
 enum Signals {
     /// Installs the handlers: SIGINT/SIGTERM/SIGHUP set a flag the main loop checks (see
     /// ``takeQuitSignal()``); SIGSEGV/SIGABRT/SIGBUS/SIGILL/SIGFPE/SIGTRAP restore the terminal
@@ -14,4 +14,7 @@ enum Signals {
 
     /// The quit signal received since the last call, or 0.
     static func takeQuitSignal() -> Int32 { triage_take_quit_signal() }
+
+    /// Whether the terminal on standard input has hung up (its other end is gone).
+    static var stdinHungUp: Bool { triage_stdin_hung_up() != 0 }
 }

@@ -101,6 +101,10 @@ final class Terminal {
     /// A quit signal (SIGINT, SIGTERM, SIGHUP) received since the last call, or 0.
     func takeQuitSignal() -> Int32 { Signals.takeQuitSignal() }
 
+    /// Whether the terminal has hung up (an SSH session or tmux pane closed without a SIGHUP
+    /// reaching us): every read would fail at once, so the loop must end rather than spin.
+    var hungUp: Bool { Signals.stdinHungUp }
+
     /// The theme as it is drawn on this terminal: monochrome without colour, else `theme`
     /// fitted to the terminal's colours (256, or the 8-colour fallback).
     func fit(_ theme: Theme) -> Theme {

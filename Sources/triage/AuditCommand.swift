@@ -8,13 +8,13 @@ struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print a case's full history: imports, scores, claims and every label event.",
         discussion: """
-        Every label event, oldest first, with everything it recorded: its id, kind (label, undo, \\
-        adjudication) and the event it supersedes, the decision, reason codes and note, who made \\
-        it (name, OS user, role), when, how long the case was on screen, whether the model was \\
-        hidden (blind) and which model versions were shown, the queue policy that served the \\
-        case and its inclusion probability, the labelling project, and the version of triage. \\
-        Then the case's current label in the analyst queue and in each project, the imports that \\
-        brought or changed the case (file, SHA-256, who, when), its scores, and the claims held \\
+        Every label event, oldest first, with everything it recorded: its id, kind (label, undo, \
+        adjudication) and the event it supersedes, the decision, reason codes and note, who made \
+        it (name, OS user, role), when, how long the case was on screen, whether the model was \
+        hidden (blind) and which model versions were shown, the queue policy that served the \
+        case and its inclusion probability, the labelling project, and the version of triage. \
+        Then the case's current label in the analyst queue and in each project, the imports that \
+        brought or changed the case (file, SHA-256, who, when), its scores, and the claims held \
         on it now. The log is append-only: the database refuses to change or delete an event.
 
         Examples:

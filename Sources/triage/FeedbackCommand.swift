@@ -10,7 +10,7 @@ struct FeedbackCommand: ParsableCommand {
         discussion: """
         Rationale ids are shown in the workbench (Rationale #7) and by `triage audit CASE_ID`. \
         Feedback is append-only: rating again adds a row, and the newest is your current opinion. \
-        In the workbench, `f` rates the rationale of the selected case. Export it with \
+        In the workbench, `R` rates the rationale of the selected case. Export it with \
         `triage export --rationale-feedback`.
 
         Reason tags: \(RationaleFeedbackTag.allCases.map { "\($0.rawValue) (\($0.title))" }.joined(separator: ", ")).

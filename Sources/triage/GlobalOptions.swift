@@ -211,6 +211,18 @@ func runReporting(_ body: () throws -> Void) throws {
     }
 }
 
+/// Why a file operation failed, as the system says it ("File too large", "No space left on
+/// device"): Foundation wraps the errno in a generic Cocoa error ("The operation could not be
+/// completed"), so the POSIX error underneath is preferred when there is one.
+func systemReason(_ error: any Error) -> String {
+    var current: NSError? = error as NSError
+    while let e = current {
+        if e.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(e.code))) }
+        current = e.userInfo[NSUnderlyingErrorKey] as? NSError
+    }
+    return error.localizedDescription
+}
+
 /// An error a command reports as one line with its exit code.
 struct CLIError: Error {
     var message: String

@@ -56,7 +56,7 @@ struct LLMOptions: ParsableArguments {
         let path = (file as NSString).expandingTildeInPath
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) }
-        catch { throw CLIError(message: "cannot read the prompt template \(path): \(error.localizedDescription)", code: Exit.noInput) }
+        catch { throw CLIError(message: "cannot read the prompt template \(path): \(systemReason(error))", code: Exit.noInput) }
         do { return try PromptTemplate.parse(text, fileName: path) }
         catch { throw CLIError(message: "bad prompt template: \(error.description)", code: Exit.dataError) }
     }

@@ -10,19 +10,19 @@ struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write the leads' dashboard as text, Markdown or JSON.",
         discussion: """
-        The same figures as the dashboard (D in the workbench), for people who are not at a \\
-        terminal: queue health (cases by policy area and status, SLA breaches, open cases by age, \\
-        14 days of cases flagged and decided, the backlog's trend and an ETA, the oldest open \\
-        cases), activity per person (labels per hour, median dwell time, undo rate, decision \\
-        shares), label quality per labelling project (kappas, alpha, gold accuracy, \\
-        disagreements, adjudications) and model quality from decided cases (precision at the \\
-        threshold with a Wilson interval, recall from audit samples, the decision mix above and \\
-        below the threshold, calibration with ECE and Brier score, the score distribution by \\
+        The same figures as the dashboard (D in the workbench), for people who are not at a \
+        terminal: queue health (cases by policy area and status, SLA breaches, open cases by age, \
+        14 days of cases flagged and decided, the backlog's trend and an ETA, the oldest open \
+        cases), activity per person (labels per hour, median dwell time, undo rate, decision \
+        shares), label quality per labelling project (kappas, alpha, gold accuracy, \
+        disagreements, adjudications) and model quality from decided cases (precision at the \
+        threshold with a Wilson interval, recall from audit samples, the decision mix above and \
+        below the threshold, calibration with ECE and Brier score, the score distribution by \
         decision, versions compared on the cases both scored).
 
-        --format text (default) draws the dashboard's charts at --width columns (default: the \\
-        terminal's width, else 100), in ASCII when TRIAGE_ASCII=1 or the locale is not UTF-8; \\
-        markdown writes headings and tables; json writes the stable, documented schema \\
+        --format text (default) draws the dashboard's charts at --width columns (default: the \
+        terminal's width, else 100), in ASCII when TRIAGE_ASCII=1 or the locale is not UTF-8; \
+        markdown writes headings and tables; json writes the stable, documented schema \
         "triage.report/1" (see the README) for other tools.
 
         Examples:

@@ -91,7 +91,7 @@ final class OutputFile {
     func write(_ bytes: [UInt8]) throws {
         guard !bytes.isEmpty else { return }
         do { try handle.write(contentsOf: bytes) }
-        catch { throw CLIError(message: "cannot write \(path ?? "standard output"): \(error.localizedDescription)", code: Exit.ioError) }
+        catch { throw CLIError(message: "cannot write \(path ?? "standard output"): \(systemReason(error))", code: Exit.ioError) }
     }
 
     func close() throws {
@@ -99,7 +99,7 @@ final class OutputFile {
         do {
             if isRegularFile(handle) { try handle.synchronize() }
             try handle.close()
-        } catch { throw CLIError(message: "cannot write \(path): \(error.localizedDescription)", code: Exit.ioError) }
+        } catch { throw CLIError(message: "cannot write \(path): \(systemReason(error))", code: Exit.ioError) }
     }
 }
 

@@ -79,7 +79,7 @@ struct TaxonomyCommand: ParsableCommand {
                 } catch let e as TaxonomyFileError {
                     throw CLIError(message: e.description, code: Exit.dataError)
                 } catch {
-                    throw CLIError(message: "cannot read \(file): \(error.localizedDescription)", code: Exit.noInput)
+                    throw CLIError(message: "cannot read \(file): \(systemReason(error))", code: Exit.noInput)
                 }
                 let store = try global.openStore(create: true)
                 try store.replaceTaxonomy(taxonomy, actor: global.analystName)

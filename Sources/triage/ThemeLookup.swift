@@ -37,7 +37,7 @@ enum ThemeLookup {
         } catch let e as ThemeFileError {
             throw CLIError(message: "bad theme file:\n" + e.description, code: Exit.dataError)
         } catch {
-            throw CLIError(message: "cannot read theme file \(path): \(error.localizedDescription)", code: Exit.noInput)
+            throw CLIError(message: "cannot read theme file \(path): \(systemReason(error))", code: Exit.noInput)
         }
     }
 }
@@ -50,7 +50,7 @@ enum Config {
         guard FileManager.default.fileExists(atPath: path) else { return ConfigFile() }
         let text: String
         do { text = try String(contentsOfFile: path, encoding: .utf8) }
-        catch { throw CLIError(message: "cannot read \(path): \(error.localizedDescription)", code: Exit.noInput) }
+        catch { throw CLIError(message: "cannot read \(path): \(systemReason(error))", code: Exit.noInput) }
         do { return try ConfigFile.parse(text: text, fileName: path) }
         catch { throw CLIError(message: "bad settings file:\n" + error.description, code: Exit.dataError) }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TriageCore
+import CTriageSignals
 
 /// `triage`: the command-line entry point.
 @main
@@ -29,15 +30,16 @@ struct Triage: ParsableCommand {
           triage export --consensus --project NAME
 
         Rationales from an LLM (any OpenAI-compatible endpoint; see triage rationale --help):
-          triage rationale CASE_ID            ask for one (G in the workbench)
+          triage rationale CASE_ID            ask for one (a in the workbench)
           triage rationale --missing          fill in every open case that has none
-          triage feedback ID helpful|unhelpful --tag too_vague    (f in the workbench)
+          triage feedback ID helpful|unhelpful --tag too_vague    (R in the workbench)
           triage export --rationale-feedback  the ratings, for evaluating prompts and models
 
         The database is --db PATH, else $TRIAGE_DB, else url under [database] in \
         $XDG_CONFIG_HOME/triage/config.toml, else $XDG_DATA_HOME/triage/triage.sqlite \
-        (~/.local/share/triage/triage.sqlite). Team mode (in progress) puts it on PostgreSQL: \
-        --db postgres://USER@HOST:PORT/DBNAME, prepared with `triage db init`. Set NO_COLOR to \
+        (~/.local/share/triage/triage.sqlite). Team mode puts it on PostgreSQL: \
+        --db 'postgres://USER@HOST:PORT/DBNAME?sslmode=require', prepared with `triage db init` (see \
+        triage db --help). Set NO_COLOR to \
         turn colour off.
 
         Exit codes: 0 success; 1 other failure; 3 no open case to claim (triage next); 64 bad usage; 65 bad input data (an import \
@@ -55,4 +57,11 @@ struct Triage: ParsableCommand {
                       Report.self, Audit.self, RationaleCommand.self, FeedbackCommand.self, DbCommand.self],
         defaultSubcommand: Open.self
     )
+
+    /// Ignores SIGXFSZ before anything runs: a write past `ulimit -f` then fails with EFBIG,
+    /// which triage reports as a write error (exit 74), instead of killing the process.
+    static func main() {
+        triage_ignore_file_size_signal()
+        main(nil)
+    }
 }

@@ -183,6 +183,39 @@ import Testing
         #expect(try Harness.run(["export", "--since", "last tuesday"]).status == 64)
     }
 
+    /// Every command's help, found by following each SUBCOMMANDS list from the top: it exits 0,
+    /// shows no source-code line continuations (a stray `\\` at a line's end), and every
+    /// workbench key it names ("(a in the workbench)") is a key the README's key table lists.
+    @Test func everyCommandsHelpIsCleanAndNamesRealKeys() throws {
+        let readme = try String(contentsOfFile: Harness.root + "/README.md", encoding: .utf8)
+        var pending: [[String]] = [[]], seen = 0
+        while let path = pending.popLast() {
+            let r = try Harness.run(path + ["--help"])
+            seen += 1
+            #expect(r.status == 0, "\(path): \(r.stderr)")
+            for line in r.stdout.split(separator: "\n") where line.hasSuffix("\\") {
+                #expect(Bool(false), "triage \(path.joined(separator: " ")) --help: stray continuation in \(line.debugDescription)")
+            }
+            for m in r.stdout.matches(of: /\(([A-Za-z]) in the workbench\)/) {
+                #expect(readme.contains("| `\(m.output.1)` |"), "\(path): key \(m.output.1) is not in the README's key table")
+            }
+            guard let list = r.stdout.components(separatedBy: "SUBCOMMANDS:").dropFirst().first else { continue }
+            for line in list.split(separator: "\n") {
+                // "  name (default)    abstract": two spaces in, then a column gap.
+                guard let m = line.wholeMatch(of: /\ \ ([a-z][a-z-]*)(?: \(default\))? {2,}\S.*/) else { continue }
+                pending.append(path + [String(m.output.1)])
+            }
+        }
+        #expect(seen > 25, "only \(seen) help pages found")
+        // The keys the top-level help names are the ones that do those things.
+        let top = try Harness.run(["--help"]).stdout.split(separator: "\n")
+        func row(_ key: String) -> String { readme.split(separator: "\n").first { $0.hasPrefix("| `\(key)` |") }.map(String.init) ?? "" }
+        #expect(top.contains { $0.contains("triage rationale CASE_ID") && $0.contains("(a in the workbench)") })
+        #expect(row("a").contains("rationale"))
+        #expect(top.contains { $0.contains("triage feedback ID") && $0.contains("(R in the workbench)") })
+        #expect(row("R").contains("rate the case's newest rationale"))
+    }
+
     /// A database of `n` sample cases, in a fresh directory the caller removes.
     func sampleDB(_ n: Int) throws -> (dir: String, db: String) {
         let dir = try Harness.tempDir()

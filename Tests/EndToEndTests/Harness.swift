@@ -66,6 +66,17 @@ enum Harness {
         return d
     }
 
+    /// The processes whose parent is `pid` (from /proc, which every Linux has).
+    static func children(of pid: Int32) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { e -> pid_t? in
+            guard let p = Int32(e), let stat = try? String(contentsOfFile: "/proc/\(e)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == pid ? p : nil
+        }
+    }
+
     /// Runs sqlite3 on a database and returns its output (the CLI a person would check with).
     static func sql(_ db: String, _ query: String) throws -> String {
         let p = Process()

@@ -224,7 +224,7 @@ import TriageTestSupport
             let id = try #require(try labelInWorkbench(tmux, previous: saved))
             let pane = try #require(Int32(try tmux.tmux(["display-message", "-p", "-t", "0", "#{pane_pid}"])
                 .trimmingCharacters(in: .whitespacesAndNewlines)))
-            let triage = try #require(children(of: pane).first, "no triage process under the pane")
+            let triage = try #require(Harness.children(of: pane).first, "no triage process under the pane")
             kill(triage, SIGKILL)
             try tmux.waitFor(text: "[exited 137]")
             saved.append(id)
@@ -440,17 +440,6 @@ import TriageTestSupport
         }
         guard let m = screen.firstMatch(of: /saved: violation ((?:c|big)_\d{7})/), !previous.contains(String(m.output.1)) else { return nil }
         return String(m.output.1)
-    }
-
-    /// The processes whose parent is `pid` (from /proc, which every Linux has).
-    func children(of pid: Int32) -> [pid_t] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { e -> pid_t? in
-            guard let p = Int32(e), let stat = try? String(contentsOfFile: "/proc/\(e)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return nil }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            return fields.count > 1 && Int32(fields[1]) == pid ? p : nil
-        }
     }
 }
 

@@ -109,6 +109,17 @@ import TriageFormats
         #expect(try Harness.sql(dir + "/t.sqlite", "SELECT count(*) FROM cases") == "0")
     }
 
+    /// Past `ulimit -f` a write fails with EFBIG, which triage reports (exit 74, the system's
+    /// reason); without SIGXFSZ ignored the kernel would kill it (153) with no word.
+    @Test func aFileSizeLimitIsAWriteErrorNotADeath() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let shell = "ulimit -f 64; exec '\(Harness.binary)' sample --n 2000 --out '\(dir)/big.jsonl'"
+        let r = try Spawn.run(["sh", "-c", shell])
+        #expect(r.status == 74, "\(r.status): \(r.output)")
+        #expect(r.output.contains("cannot write") && r.output.contains("File too large"), "\(r.output)")
+    }
+
     @Test func aNewerSchemaIsRefusedAndLeftAlone() throws {
         let dir = try Harness.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -1,0 +1,27 @@
+// Signal handling for the workbench, in C because a signal handler may only touch
+// async-signal-safe state. The state lives in one object file (signals.c), so every Swift
+// caller, in every build configuration, sees the same flag.
+#ifndef TRIAGE_SIGNALS_H
+#define TRIAGE_SIGNALS_H
+
+/// Installs the handlers. SIGINT, SIGTERM and SIGHUP set a flag (see triage_take_quit_signal)
+/// and interrupt a blocking read; SIGSEGV, SIGABRT, SIGBUS, SIGILL, SIGFPE and SIGTRAP restore
+/// the terminal with endwin() and re-raise to the handler in force before. Also unblocks
+/// SIGINT/SIGTERM/SIGHUP/SIGWINCH, which a parent may have left blocked.
+void triage_install_signal_handlers(void);
+
+/// Puts back the handlers in force before triage_install_signal_handlers().
+void triage_restore_signal_handlers(void);
+
+/// The quit signal received since the last call (0: none), and clears it.
+int triage_take_quit_signal(void);
+
+/// Ignores SIGXFSZ, so a write past `ulimit -f` fails with EFBIG (an error triage reports)
+/// instead of killing the process.
+void triage_ignore_file_size_signal(void);
+
+/// True when standard input is a terminal that has hung up (its other end closed): reads will
+/// never block again, so a loop waiting for keys must end.
+int triage_stdin_hung_up(void);
+
+#endif
