@@ -223,6 +223,17 @@ func systemReason(_ error: any Error) -> String {
     return error.localizedDescription
 }
 
+/// Refuses a `--policy` the taxonomy does not define (exit 64, naming the ones it does), so a
+/// typo is not mistaken for an empty queue.
+func requireKnownPolicy(_ policy: String?, in store: any CaseStore) throws {
+    guard let policy else { return }
+    let taxonomy = try store.taxonomy()
+    guard taxonomy.policy(policy) == nil else { return }
+    let known = taxonomy.policies.map(\.key).joined(separator: ", ")
+    throw CLIError(message: "unknown policy area '\(policy)' for --policy; the taxonomy has: \(known) (see `triage taxonomy show`)",
+                   code: Exit.usage)
+}
+
 /// An error a command reports as one line with its exit code.
 struct CLIError: Error {
     var message: String

@@ -60,6 +60,7 @@ struct Next: ParsableCommand {
                 print(id)
                 return
             }
+            try requireKnownPolicy(policy, in: store)
             let query = QueueQuery(policy: policy, status: .open, sort: sort)
             guard let row = try store.claimNext(query, analyst: global.analystName, lease: TimeInterval(lease)) else {
                 throw CLIError(message: "no open case to claim" + (policy.map { " in policy area '\($0)'" } ?? ""),

@@ -99,6 +99,7 @@ func openScreen(store: any CaseStore, global: GlobalOptions, workbench: Workbenc
         chosen.role = .labeler
     }
     let role = try chosen.inForce(store, person: person)
+    try requireKnownPolicy(workbench.policy, in: store)
     let database = Paths.display(store.location)
     switch role {
     case _ where role == .labeler || (role == .lead && project != nil):

@@ -226,6 +226,20 @@ import Testing
         return (dir, db)
     }
 
+    /// A mistyped --policy is a usage error naming the policies there are, not an empty queue
+    /// (exit 3) or an empty workbench; nothing is claimed.
+    @Test func anUnknownPolicyIsExit64NotAnEmptyQueue() throws {
+        let (dir, db) = try sampleDB(3)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for args in [["next", "--policy", "gamblng"], ["--policy", "gamblng"]] {
+            let r = try Harness.run(args + ["--db", db, "--analyst", "ana"])
+            #expect(r.status == 64, "\(args): \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains("unknown policy area 'gamblng'") && r.stderr.contains("gambling"), "\(r.stderr)")
+        }
+        #expect(try Harness.sql(db, "SELECT count(*) FROM assignment") == "0")
+        #expect(try Harness.run(["next", "--policy", "gambling", "--db", db, "--analyst", "ana"]).status != 64)
+    }
+
     @Test func nextClaimsDistinctCasesUntilTheQueueIsEmpty() throws {
         let (dir, db) = try sampleDB(3)
         defer { try? FileManager.default.removeItem(atPath: dir) }
