@@ -219,7 +219,7 @@ enum PGError {
         case (_, "28P01"?), (_, "28000"?):
             return StoreError.unavailable("PostgreSQL at \(whereTo) refused user \(address.user): \(message). Set the password in $PGPASSWORD, ~/.pgpass or `password` under [database] in config.toml")
         case (_, "3D000"?):
-            return StoreError.databaseMissing(path: address.description)
+            return StoreError.serverDatabaseMissing(database: address.database, server: whereTo, url: address.description)
         case (_, "42501"?):
             return StoreError.notAllowed("PostgreSQL refused: \(message)\(detail)")
         case (_, "TR001"?):

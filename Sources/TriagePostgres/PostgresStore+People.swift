@@ -65,7 +65,7 @@ extension PostgresStore {
                 INSERT INTO person(name, role, created_at, added_by) VALUES ($1, $2, $3, $4)
                 ON CONFLICT (name) DO UPDATE SET role = excluded.role
                 """, b)
-            return held.map { $0 == role ? .unchanged : .changed(from: $0) } ?? .added
+            return held.map { $0 == role ? .loginGranted : .changed(from: $0) } ?? .added
         }
     }
 

@@ -27,13 +27,13 @@ public final class PostgresStore: CaseStore, @unchecked Sendable {
         watcher = PGWatcher(address: address, password: password, backoff: backoff)
         let version = try pool.with { try Self.schemaVersion($0) }
         guard let version else {
-            throw StoreError.refused("\(address) has no triage schema: run `triage db init --db \(address)` first (as a user who may create roles)")
+            throw StoreError.unavailable("\(address) has no triage schema: run `triage db init --db '\(address)'` first (as a user who may create roles)")
         }
         if version > SchemaVersion.current {
             throw StoreError.newerSchema(path: address.description, found: "v\(version)", known: "v\(SchemaVersion.current)")
         }
         if version < SchemaVersion.current {
-            throw StoreError.refused("\(address) is at schema v\(version), this triage needs v\(SchemaVersion.current): run `triage db migrate --db \(address)`")
+            throw StoreError.unavailable("\(address) is at schema v\(version), this triage needs v\(SchemaVersion.current): run `triage db migrate --db '\(address)'`")
         }
     }
 
@@ -140,13 +140,16 @@ public final class PostgresStore: CaseStore, @unchecked Sendable {
         try c.query("SELECT pg_advisory_lock(7324, 101)")
         defer { _ = try? c.query("SELECT pg_advisory_unlock(7324, 101)") }
         guard let version = try schemaVersion(c) else {
-            throw StoreError.refused("\(address) has no triage schema: run `triage db init` first")
+            throw StoreError.unavailable("\(address) has no triage schema: run `triage db init --db '\(address)'` first (migrate only upgrades one that has)")
         }
         if version > SchemaVersion.current {
             throw StoreError.newerSchema(path: address.description, found: "v\(version)", known: "v\(SchemaVersion.current)")
         }
         // Version 7 is the first PostgreSQL schema: there is nothing older to upgrade yet. Later
         // versions add their steps here, each recorded in triage_schema.
+        if version < SchemaVersion.current {
+            throw StoreError.unavailable("\(address) is at schema v\(version), older than any PostgreSQL schema this triage can upgrade (v\(SchemaVersion.current) is the first): copy the team to a fresh database with the triage that wrote it")
+        }
         return SchemaReport(from: version, to: version, rolesCreated: [])
     }
 

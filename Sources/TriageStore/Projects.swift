@@ -22,6 +22,9 @@ public enum PersonChange: Sendable, Equatable {
     case added
     case changed(from: Role)
     case unchanged
+    /// On record with this role already, but their database login lacked it (people copied in
+    /// by `triage db copy`): it was created or granted now. PostgreSQL only.
+    case loginGranted
 }
 
 /// A project to create: its settings and which cases it takes.

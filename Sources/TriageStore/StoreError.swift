@@ -1,6 +1,9 @@
 /// Errors a store reports to people. Each message says what happened and what to do.
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case databaseMissing(path: String)
+    /// A PostgreSQL server answered but has no database of that name (`server`: where it is;
+    /// `url`: the --db given).
+    case serverDatabaseMissing(database: String, server: String, url: String)
     case notADatabase(path: String)
     case readOnly(path: String)
     case locked(path: String)
@@ -21,6 +24,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .databaseMissing(let p):
             return "no database at \(p): run `triage import FILE --db \(p)` to create one, or check --db / $TRIAGE_DB"
+        case .serverDatabaseMissing(let name, let server, let url):
+            return "PostgreSQL at \(server) has no database '\(name)': create it (`createdb \(name)` as a user who may, "
+                + "or CREATE DATABASE in psql), then run `triage db init --db '\(url)'`"
         case .notADatabase(let p):
             return "\(p) is not a triage database (not SQLite, or damaged): check the path given with --db or $TRIAGE_DB"
         case .readOnly(let p):

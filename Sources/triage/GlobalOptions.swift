@@ -177,7 +177,7 @@ enum Exit {
     /// The exit code for a store error.
     static func code(for e: StoreError) -> Int32 {
         switch e {
-        case .databaseMissing, .caseNotFound: return noInput
+        case .databaseMissing, .serverDatabaseMissing, .caseNotFound: return noInput
         case .notADatabase, .newerSchema: return unavailable
         case .readOnly: return noPermission
         case .locked: return tempFailure

@@ -77,12 +77,19 @@ struct UsersAdd: ParsableCommand {
         try runReporting {
             let store = try global.openStore(create: false)
             switch try store.addPerson(name, role: newRole, actor: global.analystName) {
-            case .added: print("added \(name) as \(newRole.rawValue)")
-            case .changed(let from): print("\(name) is now a \(newRole.rawValue) (was \(from.rawValue))")
-            case .unchanged: print("\(name) is already a \(newRole.rawValue)")
+            case .added: print("added \(name) as \(Self.article(newRole)) \(newRole.rawValue)")
+            case .changed(let from): print("\(name) is now \(Self.article(newRole)) \(newRole.rawValue) (was \(from.rawValue))")
+            case .unchanged: print("\(name) is already \(Self.article(newRole)) \(newRole.rawValue)")
+            case .loginGranted:
+                print("\(name) was on record as \(Self.article(newRole)) \(newRole.rawValue); their database login now has the role (triage_\(newRole.rawValue))")
             }
         }
     }
+}
+
+extension UsersAdd {
+    /// "an" before a role that starts with a vowel sound ("an analyst", "a lead").
+    static func article(_ role: Role) -> String { role.rawValue.first.map { "aeiou".contains($0) } == true ? "an" : "a" }
 }
 
 /// Plain-text tables for command output. Every cell from the database goes through

@@ -14,6 +14,17 @@ import TriageTestSupport
 
         let before = try Harness.run(["db", "status", "--db", url], env: env)
         #expect(before.status == 69 && before.stdout.contains("schema: none") && before.stderr.contains("triage db init"))
+        // Before init, every command and migrate say so with exit 69 (as documented) and a
+        // command that can be pasted (the URL quoted: it holds `?` and `&`).
+        for args in [["stats"], ["db", "migrate"]] {
+            let r = try Harness.run(args + ["--db", url], env: env)
+            #expect(r.status == 69 && r.stderr.contains("triage db init --db '\(url)'"), "\(args): \(r.status) \(r.stderr)")
+        }
+        // A database the server does not have: how to create it, not "triage import".
+        let missing = c.url(database: "nosuchdb")
+        let none = try Harness.run(["stats", "--db", missing], env: env)
+        #expect(none.status == 66 && none.stderr.contains("no database 'nosuchdb'") && none.stderr.contains("createdb nosuchdb")
+                && none.stderr.contains("triage db init") && !none.stderr.contains("triage import"), "\(missing): \(none.stderr)")
 
         let first = try Harness.run(["db", "init", "--db", url], env: env)
         #expect(first.status == 0, "\(first.stderr)")

@@ -78,5 +78,17 @@ import TriageTestSupport
         let back = c.url(database: try c.createDatabase())
         let toServer = try Harness.run(["db", "copy", "--from", dir + "/team.sqlite", "--to", back], env: env)
         #expect(toServer.status == 0 && toServer.stdout.contains("counts and checksums verified"), "\(toServer.stderr)")
+        // People arrive on record without a login on the new server (here: one written in as
+        // db copy writes them, under a name no login has): `users add` creates the login with
+        // the role and says so, rather than "already".
+        let newcomer = "zed" + UUID().uuidString.prefix(6).lowercased()
+        let backDB = String(back.split(separator: "/").last!.split(separator: "?")[0])
+        try c.psql("INSERT INTO person(name, role, created_at, added_by) VALUES ('\(newcomer)', 'analyst', 0, 'copy')", database: backDB)
+        let regrant = try Harness.run(["users", "add", newcomer, "--role", "analyst", "--db", back], env: env)
+        #expect(regrant.status == 0 && regrant.stdout.contains("on record as an analyst") && regrant.stdout.contains("login now has the role"),
+                "\(regrant.stdout)\(regrant.stderr)")
+        #expect(try c.psql("SELECT pg_has_role('\(newcomer)', 'triage_analyst', 'MEMBER')").trimmingCharacters(in: .whitespacesAndNewlines) == "t")
+        let same = try Harness.run(["users", "add", newcomer, "--role", "analyst", "--db", back], env: env)
+        #expect(same.stdout.contains("\(newcomer) is already an analyst"), "\(same.stdout)")
     }
 }

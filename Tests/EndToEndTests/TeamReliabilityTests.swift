@@ -76,7 +76,7 @@ extension ReliabilityTests {
             do { try c.restart(downFor: 3) } catch { restartError = error }
             restarted.signal()
         }
-        for t in tuis { try t.waitFor(text: "offline: ", timeout: 15) }
+        for t in tuis { try t.waitFor(text: "offline, retrying", timeout: 15) }
         print("team reliability: both workbenches say offline")
         restarted.wait()
         try #require(restartError == nil, "\(String(describing: restartError))")

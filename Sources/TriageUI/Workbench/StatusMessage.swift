@@ -24,7 +24,7 @@ public struct StatusMessage: Sendable, Equatable {
 
     /// The database server cannot be reached (`why`); the screen keeps trying.
     public static func offline(_ why: String) -> StatusMessage {
-        .error("offline: \(why); retrying. Nothing is saved until it says saved")
+        .error("offline, retrying; nothing is saved until it says saved: \(why)")
     }
     /// The database server answers again after ``offline(_:)``.
     public static let backOnline = StatusMessage.info("back online: the screen was reloaded")
