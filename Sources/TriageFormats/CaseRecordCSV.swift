@@ -407,11 +407,12 @@ extension String {
 /// `read_csv` as is.
 ///
 /// The header is `case_id,merchant_id,policy,decision,reason_codes,note,labelled_by,os_user,role,
-/// labelled_at,dwell_ms,blind,label_event_id,kind,project,queue_policy,sampling_weight`, then `score__<model>__<version>`
+/// labelled_at,dwell_ms,blind,model_versions_seen,label_event_id,kind,project,queue_policy,sampling_weight`, then
+/// `score__<model>__<version>`
 /// for each (model, version) in ``ExportColumns/scores``, then `feature__<name>` for each feature
 /// in ``ExportColumns/features``.
 ///
-/// Values: `reason_codes` joined with `|`; booleans `true`/`false`; timestamps RFC 3339 UTC with
+/// Values: `reason_codes` and `model_versions_seen` joined with `|`; booleans `true`/`false`; timestamps RFC 3339 UTC with
 /// milliseconds; numbers in shortest round-trip form, integral ones without `.0`; a missing value
 /// (no score for that model version, no such feature, a null feature, no dwell time) is an empty
 /// cell, which pandas reads as NaN. Text is quoted only when needed. A row's features or scores
@@ -422,7 +423,8 @@ public struct CSVExportWriter: Sendable {
     /// The fixed leading columns.
     public static let fixedColumns = [
         "case_id", "merchant_id", "policy", "decision", "reason_codes", "note", "labelled_by", "os_user", "role",
-        "labelled_at", "dwell_ms", "blind", "label_event_id", "kind", "project", "queue_policy", "sampling_weight",
+        "labelled_at", "dwell_ms", "blind", "model_versions_seen", "label_event_id", "kind", "project", "queue_policy",
+        "sampling_weight",
     ]
 
     /// The column vocabulary.
@@ -494,6 +496,11 @@ public struct CSVExportWriter: Sendable {
         writer.writeField(label.createdAt)
         if let d = label.dwellMs { writer.writeField(d) } else { writer.writeEmptyField() }
         writer.writeField(label.blind)
+        switch label.modelVersionsSeen.count {
+        case 0: writer.writeEmptyField()
+        case 1: writer.writeField(label.modelVersionsSeen[0])
+        default: writer.writeField(label.modelVersionsSeen.joined(separator: "|"))
+        }
         if let id = label.id { writer.writeField(id) } else { writer.writeEmptyField() }
         writer.writeField(label.kind.rawValue)
         writer.writeField(label.project)

@@ -370,7 +370,8 @@ enum PGSchema {
               AND NOT EXISTS (SELECT 1 FROM label_event s WHERE s.supersedes = e.id)
             ORDER BY e.id DESC LIMIT 1;
             IF NEW.supersedes IS DISTINCT FROM live THEN
-                RAISE EXCEPTION 'case changed meanwhile: your live label on it is %, not %',
+                RAISE EXCEPTION 'case % changed meanwhile: your live label on it is %, not %',
+                    quote_literal((SELECT case_id FROM cases WHERE id = NEW.case_row)),
                     coalesce('event ' || live, 'none'), coalesce('event ' || NEW.supersedes, 'none') USING ERRCODE = 'TR001';
             END IF;
             IF live IS NULL THEN
@@ -406,7 +407,8 @@ enum PGSchema {
               AND NOT EXISTS (SELECT 1 FROM label_event s WHERE s.supersedes = e.id)
             ORDER BY e.id DESC LIMIT 1;
             IF NEW.supersedes IS DISTINCT FROM live THEN
-                RAISE EXCEPTION 'case changed meanwhile: its live adjudication is %, not %',
+                RAISE EXCEPTION 'case % changed meanwhile: its live adjudication is %, not %',
+                    quote_literal((SELECT case_id FROM cases WHERE id = NEW.case_row)),
                     coalesce('event ' || live, 'none'), coalesce('event ' || NEW.supersedes, 'none') USING ERRCODE = 'TR001';
             END IF;
         END IF;
@@ -423,15 +425,16 @@ enum PGSchema {
     CREATE FUNCTION triage_label_applied() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
     DECLARE
         cur bigint;
+        cid text;
         final boolean;
     BEGIN
         IF NEW.project IS NULL THEN
-            SELECT current_label INTO cur FROM cases WHERE id = NEW.case_row FOR UPDATE;
+            SELECT current_label, case_id INTO cur, cid FROM cases WHERE id = NEW.case_row FOR UPDATE;
             IF NEW.kind = 'adjudication' THEN
                 RAISE EXCEPTION 'an adjudication belongs to a labelling project' USING ERRCODE = 'TR001';
             END IF;
             IF NEW.supersedes IS DISTINCT FROM cur THEN
-                RAISE EXCEPTION 'case changed meanwhile: its current label is %, not %',
+                RAISE EXCEPTION 'case % changed meanwhile: its current label is %, not %', quote_literal(cid),
                     coalesce('event ' || cur, 'no label'), coalesce('event ' || NEW.supersedes, 'no label')
                     USING ERRCODE = 'TR001';
             END IF;

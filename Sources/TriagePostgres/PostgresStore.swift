@@ -87,7 +87,7 @@ public final class PostgresStore: CaseStore, @unchecked Sendable {
                 throw StoreError.newerSchema(path: address.description, found: "v\(version)", known: "v\(SchemaVersion.current)")
             }
             if version < SchemaVersion.current {
-                throw StoreError.refused("\(address) is at schema v\(version): run `triage db migrate` to upgrade it (init only prepares an empty database)")
+                throw StoreError.unavailable("\(address) is at schema v\(version): run `triage db migrate --db '\(address)'` to upgrade it (init only prepares an empty database)")
             }
             return SchemaReport(from: version, to: version, rolesCreated: [])
         }

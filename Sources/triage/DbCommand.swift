@@ -14,8 +14,10 @@ struct DbCommand: ParsableCommand {
         that explicit. On PostgreSQL (team mode) they are needed: an administrator runs \
         `triage db init` once on an empty database, and `triage db migrate` after upgrading triage.
 
+        Quote a URL that holds `?` or `&`: the shell treats them specially.
+
         Examples:
-          createdb risk && triage db init --db postgres://admin@db.internal/risk?sslmode=verify-full
+          createdb risk && triage db init --db 'postgres://admin@db.internal/risk?sslmode=verify-full'
           triage db migrate --db postgres://admin@db.internal/risk
           triage db status
           triage db copy --from ~/.local/share/triage/triage.sqlite --to postgres://admin@db.internal/risk
@@ -37,6 +39,11 @@ struct DbInit: ParsableCommand {
         nothing. Refuses a database written by a newer triage, and an older one (use migrate).
 
         On SQLite: creates the file (and its directory) with the current schema.
+
+        Exit codes: 0 created, or already at this version; 65 the database holds other tables; \
+        66 no such database on the server (createdb it first); 69 the server cannot be reached, or \
+        the schema is newer than this triage or needs `triage db migrate`; 77 the user may not \
+        create roles or tables.
         """
     )
 
@@ -71,6 +78,10 @@ struct DbMigrate: ParsableCommand {
         Applies every schema step the database lacks, in one transaction; changes nothing when it \
         is current. Refuses a database written by a newer triage (upgrade triage instead) and, on \
         PostgreSQL, one that `triage db init` has not prepared.
+
+        Exit codes: 0 upgraded, or already current; 66 no such database; 69 the server cannot be \
+        reached, the database has no triage schema (run init) or a newer one; 77 the user may not \
+        change the schema (run it as the user who ran init).
         """
     )
 
@@ -152,8 +163,14 @@ struct DbCopy: ParsableCommand {
         `triage users add NAME --role ROLE` (which creates the login role). Stop work on the \
         source while copying: a change made meanwhile shows up as a checksum mismatch.
 
-        Exit codes: 0 copied and verified; 65 the destination is not empty or differs from the \
-        source after the copy; 66 no source database; 69 a server cannot be reached.
+        A copy that fails part-way removes the SQLite file it was writing; a PostgreSQL \
+        destination keeps what was written, and the error says to drop and recreate it before \
+        trying again.
+
+        Exit codes: 0 copied and verified; 65 the destination is not empty, or differs from the \
+        source after the copy, or the label history breaks the rules; 66 no source database; 69 a \
+        server cannot be reached or a schema needs init/migrate; 77 the PostgreSQL user may not \
+        write there (copy as the user who ran init).
 
         Examples:
           triage db copy --from ~/.local/share/triage/triage.sqlite --to postgres://admin@db.internal/risk
@@ -174,13 +191,19 @@ struct DbCopy: ParsableCommand {
             let source = try open(from, destination: false)
             let destination = try open(to, destination: true)
             var bar: (phase: DatabaseCopier.Phase, table: String, shown: Date)?
-            let reports = try DatabaseCopier(source: source.endpoint, destination: destination.endpoint).run { phase, table, done, total in
-                guard Console.stderrIsTerminal else { return }
-                let now = Date()
-                if let b = bar, b.phase == phase, b.table == table, now.timeIntervalSince(b.shown) < 0.1, done < total { return }
-                bar = (phase, table, now)
-                let frac = total > 0 ? Double(done) / Double(total) : 1
-                Bar.show("\(phase.rawValue) \(table) " + Bar.draw(frac) + " \(done)/\(total)")
+            let reports: [CopyTableReport]
+            do {
+                reports = try DatabaseCopier(source: source.endpoint, destination: destination.endpoint).run { phase, table, done, total in
+                    guard Console.stderrIsTerminal else { return }
+                    let now = Date()
+                    if let b = bar, b.phase == phase, b.table == table, now.timeIntervalSince(b.shown) < 0.1, done < total { return }
+                    bar = (phase, table, now)
+                    let frac = total > 0 ? Double(done) / Double(total) : 1
+                    Bar.show("\(phase.rawValue) \(table) " + Bar.draw(frac) + " \(done)/\(total)")
+                }
+            } catch {
+                if Console.stderrIsTerminal { Bar.show("") }
+                try cleanUp(after: error, destination: destination)
             }
             if Console.stderrIsTerminal { Bar.show("") }
             for r in reports {
@@ -190,8 +213,26 @@ struct DbCopy: ParsableCommand {
         }
     }
 
+    /// A copy that failed part-way leaves a destination a retry would refuse as not empty: a
+    /// SQLite file this copy created is removed; a PostgreSQL database is left for its owner to
+    /// drop, and the error says so.
+    private func cleanUp(after error: any Error, destination: (endpoint: any CopyEndpoint, name: String, createdFile: Bool)) throws -> Never {
+        let note: String
+        if destination.createdFile {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: destination.name + suffix) }
+            note = "the half-written \(destination.name) was removed"
+        } else {
+            note = "\(destination.name) now holds part of the copy: drop and recreate that database (dropdb, createdb) before copying again"
+        }
+        if let e = error as? StoreError {
+            throw CLIError(message: "\(e.description); \(note)", code: Exit.code(for: e))
+        }
+        if let e = error as? CLIError { throw CLIError(message: "\(e.message); \(note)", code: e.code) }
+        throw CLIError(message: "\(error); \(note)", code: 1)
+    }
+
     /// A store on `text` as a copy's source or destination.
-    private func open(_ text: String, destination: Bool) throws -> (endpoint: any CopyEndpoint, name: String) {
+    private func open(_ text: String, destination: Bool) throws -> (endpoint: any CopyEndpoint, name: String, createdFile: Bool) {
         let location: DatabaseLocation
         do {
             location = try DatabaseLocation.parse(text, environment: ProcessInfo.processInfo.environment, osUser: Paths.osUser())
@@ -204,13 +245,19 @@ struct DbCopy: ParsableCommand {
             if destination, FileManager.default.fileExists(atPath: path) {
                 throw CLIError(message: "\(path) already exists: copy into a new file (the copy never writes over a database)", code: Exit.dataError)
             }
-            return (try SQLiteStore(path: path, create: destination), path)
+            do {
+                return (try SQLiteStore(path: path, create: destination), path, destination)
+            } catch {
+                // Not even the schema could be written (a full disk): leave no file behind.
+                if destination { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+                throw error
+            }
         case .postgres(let a):
             let password = try global.postgresPassword(for: a)
             if destination, try PostgresStore.status(a, password: password) == nil {
                 _ = try PostgresStore.initialize(a, password: password)
             }
-            return (try PostgresStore(address: a, password: password), a.description)
+            return (try PostgresStore(address: a, password: password), a.description, false)
         }
     }
 }

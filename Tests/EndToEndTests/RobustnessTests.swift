@@ -120,6 +120,21 @@ import TriageFormats
         #expect(r.output.contains("cannot write") && r.output.contains("File too large"), "\(r.output)")
     }
 
+    /// A copy into a new SQLite file that fails part-way (here: past `ulimit -f`) removes the
+    /// half-written file, so trying again is not refused as "already exists"; the retry works.
+    @Test func aFailedCopyLeavesNoHalfWrittenFile() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = try database(dir, cases: 1500)
+        for limit in [200, 2000] { // while creating the schema, and part-way through the rows
+            let r = try Spawn.run(["sh", "-c", "ulimit -f \(limit); exec '\(Harness.binary)' db copy --from '\(db)' --to '\(dir)/copy.sqlite'"])
+            #expect(r.status == 74, "\(limit): \(r.status) \(r.output)")
+            #expect(!FileManager.default.fileExists(atPath: dir + "/copy.sqlite"), "\(limit): \(r.output)")
+        }
+        let retry = try Harness.run(["db", "copy", "--from", db, "--to", dir + "/copy.sqlite"])
+        #expect(retry.status == 0 && retry.stdout.contains("counts and checksums verified"), "\(retry.stderr)")
+    }
+
     @Test func aNewerSchemaIsRefusedAndLeftAlone() throws {
         let dir = try Harness.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }

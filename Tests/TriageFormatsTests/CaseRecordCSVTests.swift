@@ -226,12 +226,13 @@ struct CSVExportWriterTests {
     static func label(_ caseID: String) -> LabelEvent {
         LabelEvent(id: 17, caseID: caseID, decision: "violation", reasonCodes: ["unlicensed_gambling", "website_down"],
                    note: "Checked the site, \"cashier\" page\nsells coins", analyst: "Ana", osUser: "ana", role: .analyst,
-                   createdAt: Timestamp.parse("2026-11-20T14:03:00.5Z")!, dwellMs: 15234, blind: false, appVersion: "0.1.0")
+                   createdAt: Timestamp.parse("2026-11-20T14:03:00.5Z")!, dwellMs: 15234, blind: false,
+                   modelVersionsSeen: ["supportability-xgb@2026-10-01", "supportability-xgb@2026-11-01"], appVersion: "0.1.0")
     }
 
     @Test func headerAndRow() throws {
         var w = CSVExportWriter(columns: Self.columns)
-        #expect(w.header.joined(separator: ",") == "case_id,merchant_id,policy,decision,reason_codes,note,labelled_by,os_user,role,labelled_at,dwell_ms,blind,label_event_id,kind,project,queue_policy,sampling_weight,score__fraud-gbm__v42,score__supportability-xgb__2026-10-01,score__supportability-xgb__2026-11-01,feature__account_age_days,feature__ip_country_mismatch,feature__platform,feature__refund_rate_30d")
+        #expect(w.header.joined(separator: ",") == "case_id,merchant_id,policy,decision,reason_codes,note,labelled_by,os_user,role,labelled_at,dwell_ms,blind,model_versions_seen,label_event_id,kind,project,queue_policy,sampling_weight,score__fraud-gbm__v42,score__supportability-xgb__2026-10-01,score__supportability-xgb__2026-11-01,feature__account_age_days,feature__ip_country_mismatch,feature__platform,feature__refund_rate_30d")
         w.writeHeader()
         w.write(ExportRow(caseID: "c_1", merchantID: "acct_1", policy: "gambling",
                           features: [("refund_rate_30d", .number(0.125)), ("platform", .string("shop, \"x\"")),
@@ -250,13 +251,14 @@ struct CSVExportWriterTests {
         undo.kind = .undo
         undo.project = "p1"
         undo.queuePolicy = "audit"
+        undo.modelVersionsSeen = []
         w.write(ExportRow(caseID: "c_2", merchantID: nil, policy: "fraud", features: [("platform", .null)],
                           scores: [ModelScore(model: "fraud-gbm", version: "v42", score: 0.5)], label: undo, samplingWeight: 2.5))
         let lines = String(decoding: w.takeBytes(), as: UTF8.self)
         let expected = w.header.joined(separator: ",") + "\n" + #"""
         c_1,acct_1,gambling,violation,unlicensed_gambling|website_down,"Checked the site, ""cashier"" page
-        sells coins",Ana,ana,analyst,2026-11-20T14:03:00.500Z,15234,false,17,label,,,1,,0.61,0.88,12,true,"shop, ""x""",0.125
-        c_2,,fraud,,,,Ana,ana,labeler,2026-11-20T14:03:00.500Z,,true,,undo,p1,audit,2.5,0.5,,,,,,
+        sells coins",Ana,ana,analyst,2026-11-20T14:03:00.500Z,15234,false,supportability-xgb@2026-10-01|supportability-xgb@2026-11-01,17,label,,,1,,0.61,0.88,12,true,"shop, ""x""",0.125
+        c_2,,fraud,,,,Ana,ana,labeler,2026-11-20T14:03:00.500Z,,true,,,undo,p1,audit,2.5,0.5,,,,,,
 
         """#
         #expect(lines == expected)

@@ -108,7 +108,8 @@ import TriageTestSupport
         try insert("NULL")
         #expect(try c.psql("SELECT status || ' ' || current_label FROM cases WHERE id = \(row)", database: db) == "decided 1\n")
         #expect(throws: (any Error).self) { try insert("NULL") } // would overwrite event 1
-        do { try insert("NULL") } catch { #expect("\(error)".contains("case changed meanwhile")) }
+        let caseID = try c.psql("SELECT case_id FROM cases WHERE id = \(row)", database: db).trimmingCharacters(in: .whitespacesAndNewlines)
+        do { try insert("NULL") } catch { #expect("\(error)".contains("case '\(caseID)' changed meanwhile"), "\(error)") }
         try insert("1", kind: "undo")
         #expect(try c.psql("SELECT status || ' ' || coalesce(current_label::text, '-') FROM cases WHERE id = \(row)", database: db) == "open -\n")
         #expect(try c.psql("SELECT count(*) FROM label_event", database: db) == "2\n")
