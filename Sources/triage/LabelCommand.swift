@@ -11,7 +11,10 @@ struct Label: ParsableCommand {
         the same checks and audit trail as the workbench: the decision and reason codes must be \
         in the taxonomy for the case's policy area (triage taxonomy show), and the event records \
         --analyst (default: your OS user), your OS user, and the model versions whose scores the \
-        case carried. Labelling ends any claim on the case (triage next).
+        case carried. Labelling ends any claim on the case (triage next), also one held by someone \
+        else: a claim keeps the queue from handing the case out twice, it does not lock it (the \
+        workbench, which shows who holds it, refuses there). Whoever labels second is refused, \
+        never overwritten.
 
         A case that already has a label is refused unless --correct is given: the new event then \
         supersedes the current one (both stay in the log). Prints "labelled CASE_ID DECISION \

@@ -60,6 +60,12 @@ struct Next: ParsableCommand {
                 print(id)
                 return
             }
+            // The analyst queue is for analysts (and leads); a labeler's cases come from projects.
+            if try store.role(of: global.analystName) == .labeler {
+                throw CLIError(message: "\(global.analystName) is a labeler: labelers claim from a labelling project "
+                               + "(`triage next --project NAME`, see `triage project list`), not the analyst queue",
+                               code: Exit.noPermission)
+            }
             try requireKnownPolicy(policy, in: store)
             let query = QueueQuery(policy: policy, status: .open, sort: sort)
             guard let row = try store.claimNext(query, analyst: global.analystName, lease: TimeInterval(lease)) else {

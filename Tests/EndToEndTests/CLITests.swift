@@ -240,6 +240,19 @@ import Testing
         #expect(try Harness.run(["next", "--policy", "gambling", "--db", db, "--analyst", "ana"]).status != 64)
     }
 
+    /// A labeler's `next` without --project does not hand out an analyst-queue case they could
+    /// not label: exit 77, pointing at projects, nothing claimed.
+    @Test func aLabelersNextWithoutAProjectIsRefused() throws {
+        let (dir, db) = try sampleDB(3)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try Harness.run(["users", "add", "lee", "--role", "lead", "--db", db, "--analyst", "lee"]).status == 0)
+        #expect(try Harness.run(["users", "add", "lou", "--role", "labeler", "--db", db, "--analyst", "lee"]).status == 0)
+        let r = try Harness.run(["next", "--db", db, "--analyst", "lou"])
+        #expect(r.status == 77 && r.stderr.contains("--project"), "\(r.status) \(r.stderr)")
+        #expect(try Harness.sql(db, "SELECT count(*) FROM assignment") == "0")
+        #expect(try Harness.run(["next", "--db", db, "--analyst", "lee"]).status == 0, "a lead may take analyst-queue cases")
+    }
+
     @Test func nextClaimsDistinctCasesUntilTheQueueIsEmpty() throws {
         let (dir, db) = try sampleDB(3)
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -12,6 +12,33 @@ public enum Glyphs: String, Sendable, Equatable, CaseIterable {
     case unicode
     case ascii
 
+    /// `text` with the typographic punctuation triage's own wording uses (`·`, `…`, `Δ`, `–`, `—`,
+    /// `≥`, `≤`, `→`, `±`, `×`, curly quotes) spelled in ASCII, for output in ``ascii`` mode.
+    /// Other characters (merchant names, say) are left as they are.
+    public static func asciiPunctuation(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { !$0.isASCII }) else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for ch in text {
+            switch ch {
+            case "·": out += "|"
+            case "…": out += "~" // one column, as the ellipsis was: tables stay aligned
+            case "Δ": out += "d"
+            case "–", "—", "−": out += "-"
+            case "≥": out += ">="
+            case "≤": out += "<="
+            case "→": out += "->"
+            case "←": out += "<-"
+            case "±": out += "+/-"
+            case "×": out += "x"
+            case "‘", "’": out += "'"
+            case "“", "”": out += "\""
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+
     /// The sparkline ramp, lowest to highest (eight levels).
     public var ramp: [Character] {
         switch self {

@@ -8,7 +8,7 @@ public enum DashboardText {
     public static func render(_ data: Dashboard, width: Int, glyphs: Glyphs, decisionOrder: [String] = []) -> String {
         let content = DashboardView.content(data, width: max(40, width), glyphs: glyphs, decisionOrder: decisionOrder)
         return content.lines.map { line in
-            var t = line.text
+            var t = glyphs == .ascii ? Glyphs.asciiPunctuation(line.text) : line.text
             while t.last == " " { t.removeLast() }
             return t
         }.joined(separator: "\n") + "\n"
