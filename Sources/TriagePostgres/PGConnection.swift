@@ -59,8 +59,24 @@ final class PGConnection: @unchecked Sendable {
         case .verifyCA: config.certificateVerification = .noHostnameVerification
         case .verifyFull: config.certificateVerification = .fullVerification
         }
+        if address.sslMode == .verifyCA || address.sslMode == .verifyFull, let roots = rootCertificates(address) {
+            guard FileManager.default.isReadableFile(atPath: roots) else {
+                throw StoreError.unavailable("cannot read sslrootcert \(roots): name a readable PEM file of the CA that signed "
+                                             + "the server's certificate (or sslrootcert=system for the system's CAs)")
+            }
+            config.trustRoots = .file(roots)
+        }
         let context = try NIOSSLContext(configuration: config)
         return address.sslMode == .prefer ? .prefer(context) : .require(context)
+    }
+
+    /// The CA file verify-ca/verify-full trust, as libpq finds it: `sslrootcert` (or
+    /// `$PGSSLROOTCERT`), else `~/.postgresql/root.crt` when it exists; nil: the system's CAs.
+    static func rootCertificates(_ address: PostgresAddress) -> String? {
+        if let r = address.sslRootCert { return r == "system" ? nil : r }
+        let home = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        let path = home + "/.postgresql/root.crt"
+        return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
     /// Runs `query` and returns every row.
@@ -207,6 +223,28 @@ enum PGError {
         address.host.map { "\($0):\(address.port)" } ?? "\(address.socketDirectory) (port \(address.port))"
     }
 
+    /// What went wrong in a TLS handshake, in words, with what to do; nil when `error` is not a
+    /// TLS failure. (The TLS library's own text names its source files: never shown.)
+    static func tlsFailure(_ error: (any Error)?, address: PostgresAddress) -> String? {
+        let whereCA = "name the CA that signed it with sslrootcert=FILE in the URL, $PGSSLROOTCERT, or ~/.postgresql/root.crt"
+        if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
+            let host = address.host ?? ""
+            if host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." }) {
+                return "sslmode=verify-full checks that the server's certificate names the host, which triage can do for a "
+                    + "host name but not an IP address (\(host)): connect by the name in the certificate, or use sslmode=verify-ca"
+            }
+            return "the server's certificate does not name \(host) (sslmode=verify-full checks the name): connect by a name "
+                + "the certificate lists, or use sslmode=verify-ca"
+        }
+        guard let ssl = error as? NIOSSLError else { return nil }
+        let text = "\(ssl)"
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "the server's certificate is not signed by a CA this client trusts (sslmode=\(address.sslMode.rawValue)): \(whereCA)"
+        }
+        let reason = text.firstMatch(of: /OPENSSL_internal:([A-Z0-9_]+)/).map { String($0.output.1) } ?? "handshake failed"
+        return "\(reason.lowercased().replacingOccurrences(of: "_", with: " ")) (sslmode=\(address.sslMode.rawValue))"
+    }
+
     static func translate(_ error: Error, address: PostgresAddress, connecting: Bool) -> Error {
         if error is StoreError { return error }
         let whereTo = place(address)
@@ -242,6 +280,9 @@ enum PGError {
         case (.serverClosedConnection, _), (.clientClosedConnection, _), (.uncleanShutdown, _):
             return StoreError.unavailable("the connection to PostgreSQL at \(whereTo) was lost\(connecting ? " while connecting" : "")")
         default:
+            if let tls = tlsFailure(e.underlying, address: address) {
+                return StoreError.unavailable("TLS with PostgreSQL at \(whereTo) failed: \(tls)")
+            }
             let underlying = e.underlying.map { ": \($0)" } ?? ""
             return StoreError.unavailable("cannot reach PostgreSQL at \(whereTo) (\(e.code))\(underlying)")
         }

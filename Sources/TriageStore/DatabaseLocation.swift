@@ -80,6 +80,10 @@ public struct PostgresAddress: Sendable, Equatable, CustomStringConvertible {
     public var connectTimeout: Int
     /// What the server shows in `pg_stat_activity` (`application_name`, default "triage").
     public var applicationName: String
+    /// The CA certificates (PEM) that verify-ca and verify-full check the server against
+    /// (`sslrootcert`, else `$PGSSLROOTCERT`); nil: `~/.postgresql/root.crt` when it exists,
+    /// else the system's trusted CAs. `system` asks for the system's CAs outright.
+    public var sslRootCert: String?
 
     public init(user: String, host: String?, socketDirectory: String = "/var/run/postgresql", port: Int = 5432,
                 database: String, sslMode: SSLMode = .prefer, connectTimeout: Int = 10, applicationName: String = "triage") {
@@ -101,11 +105,13 @@ public struct PostgresAddress: Sendable, Equatable, CustomStringConvertible {
         var query: [String] = []
         if host == nil { query.append("host=" + Self.escape(socketDirectory)) }
         if sslMode != .prefer { query.append("sslmode=" + sslMode.rawValue) }
+        if let sslRootCert { query.append("sslrootcert=" + Self.escape(sslRootCert)) }
         return query.isEmpty ? s : s + "?" + query.joined(separator: "&")
     }
 
     /// The query parameters a URL may carry.
-    public static let knownParameters = ["sslmode", "host", "port", "user", "dbname", "connect_timeout", "application_name"]
+    public static let knownParameters = ["sslmode", "sslrootcert", "host", "port", "user", "dbname", "connect_timeout",
+                                         "application_name"]
 
     static func parse(_ rest: String, original: String, environment env: [String: String],
                       osUser: String) throws(DatabaseLocationError) -> PostgresAddress {
@@ -202,6 +208,9 @@ public struct PostgresAddress: Sendable, Equatable, CustomStringConvertible {
             address.connectTimeout = s
         }
         if let a = parameters["application_name"] { address.applicationName = a }
+        if let r = parameters["sslrootcert"] ?? env["PGSSLROOTCERT"].nonEmpty {
+            address.sslRootCert = r
+        }
         guard !address.user.isEmpty else { throw fail("no user: write postgres://USER@HOST/DBNAME") }
         return address
     }

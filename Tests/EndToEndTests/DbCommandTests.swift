@@ -42,6 +42,65 @@ import TriageTestSupport
         #expect(stats.status == 0, "\(stats.stderr)")
     }
 
+    /// A server whose certificate a private CA signed (as most teams' are): verify-ca and
+    /// verify-full trust the CA named by sslrootcert or found at ~/.postgresql/root.crt, as
+    /// libpq does; a failed check says which check failed and where the CA goes, without the
+    /// TLS library's source paths.
+    @Test func tlsWithAPrivateCertificateAuthority() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func openssl(_ args: String) throws {
+            let r = try Spawn.run(["sh", "-c", "cd '\(dir)' && openssl " + args])
+            #expect(r.status == 0, "openssl \(args): \(r.output)")
+        }
+        try openssl("req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj /CN=triage-test-ca")
+        try openssl("req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=db.example")
+        try "subjectAltName=DNS:localhost\n".write(toFile: dir + "/ext.cnf", atomically: true, encoding: .utf8)
+        try openssl("x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 2 -extfile ext.cnf")
+        chmod(dir + "/server.key", 0o600)
+        if geteuid() == 0 { _ = try Spawn.run(["chown", "postgres", dir + "/server.key", dir + "/server.crt"]) }
+        let c = try PostgresCluster(settings: ["ssl": "on", "ssl_cert_file": "'\(dir)/server.crt'", "ssl_key_file": "'\(dir)/server.key'"])
+        defer { c.stop() }
+        let db = try c.createDatabase()
+        let home = dir + "/home"
+        try FileManager.default.createDirectory(atPath: home + "/.postgresql", withIntermediateDirectories: true)
+        let env = ["PGPASSWORD": PostgresCluster.superPassword, "HOME": home]
+        func url(_ mode: String, _ extra: String = "") -> String {
+            "postgres://postgres@127.0.0.1:\(c.port)/\(db)?sslmode=\(mode)" + extra
+        }
+        func expectClean(_ r: Harness.Result, _ what: String) {
+            #expect(r.status == 69, "\(what): \(r.status) \(r.stderr)")
+            #expect(!r.stderr.contains(".build") && !r.stderr.contains(".cc:") && r.stderr.split(separator: "\n").count == 1,
+                    "\(what): \(r.stderr)")
+        }
+
+        let ca = try Harness.run(["db", "init", "--db", url("verify-ca", "&sslrootcert=\(dir)/ca.crt")], env: env)
+        #expect(ca.status == 0, "\(ca.stderr)")
+        // verify-full also checks the name: the certificate names localhost.
+        let byName = try Harness.run(["db", "status", "--db", url("verify-full", "&sslrootcert=\(dir)/ca.crt")
+            .replacingOccurrences(of: "@127.0.0.1:", with: "@localhost:")], env: env)
+        #expect(byName.status == 0, "\(byName.stderr)")
+        let full = try Harness.run(["db", "status", "--db", url("verify-full", "&sslrootcert=\(dir)/ca.crt")], env: env)
+        expectClean(full, "verify-full")
+        #expect(full.stderr.contains("not an IP address (127.0.0.1)") && full.stderr.contains("verify-ca"), "\(full.stderr)")
+        // Without the CA: which check failed, and where the CA goes.
+        let untrusted = try Harness.run(["db", "status", "--db", url("verify-ca")], env: env)
+        expectClean(untrusted, "no CA")
+        #expect(untrusted.stderr.contains("not signed by a CA") && untrusted.stderr.contains("sslrootcert"), "\(untrusted.stderr)")
+        let missing = try Harness.run(["db", "status", "--db", url("verify-ca", "&sslrootcert=\(dir)/nope.crt")], env: env)
+        expectClean(missing, "missing file")
+        #expect(missing.stderr.contains("cannot read sslrootcert"), "\(missing.stderr)")
+        // ~/.postgresql/root.crt, as libpq reads it; and $PGSSLROOTCERT.
+        try FileManager.default.copyItem(atPath: dir + "/ca.crt", toPath: home + "/.postgresql/root.crt")
+        let found = try Harness.run(["db", "status", "--db", url("verify-ca")], env: env)
+        #expect(found.status == 0, "\(found.stderr)")
+        try FileManager.default.removeItem(atPath: home + "/.postgresql/root.crt")
+        let fromEnv = try Harness.run(["db", "status", "--db", url("verify-ca")], env: env.merging(["PGSSLROOTCERT": dir + "/ca.crt"]) { a, _ in a })
+        #expect(fromEnv.status == 0, "\(fromEnv.stderr)")
+        // require encrypts without checking: it works with no CA at all.
+        #expect(try Harness.run(["db", "status", "--db", url("require")], env: env).status == 0)
+    }
+
     @Test func passwordsNeverOnTheCommandLineAndAlwaysExplained() throws {
         let c = try Self.server()
         let db = try c.createDatabase()
