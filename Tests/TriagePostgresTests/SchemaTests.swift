@@ -76,7 +76,8 @@ import TriageSQLite
             _ = try PostgresStore.status(missing, password: PG.password)
             Issue.record("a missing database connected")
         } catch let e as StoreError {
-            guard case .databaseMissing = e else { Issue.record("unexpected \(e)"); return }
+            guard case .serverDatabaseMissing(let name, _, _) = e, name == "no_such_db" else { Issue.record("unexpected \(e)"); return }
+            #expect(e.description.contains("createdb no_such_db") && e.description.contains("triage db init"))
         }
         var closed = a
         closed.port = Int(PostgresCluster.freePort())
