@@ -220,7 +220,7 @@ struct DbCopy: ParsableCommand {
         let note: String
         if destination.createdFile {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: destination.name + suffix) }
-            note = "the half-written \(destination.name) was removed"
+            note = "\(destination.name), not a verified copy, was removed"
         } else {
             note = "\(destination.name) now holds part of the copy: drop and recreate that database (dropdb, createdb) before copying again"
         }
