@@ -25,6 +25,11 @@ import TriageTestSupport
         let added = try run(["users", "add", "ann", "--role", "analyst"])
         #expect(added.status == 0, "\(added.stderr)")
         #expect(try run(["users", "add", "bob", "--role", "analyst"]).status == 0)
+        // A lead may manage people, but on PostgreSQL that creates database users: without
+        // CREATEROLE the lead is refused (77) and told why, and nothing is added.
+        let byLead = try run(["users", "add", "zoe", "--role", "analyst"], as: "lee")
+        #expect(byLead.status == 77 && byLead.stderr.contains("CREATEROLE"), "\(byLead.status) \(byLead.stderr)")
+        #expect(try c.psql("SELECT count(*) FROM person WHERE name = 'zoe'", database: db).trimmingCharacters(in: .whitespacesAndNewlines) == "0")
         let stats = try run(["stats"], as: "ann")
         #expect(stats.status == 0 && (stats.stdout.contains("1,000") || stats.stdout.contains("1000")), "\(stats.stdout)\(stats.stderr)")
 
