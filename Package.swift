@@ -49,6 +49,7 @@ let package = Package(
             dependencies: [
                 "TriageCore",
                 "TriageFormats",
+                "CTriageSignals",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -88,7 +89,8 @@ let package = Package(
         ),
         // State, actions, update; views drawn into an in-memory cell grid; text sanitising.
         .target(name: "TriageUI", dependencies: ["TriageCore", "TriageStore", "TriageFormats"]),
-        // Signal handlers and their flag, in one C object file so every caller shares the state.
+        // Signal handlers and their flag, in one C object file so every caller shares the state; and
+        // the registry of temporary files those handlers remove.
         .target(name: "CTriageSignals"),
         // The only code that calls ncurses: copies the UI's grid to the terminal, reads keys.
         .target(name: "TriageTerminal", dependencies: ["CNcursesw", "CTriageSignals", "TriageUI"]),

@@ -7,9 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-/* From ncursesw (linked into every binary that uses TriageTerminal). Declared here rather than
- * by including <ncurses.h>, so this file needs no curses headers. */
-extern int endwin(void);
+/* From ncursesw, in every binary that uses TriageTerminal. Declared here rather than by including
+ * <ncurses.h>, so this file needs no curses headers; weak, so binaries without curses (the store's
+ * tests, which use the temporary-file registry below) link too. */
+extern int endwin(void) __attribute__((weak));
 
 static volatile sig_atomic_t quit_flag = 0;
 /* The handlers in force before ours, by signal number (every signal handled here is below 32). */
@@ -26,7 +27,7 @@ static void on_quit_signal(int sig) { quit_flag = sig; }
  * default action) deal with the signal. endwin() is not async-signal-safe, but the process is
  * dying and a usable terminal is worth it. */
 static void on_crash_signal(int sig) {
-    endwin();
+    if (endwin) endwin();
     static const char msg[] = "\ntriage: crashed; terminal restored\n";
     ssize_t ignored = write(2, msg, sizeof msg - 1);
     (void)ignored;
@@ -72,6 +73,67 @@ int triage_take_quit_signal(void) {
 }
 
 void triage_ignore_file_size_signal(void) { signal(SIGXFSZ, SIG_IGN); }
+
+/* Temporary files to remove if a quit signal ends the process (see triage_temp_register). A
+ * slot's path is written before its flag is set and the flag cleared before the slot is reused,
+ * so the handler only ever reads complete paths. */
+#define TEMP_SLOTS 8
+#define TEMP_PATH_MAX 4096
+static char temp_paths[TEMP_SLOTS][TEMP_PATH_MAX];
+static volatile sig_atomic_t temp_used[TEMP_SLOTS];
+static pthread_mutex_t temp_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sigaction cleanup_saved[32];
+
+int triage_temp_register(const char *path) {
+    if (path == NULL || strlen(path) >= TEMP_PATH_MAX) return -1;
+    pthread_mutex_lock(&temp_lock);
+    int slot = -1;
+    for (int i = 0; i < TEMP_SLOTS; i++) {
+        if (!temp_used[i]) { slot = i; break; }
+    }
+    if (slot >= 0) {
+        strcpy(temp_paths[slot], path);
+        __sync_synchronize();
+        temp_used[slot] = 1;
+    }
+    pthread_mutex_unlock(&temp_lock);
+    return slot;
+}
+
+void triage_temp_unregister(int slot) {
+    if (slot < 0 || slot >= TEMP_SLOTS) return;
+    pthread_mutex_lock(&temp_lock);
+    temp_used[slot] = 0;
+    pthread_mutex_unlock(&temp_lock);
+}
+
+static void remove_temp_files(void) {
+    for (int i = 0; i < TEMP_SLOTS; i++)
+        if (temp_used[i]) unlink(temp_paths[i]);
+}
+
+/* Removes the registered files, then ends the process the way the signal would have. */
+static void on_cleanup_signal(int sig) {
+    remove_temp_files();
+    sigaction(sig, &cleanup_saved[sig], NULL);
+    raise(sig);
+}
+
+void triage_install_cleanup_handlers(void) {
+    struct sigaction sa, old;
+    for (unsigned i = 0; i < sizeof quit_signals / sizeof quit_signals[0]; i++) {
+        int sig = quit_signals[i];
+        if (sigaction(sig, NULL, &old) != 0) continue;
+        /* A signal the parent ignores (nohup, a background job) stays ignored. */
+        if (old.sa_handler == SIG_IGN) continue;
+        cleanup_saved[sig] = old;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_cleanup_signal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESTART;
+        sigaction(sig, &sa, NULL);
+    }
+}
 
 int triage_stdin_hung_up(void) {
     struct pollfd fd = {.fd = 0, .events = POLLIN, .revents = 0};

@@ -17,11 +17,15 @@ public enum DashboardMarkdown {
         return out.joined(separator: "\n") + "\n"
     }
 
-    /// Text safe in a table cell: no control characters, pipes and Markdown punctuation escaped.
+    /// Text safe in a table cell: no control characters, format characters (bidi overrides) or
+    /// line and paragraph separators (U+2028, U+2029: a line break to some renderers), pipes and
+    /// Markdown punctuation escaped.
     public static func cell(_ s: String) -> String {
         var out = ""
         for u in s.unicodeScalars {
-            if u.value < 0x20 || (0x7F...0x9F).contains(u.value) || u.properties.generalCategory == .format {
+            let category = u.properties.generalCategory
+            if u.value < 0x20 || (0x7F...0x9F).contains(u.value) || category == .format
+                || category == .lineSeparator || category == .paragraphSeparator {
                 out.append("\u{FFFD}")
             } else if "\\`*_{}[]<>()#+-.!|~".unicodeScalars.contains(u) {
                 out.append("\\")

@@ -133,12 +133,14 @@ public struct JSONWriter: Sendable {
     /// Writes `object`, the text of one JSON object this writer made earlier (a stored feature
     /// snapshot), as it is, without parsing it again. Only a guard is checked, not the grammar:
     /// the text must start with `{`, end with `}` and hold no control character (so no line
-    /// break can split a JSON Lines record). Returns false, writing nothing, when it fails that.
+    /// break can split a JSON Lines record) and nothing this writer escapes for terminals (text
+    /// stored by an older triage). Returns false, writing nothing, when it fails that.
     @discardableResult
     public mutating func verbatim(object: String) -> Bool {
-        let utf8 = object.utf8
-        guard utf8.count >= 2, utf8.first == 0x7B, utf8.last == 0x7D else { return false }
-        let ok = utf8.withContiguousStorageIfAvailable { !$0.contains { $0 < 0x20 } } ?? !utf8.contains { $0 < 0x20 }
+        var object = object
+        let ok = object.withUTF8 { p in
+            p.count >= 2 && p.first == 0x7B && p.last == 0x7D && !p.contains { $0 < 0x20 } && !Self.holdsTerminalControls(p)
+        }
         guard ok else { return false }
         separate()
         bytes.append(contentsOf: object.utf8)
@@ -243,6 +245,10 @@ public struct JSONWriter: Sendable {
         s.withUTF8 { p in appendQuoted(utf8: p) }
     }
 
+    /// Escapes what JSON requires (`"`, `\\`, C0 controls) and, so that no JSON triage writes can
+    /// act on a terminal or reorder text when shown, DEL, the C1 controls U+0080–U+009F, the line
+    /// and paragraph separators U+2028/U+2029 (which also break JavaScript) and the bidirectional
+    /// embeddings, overrides and isolates U+202A–U+202E and U+2066–U+2069, as `\\uXXXX`.
     private mutating func appendQuoted(utf8 p: UnsafeBufferPointer<UInt8>) {
         bytes.append(0x22)
         let count = p.count
@@ -250,21 +256,35 @@ public struct JSONWriter: Sendable {
         var k = 0
         while k < count {
             let c = p[k]
-            if c >= 0x20 && c != 0x22 && c != 0x5C && c != 0xE2 {
+            if c >= 0x20 && c != 0x22 && c != 0x5C && c < 0x7F {
                 k += 1
                 continue
             }
-            // U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR are E2 80 A8 / E2 80 A9.
-            var escapeLength = 1
-            if c == 0xE2 {
-                guard k + 2 < count, p[k + 1] == 0x80, p[k + 2] == 0xA8 || p[k + 2] == 0xA9 else {
-                    k += 1
-                    continue
-                }
-                escapeLength = 3
+            // Multi-byte sequences: only C2 80–9F (C1), E2 80 A8–AE (U+2028–U+202E) and
+            // E2 81 A6–A9 (U+2066–U+2069) are escaped; everything else passes whole.
+            var escaped: UInt32?
+            var length = 1
+            switch c {
+            case 0x22, 0x5C, 0..<0x20, 0x7F:
+                escaped = UInt32(c)
+            case 0xC2 where k + 1 < count && (0x80...0x9F).contains(p[k + 1]):
+                escaped = UInt32(p[k + 1])
+                length = 2
+            case 0xE2 where k + 2 < count && p[k + 1] == 0x80 && (0xA8...0xAE).contains(p[k + 2]):
+                escaped = 0x2000 + UInt32(p[k + 2] - 0x80)
+                length = 3
+            case 0xE2 where k + 2 < count && p[k + 1] == 0x81 && (0xA6...0xA9).contains(p[k + 2]):
+                escaped = 0x2040 + UInt32(p[k + 2] - 0x80)
+                length = 3
+            default:
+                break
+            }
+            guard let scalar = escaped else {
+                k += 1
+                continue
             }
             if runStart < k { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[runStart..<k])) }
-            switch c {
+            switch scalar {
             case 0x22: append("\\\"")
             case 0x5C: append("\\\\")
             case 0x0A: append("\\n")
@@ -272,18 +292,35 @@ public struct JSONWriter: Sendable {
             case 0x09: append("\\t")
             case 0x08: append("\\b")
             case 0x0C: append("\\f")
-            case 0xE2: append(p[k + 2] == 0xA8 ? "\\u2028" : "\\u2029")
             default:
-                append("\\u00")
+                append("\\u")
                 let hex = Self.hexDigits.utf8Start
-                bytes.append(hex[Int(c >> 4)])
-                bytes.append(hex[Int(c & 0x0F)])
+                for shift in [12, 8, 4, 0] as [UInt32] { bytes.append(hex[Int((scalar >> shift) & 0xF)]) }
             }
-            k += escapeLength
+            k += length
             runStart = k
         }
         if runStart < count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[runStart..<count])) }
         bytes.append(0x22)
+    }
+
+    /// Whether `utf8` holds a byte sequence ``appendQuoted(utf8:)`` would escape beyond what JSON
+    /// requires of a string's content: DEL, a C1 control, U+2028–U+202E or U+2066–U+2069.
+    static func holdsTerminalControls(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = utf8.count
+        var k = 0
+        while k < n {
+            let c = utf8[k]
+            if c < 0x7F { k += 1; continue }
+            if c == 0x7F { return true }
+            if c == 0xC2, k + 1 < n, (0x80...0x9F).contains(utf8[k + 1]) { return true }
+            if c == 0xE2, k + 2 < n {
+                if utf8[k + 1] == 0x80 && (0xA8...0xAE).contains(utf8[k + 2]) { return true }
+                if utf8[k + 1] == 0x81 && (0xA6...0xA9).contains(utf8[k + 2]) { return true }
+            }
+            k += 1
+        }
+        return false
     }
 
     /// `text` in double quotes for an error message: JSON-escaped, with C1 controls, U+2028/U+2029

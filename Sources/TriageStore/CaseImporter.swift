@@ -18,7 +18,8 @@ public enum ImportFormat: String, Sendable, CaseIterable {
 /// Errors that stop an import as a whole (as opposed to a bad line).
 public enum ImportError: Error, Sendable, CustomStringConvertible {
     case cannotRead(path: String, reason: String)
-    case cannotWriteRejects(path: String, reason: String)
+    /// The rejects file could not be written (or would overwrite the database or an input).
+    case output(OutputFileError)
     case badHeader(path: String, reason: String)
     /// The file cannot be split into records past some point (an unterminated CSV quote):
     /// nothing of it is stored.
@@ -30,7 +31,7 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .cannotRead(let p, let r): return "cannot read \(p): \(r)"
-        case .cannotWriteRejects(let p, let r): return "cannot write the rejects file \(p): \(r)"
+        case .output(let e): return "rejects file: \(e)"
         case .badHeader(let p, let r): return "\(p): line 1: \(r)"
         case .malformed(let p, let r): return "\(p): \(r); nothing from this file was stored"
         case .changedWhileImporting(let p, let problem):
@@ -74,10 +75,12 @@ public struct ImportOptions: Sendable {
     public var importedBy: String
     /// At most this many problems are kept for the report (all are counted).
     public var maxProblemsKept: Int
+    /// Files the rejects file must not overwrite (the database); the input is added by the importer.
+    public var protectedFiles: ProtectedFiles
 
     public init(format: ImportFormat? = nil, skipInvalid: Bool = false, rejectsPath: String? = nil,
                 defaultPolicy: String? = nil, additivityTolerance: Double = CaseRules.defaultTolerance,
-                importedBy: String, maxProblemsKept: Int = 1000) {
+                importedBy: String, maxProblemsKept: Int = 1000, protectedFiles: ProtectedFiles = ProtectedFiles()) {
         self.format = format
         self.skipInvalid = skipInvalid
         self.rejectsPath = rejectsPath
@@ -85,6 +88,7 @@ public struct ImportOptions: Sendable {
         self.additivityTolerance = additivityTolerance
         self.importedBy = importedBy
         self.maxProblemsKept = maxProblemsKept
+        self.protectedFiles = protectedFiles
     }
 }
 
@@ -220,7 +224,12 @@ public struct CaseImporter {
         let source = try ByteSource(path: path)
         var check = Check()
         var rejects: RejectsWriter?
-        if options.skipInvalid, let r = options.rejectsPath { rejects = try RejectsWriter(path: r) }
+        if options.skipInvalid, let r = options.rejectsPath {
+            var protected = options.protectedFiles
+            protected.input(path)
+            if display != path { protected.input("-") }
+            rejects = try RejectsWriter(path: r, protecting: protected)
+        }
         var ticker = Ticker(file: display, phase: .checking, source: source, progress: progress)
         check.ignored = try scan(source, display: display, format: format, rules: rules, prepare: false, skip: 0,
                                  header: { rejects?.header = $0 }) { item in
@@ -479,19 +488,18 @@ final class OrderedWork<T: Sendable> {
 /// Backends throw an error conforming to this when the feed asked for a rollback.
 public protocol ImportRolledBackSignal: Error {}
 
-/// Copies rejected lines, untouched, to the rejects file.
+/// Copies rejected lines, untouched, to the rejects file (written beside it and renamed into
+/// place when the check ends, never over the database or the input: see ``AtomicFileWriter``).
 final class RejectsWriter {
     let path: String
-    private var handle: FileHandle
+    private let file: AtomicFileWriter
     private var buffer: [UInt8] = []
     private var wroteAny = false
 
-    init(path: String) throws {
+    init(path: String, protecting: ProtectedFiles) throws {
         self.path = path
-        guard let h = openForWriting(path) else {
-            throw ImportError.cannotWriteRejects(path: path, reason: String(cString: strerror(errno)))
-        }
-        handle = h
+        do { file = try AtomicFileWriter(path: path, protecting: protecting) }
+        catch { throw ImportError.output(error) }
     }
 
     /// For CSV: the header row, written before the first rejected row so the rejects file can be
@@ -510,17 +518,13 @@ final class RejectsWriter {
     }
 
     private func flush() throws {
-        try handle.write(contentsOf: buffer)
+        do { try file.write(buffer) } catch { throw ImportError.output(error) }
         buffer.removeAll(keepingCapacity: true)
     }
 
     func close() throws {
-        do {
-            try flush()
-            try handle.close()
-        } catch {
-            throw ImportError.cannotWriteRejects(path: path, reason: "\(error)")
-        }
+        try flush()
+        do { try file.commit() } catch { throw ImportError.output(error) }
     }
 }
 

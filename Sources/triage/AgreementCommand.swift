@@ -43,8 +43,8 @@ struct AgreementCommand: ParsableCommand {
             let report = AgreementReport.build(labels, categories: try store.taxonomy().decisions.map(\.key))
             let summary = try store.projects().first { $0.project.name == p.name }
             switch format {
-            case .text: print(Self.text(report, summary: summary))
-            case .json: print(Self.json(report, project: p.name))
+            case .text: Console.out(Self.text(report, summary: summary))
+            case .json: Console.out(Self.json(report, project: p.name))
             }
         }
     }

@@ -37,7 +37,7 @@ struct Audit: ParsableCommand {
         try runReporting {
             let store = try global.openStore(create: false)
             guard let audit = try store.caseAudit(caseID: caseID) else { throw StoreError.caseNotFound(caseID) }
-            print(format == .json ? Self.json(audit) : Self.text(audit))
+            Console.out(format == .json ? Self.json(audit) : Self.text(audit))
         }
     }
 

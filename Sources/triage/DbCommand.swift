@@ -55,15 +55,15 @@ struct DbInit: ParsableCommand {
             case .sqlite(let path):
                 let existed = FileManager.default.fileExists(atPath: path)
                 let store = try SQLiteStore(path: path, create: true)
-                print(existed ? "\(path): already a triage database (schema v\(try store.appliedMigrations().count))"
+                Console.out(existed ? "\(path): already a triage database (schema v\(try store.appliedMigrations().count))"
                               : "\(path): created (schema v\(SchemaVersion.current))")
             case .postgres(let a):
                 let r = try PostgresStore.initialize(a, password: try global.postgresPassword(for: a))
                 if r.from == nil {
-                    print("\(a): created schema v\(r.to)" + (r.rolesCreated.isEmpty ? "" : "; roles created: \(r.rolesCreated.joined(separator: ", "))"))
-                    print("next: add people (their database users) to triage_analyst, triage_labeler or triage_lead, then `triage import` as an admin")
+                    Console.out("\(a): created schema v\(r.to)" + (r.rolesCreated.isEmpty ? "" : "; roles created: \(r.rolesCreated.joined(separator: ", "))"))
+                    Console.out("next: add people (their database users) to triage_analyst, triage_labeler or triage_lead, then `triage import` as an admin")
                 } else {
-                    print("\(a): already at schema v\(r.to); nothing to do")
+                    Console.out("\(a): already at schema v\(r.to); nothing to do")
                 }
             }
         }
@@ -94,10 +94,10 @@ struct DbMigrate: ParsableCommand {
                 let before = try SQLiteStore.appliedMigrationCount(path: path)
                 let store = try SQLiteStore(path: path, create: false)
                 let after = try store.appliedMigrations().count
-                print(before == after ? "\(path): already at schema v\(after); nothing to do" : "\(path): upgraded from schema v\(before) to v\(after)")
+                Console.out(before == after ? "\(path): already at schema v\(after); nothing to do" : "\(path): upgraded from schema v\(before) to v\(after)")
             case .postgres(let a):
                 let r = try PostgresStore.migrate(a, password: try global.postgresPassword(for: a))
-                print(r.from == r.to ? "\(a): already at schema v\(r.to); nothing to do"
+                Console.out(r.from == r.to ? "\(a): already at schema v\(r.to); nothing to do"
                                      : "\(a): upgraded from schema v\(r.from ?? 0) to v\(r.to)")
             }
         }
@@ -126,8 +126,8 @@ struct DbStatus: ParsableCommand {
             }
             let kind: String
             if case .sqlite = location { kind = "SQLite" } else { kind = "PostgreSQL" }
-            print("database: \(location) (\(kind))")
-            print("schema: " + (version.map { "v\($0)" } ?? "none") + "; this triage: v\(SchemaVersion.current)")
+            Console.out("database: \(location) (\(kind))")
+            Console.out("schema: " + (version.map { "v\($0)" } ?? "none") + "; this triage: v\(SchemaVersion.current)")
             guard let version else {
                 throw CLIError(message: "not a triage database yet: run `triage db init`", code: Exit.unavailable)
             }
@@ -207,9 +207,9 @@ struct DbCopy: ParsableCommand {
             }
             if Console.stderrIsTerminal { Bar.show("") }
             for r in reports {
-                print("\(r.table.padding(toLength: 20, withPad: " ", startingAt: 0)) \(String(r.rows).leftPadded(10))  sha256 \(r.checksum.prefix(16))")
+                Console.out("\(r.table.padding(toLength: 20, withPad: " ", startingAt: 0)) \(String(r.rows).leftPadded(10))  sha256 \(r.checksum.prefix(16))")
             }
-            print("copied \(source.name) to \(destination.name): \(reports.count) tables, \(reports.reduce(0) { $0 + $1.rows }) rows; counts and checksums verified")
+            Console.out("copied \(source.name) to \(destination.name): \(reports.count) tables, \(reports.reduce(0) { $0 + $1.rows }) rows; counts and checksums verified")
         }
     }
 

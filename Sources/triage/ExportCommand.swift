@@ -75,7 +75,7 @@ struct Export: ParsableCommand {
             let chosen = format ?? ExportFormat.guess(path: out)
             // Checked before the output file is created: --consensus may take the only project.
             let name = consensus || project != nil ? try global.resolveProject(store, project).name : nil
-            let output = try OutputFile(path: out)
+            let output = try OutputFile(path: out, protecting: global.protectedFiles())
             let exporter = CaseExporter(store: store)
             if rationaleFeedback {
                 let n = try exporter.exportRationaleFeedback(format: chosen, since: since.flatMap(Timestamp.parse), to: output.write)

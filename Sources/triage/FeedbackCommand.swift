@@ -50,7 +50,7 @@ struct FeedbackCommand: ParsableCommand {
             let f = try store.recordRationaleFeedback(RationaleFeedback(
                 rationaleID: rationaleID, helpful: verdict == .helpful, tags: tags.compactMap(RationaleFeedbackTag.init(rawValue:)),
                 note: note.flatMap { $0.isEmpty ? nil : $0 }, analyst: global.analystName, osUser: Paths.osUser(), createdAt: .now()))
-            print("rated rationale \(rationaleID) \(verdict.rawValue) (feedback \(f.id ?? 0))")
+            Console.out("rated rationale \(rationaleID) \(verdict.rawValue) (feedback \(f.id ?? 0))")
         }
     }
 }

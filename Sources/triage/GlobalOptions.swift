@@ -77,6 +77,15 @@ struct GlobalOptions: ParsableArguments {
         return all[0].project
     }
 
+    /// The files an output of this command must not overwrite: the SQLite database in force and
+    /// its companion files, and `inputs`.
+    func protectedFiles(inputs: [String] = []) -> ProtectedFiles {
+        var p = ProtectedFiles()
+        if case .sqlite(let path)? = try? databaseLocation() { p.database(path) }
+        for i in inputs { p.input(i) }
+        return p
+    }
+
     /// Opens the store; `create` makes a new database when the file does not exist.
     /// The store; `interactive` for the workbench, whose long session checkpoints the WAL in
     /// the background rather than inside a label's commit.
@@ -202,7 +211,8 @@ func runReporting(_ body: () throws -> Void) throws {
         Console.error(e.description)
         switch e {
         case .cannotRead: throw ExitCode(Exit.noInput)
-        case .cannotWriteRejects: throw ExitCode(Exit.cantCreate)
+        case .output(.cannotWrite): throw ExitCode(Exit.ioError)
+        case .output: throw ExitCode(Exit.cantCreate)
         case .badHeader, .malformed, .changedWhileImporting: throw ExitCode(Exit.dataError)
         }
     } catch let e as CLIError {
@@ -238,27 +248,4 @@ func requireKnownPolicy(_ policy: String?, in store: any CaseStore) throws {
 struct CLIError: Error {
     var message: String
     var code: Int32
-}
-
-/// Writing to the terminal's streams.
-///
-/// Messages often quote untrusted text (a case id, a CSV header, a policy name from an import
-/// file), so every message passes through ``Sanitize`` on its way out: line breaks stay, any other
-/// control character, escape sequence or bidirectional override is shown as a visible placeholder
-/// (`␛`, `�`) and never reaches the terminal.
-enum Console {
-    static func error(_ message: String) {
-        FileHandle.standardError.write(Data("triage: \(safe(message))\n".utf8))
-    }
-
-    static func info(_ message: String) {
-        FileHandle.standardError.write(Data("\(safe(message))\n".utf8))
-    }
-
-    /// `message` with its lines kept and everything else a terminal could act on made visible.
-    static func safe(_ message: String) -> String {
-        Sanitize.lines(message).joined(separator: "\n")
-    }
-
-    static var stderrIsTerminal: Bool { isatty(2) == 1 }
 }

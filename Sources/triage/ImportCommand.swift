@@ -68,7 +68,7 @@ struct Import: ParsableCommand {
                 let rejectsPath = skipInvalid ? (rejects ?? (file == "-" ? "stdin.rejects" : file + ".rejects")) : nil
                 let options = ImportOptions(format: format, skipInvalid: skipInvalid, rejectsPath: rejectsPath,
                                             defaultPolicy: policy, additivityTolerance: tolerance,
-                                            importedBy: global.analystName)
+                                            importedBy: global.analystName, protectedFiles: global.protectedFiles(inputs: files))
                 let bar = (!quiet && Console.stderrIsTerminal) ? ProgressBar(label: file) : nil
                 let importer = CaseImporter(store: store, options: options, progress: bar.map { b in { b.update($0) } })
                 let report = try importer.importFile(file)
@@ -84,19 +84,19 @@ struct Import: ParsableCommand {
                 if let b = report.batch {
                     if !quiet {
                         if report.resumedAfter > 0 {
-                            print("\(report.file): resumed an interrupted import of this file (batch \(b.id)) after \(report.resumedAfter) lines")
+                            Console.out("\(report.file): resumed an interrupted import of this file (batch \(b.id)) after \(report.resumedAfter) lines")
                         }
-                        print("\(report.file): read \(b.read), accepted \(b.accepted) (new \(b.inserted), updated \(b.updated), unchanged \(b.unchanged)), rejected \(b.rejected)")
+                        Console.out("\(report.file): read \(b.read), accepted \(b.accepted) (new \(b.inserted), updated \(b.updated), unchanged \(b.unchanged)), rejected \(b.rejected)")
                         let total = report.checkSeconds + report.writeSeconds
                         let written = b.read - report.resumedAfter
-                        print(String(format: "%@: %d records in %.1f s (checked in %.1f s, written in %.1f s): %.0f records/s",
+                        Console.out(String(format: "%@: %d records in %.1f s (checked in %.1f s, written in %.1f s): %.0f records/s",
                                      report.file, written, total, report.checkSeconds, report.writeSeconds,
                                      total > 0 ? Double(written) / total : 0))
-                        if b.rejected > 0, let r = rejectsPath { print("\(report.file): rejected lines written to \(r)") }
+                        if b.rejected > 0, let r = rejectsPath { Console.out("\(report.file): rejected lines written to \(r)") }
                     }
                 } else {
                     anyFailed = true
-                    print("\(report.file): read \(report.read), rejected \(report.rejected): nothing stored (fix the lines above, or use --skip-invalid)")
+                    Console.out("\(report.file): read \(report.read), rejected \(report.rejected): nothing stored (fix the lines above, or use --skip-invalid)")
                 }
             }
             // End with a checkpoint so the next process opens the file without replaying the WAL.

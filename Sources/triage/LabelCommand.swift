@@ -102,7 +102,7 @@ struct Label: ParsableCommand {
             // The store checks atomically that the current label is still the one read above.
             draft.supersedes = current?.id
             let event = try store.recordLabel(draft)
-            print("labelled \(caseID) \(decision) (event \(event.id.map(String.init) ?? "?"))")
+            Console.out("labelled \(caseID) \(decision) (event \(event.id.map(String.init) ?? "?"))")
         }
     }
 
@@ -128,7 +128,7 @@ struct Label: ParsableCommand {
             supersedes: mine?.id, project: project)
         let event = try store.recordLabel(draft)
         let verb = adjudicate ? "adjudicated" : "labelled"
-        print("\(verb) \(caseID) \(decision) in project \(project) (event \(event.id.map(String.init) ?? "?"))")
+        Console.out("\(verb) \(caseID) \(decision) in project \(project) (event \(event.id.map(String.init) ?? "?"))")
     }
 
     /// Each model's latest score as "model@version", models in the order they first scored the case.

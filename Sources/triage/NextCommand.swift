@@ -57,7 +57,7 @@ struct Next: ParsableCommand {
                                                    lease: TimeInterval(lease), skipping: []) else {
                     throw CLIError(message: "nothing left for \(global.analystName) in project \(project)", code: Exit.queueEmpty)
                 }
-                print(id)
+                Console.out(id)
                 return
             }
             // The analyst queue is for analysts (and leads); a labeler's cases come from projects.
@@ -72,7 +72,7 @@ struct Next: ParsableCommand {
                 throw CLIError(message: "no open case to claim" + (policy.map { " in policy area '\($0)'" } ?? ""),
                                code: Exit.queueEmpty)
             }
-            print(row.caseID)
+            Console.out(row.caseID)
         }
     }
 }

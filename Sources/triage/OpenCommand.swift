@@ -183,7 +183,7 @@ struct Demo: ParsableCommand {
                 try DemoData.load(into: store, importedBy: global.analystName)
             }
             if noOpen {
-                print(path)
+                Console.out(path)
                 return
             }
             try openScreen(store: store, global: global, workbench: workbench, roles: roles, project: project)

@@ -43,7 +43,7 @@ enum Bar {
 
     /// Replaces stderr's current line with `line`.
     static func show(_ line: String) {
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+        Console.progress(control: "\r\u{1B}[K", line)
     }
 }
 

@@ -33,10 +33,10 @@ struct ProjectList: ParsableCommand {
             let store = try global.openStore(create: false)
             let all = try store.projects()
             if all.isEmpty {
-                print("no labelling project yet: a lead creates one with `triage project create NAME --policy POLICY`")
+                Console.out("no labelling project yet: a lead creates one with `triage project create NAME --policy POLICY`")
                 return
             }
-            for s in all { print(ProjectList.describe(s)) }
+            for s in all { Console.out(ProjectList.describe(s)) }
         }
     }
 
@@ -140,7 +140,7 @@ struct ProjectCreate: ParsableCommand {
             let s = try store.createProject(ProjectDraft(settings: settings, status: status, limit: limit, seed: seed,
                                                          caseIDs: try listedCases()),
                                             actor: global.analystName)
-            print("created " + ProjectList.describe(s))
+            Console.out("created " + ProjectList.describe(s))
         }
     }
 }
@@ -188,7 +188,7 @@ struct ProjectSet: ParsableCommand {
             let change = ProjectChange(overlap: overlap, blind: unblinded ? false : blind, goldRate: goldRate)
             _ = try store.updateProject(name, change, actor: global.analystName)
             guard let s = try store.projects().first(where: { $0.project.name == name }) else { return }
-            print("changed " + ProjectList.describe(s))
+            Console.out("changed " + ProjectList.describe(s))
         }
     }
 }

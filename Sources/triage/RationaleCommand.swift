@@ -84,8 +84,8 @@ struct RationaleCommand: ParsableCommand {
             if showPrompt, let caseID {
                 guard let detail = try store.caseDetail(caseID: caseID) else { throw StoreError.caseNotFound(caseID) }
                 for m in template.messages(for: detail, policy: taxonomy.policy(detail.case.policy)) {
-                    print("=== \(m.role) (prompt \(template.version)) ===")
-                    print(Sanitize.lines(m.content).joined(separator: "\n"))
+                    Console.out("=== \(m.role) (prompt \(template.version)) ===")
+                    Console.out(Sanitize.lines(m.content).joined(separator: "\n"))
                 }
                 return
             }
@@ -113,19 +113,19 @@ struct RationaleCommand: ParsableCommand {
                 try await generator.generate(for: detail, policy: policyArea, requestedBy: analyst) { event in
                     switch event {
                     case .text(let t) where streaming:
-                        FileHandle.standardOutput.write(Data(StreamSanitizer.clean(t).utf8))
+                        Console.stream(StreamSanitizer.clean(t))
                     case .retrying(let attempt, let reason, let delay):
-                        if streaming { print("") }
+                        if streaming { Console.out("") }
                         Console.info("\(Sanitize.line(reason)); retry \(attempt) in \(String(format: "%.1f", delay)) s")
                     default: break
                     }
                 }
             }
         } catch let e as LLMError {
-            if streaming { print("") }
+            if streaming { Console.out("") }
             throw CLIError(message: "\(caseID): \(Sanitize.line(e.description)); nothing stored", code: Exit.unavailable)
         }
-        if streaming { print("") }
+        if streaming { Console.out("") }
         let stored = try store.addRationale(caseID: caseID, rationale)
         Console.info(Self.summary(stored, evidence: detail.evidence, caseID: caseID))
     }
@@ -149,7 +149,7 @@ struct RationaleCommand: ParsableCommand {
     private func bulk(store: any CaseStore, taxonomy: Taxonomy, generator: LLMRationaleGenerator, concurrency: Int) throws {
         let ids = try store.casesWithoutRationale(policy: policy, openOnly: !allStatuses, limit: limit)
         guard !ids.isEmpty else {
-            print("every \(allStatuses ? "" : "open ")case\(policy.map { " in \($0)" } ?? "") already has a rationale")
+            Console.out("every \(allStatuses ? "" : "open ")case\(policy.map { " in \($0)" } ?? "") already has a rationale")
             return
         }
         let analyst = global.analystName
@@ -191,7 +191,7 @@ struct RationaleCommand: ParsableCommand {
         for f in t.failures.prefix(20) { Console.info(f) }
         if t.failures.count > 20 { Console.info("… and \(t.failures.count - 20) more failures") }
         let seconds = Date().timeIntervalSince(started)
-        print("rationales: asked \(ids.count), stored \(t.stored), failed \(t.failures.count), retried \(t.retries) times; "
+        Console.out("rationales: asked \(ids.count), stored \(t.stored), failed \(t.failures.count), retried \(t.retries) times; "
               + "\(t.invented) cite invented evidence ids, \(t.uncited) cite none; \(String(format: "%.1f", seconds)) s")
         if !t.failures.isEmpty { throw ExitCode(Exit.tempFailure) }
     }

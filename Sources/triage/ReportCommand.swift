@@ -62,7 +62,7 @@ struct Report: ParsableCommand {
                 text = DashboardText.render(data, width: columns, glyphs: userGlyphs(),
                                             decisionOrder: try store.taxonomy().decisions.map(\.key))
             }
-            let output = try OutputFile(path: out)
+            let output = try OutputFile(path: out, protecting: global.protectedFiles())
             try output.write(Array(text.utf8))
             try output.close()
             if let out { Console.info("wrote the report to \(out)") }

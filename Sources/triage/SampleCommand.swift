@@ -34,7 +34,7 @@ struct Sample: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let output = try OutputFile(path: out)
+            let output = try OutputFile(path: out, protecting: ProtectedFiles())
             let generator = SampleGenerator(seed: seed)
             let chunk = 2048
             let showProgress = out != nil && Console.stderrIsTerminal && n >= 100_000
@@ -60,46 +60,12 @@ struct Sample: ParsableCommand {
                 }
                 for p in 0..<parts { try output.write(buffers.get(p)) }
                 start = end
-                if showProgress {
-                    FileHandle.standardError.write(Data("\r\u{1B}[Ksample: \(start)/\(n) cases".utf8))
-                }
+                if showProgress { Console.progress(control: "\r\u{1B}[K", "sample: \(start)/\(n) cases") }
             }
-            if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            if showProgress { Console.progress(control: "\r\u{1B}[K", "") }
             try output.close()
             if let out { Console.info("wrote \(n) cases to \(out)") }
         }
-    }
-}
-
-/// A file (or standard output) written through a large buffer, with clear errors.
-final class OutputFile {
-    let path: String?
-    private let handle: FileHandle
-
-    init(path: String?) throws {
-        self.path = path
-        if let path, path != "-" {
-            guard let h = openForWriting(path) else {
-                throw CLIError(message: "cannot create \(path): \(String(cString: strerror(errno)))", code: Exit.cantCreate)
-            }
-            handle = h
-        } else {
-            handle = FileHandle.standardOutput
-        }
-    }
-
-    func write(_ bytes: [UInt8]) throws {
-        guard !bytes.isEmpty else { return }
-        do { try handle.write(contentsOf: bytes) }
-        catch { throw CLIError(message: "cannot write \(path ?? "standard output"): \(systemReason(error))", code: Exit.ioError) }
-    }
-
-    func close() throws {
-        guard let path, path != "-" else { return }
-        do {
-            if isRegularFile(handle) { try handle.synchronize() }
-            try handle.close()
-        } catch { throw CLIError(message: "cannot write \(path): \(systemReason(error))", code: Exit.ioError) }
     }
 }
 

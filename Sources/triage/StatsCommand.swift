@@ -14,7 +14,7 @@ struct Stats: ParsableCommand {
         try runReporting {
             let store = try global.openStore(create: false)
             let s = try store.stats()
-            print(Self.render(s, location: store.location))
+            Console.out(Self.render(s, location: store.location))
         }
     }
 

@@ -66,21 +66,21 @@ struct Suspects: ParsableCommand {
                 found = SuspectLabels.find(input)
             }
             if format == .ids {
-                for s in found.prefix(limit) { print(s.item) }
+                for s in found.prefix(limit) { Console.out(s.item) }
                 return
             }
             if found.isEmpty {
-                print("no suspect labels" + (project.map { " in project \($0)" } ?? ""))
+                Console.out("no suspect labels" + (project.map { " in project \($0)" } ?? ""))
                 return
             }
             let width = min(40, max(7, found.prefix(limit).map { $0.item.count }.max() ?? 0))
-            print("rank  " + TextTable.pad("case id", width) + "  " + TextTable.pad("label", 14) + "  score  p(label)")
+            Console.out("rank  " + TextTable.pad("case id", width) + "  " + TextTable.pad("label", 14) + "  score  p(label)")
             for (i, s) in found.prefix(limit).enumerated() {
-                print(TextTable.pad(String(i + 1), 4, right: true) + "  " + TextTable.pad(TextTable.clean(s.item), width) + "  "
+                Console.out(TextTable.pad(String(i + 1), 4, right: true) + "  " + TextTable.pad(TextTable.clean(s.item), width) + "  "
                       + TextTable.pad(TextTable.clean(labelOf[s.item] ?? "?"), 14) + "  "
                       + String(format: "%.3f  %.3f", s.score, s.selfConfidence))
             }
-            if found.count > limit { print("… \(found.count - limit) more (--limit)") }
+            if found.count > limit { Console.out("… \(found.count - limit) more (--limit)") }
         }
     }
 }

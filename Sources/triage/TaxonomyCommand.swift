@@ -29,20 +29,20 @@ struct TaxonomyCommand: ParsableCommand {
         func run() throws {
             try runReporting {
                 let t = try global.openStore(create: false).taxonomy()
-                print("decisions:")
+                Console.out("decisions:")
                 for d in t.decisions {
-                    print("  [\(d.hotkey)] \(d.key.padding(toLength: 14, withPad: " ", startingAt: 0)) \(d.label)\(d.isFinal ? "" : "  (sends the case to a lead)")")
+                    Console.out("  [\(d.hotkey)] \(d.key.padding(toLength: 14, withPad: " ", startingAt: 0)) \(d.label)\(d.isFinal ? "" : "  (sends the case to a lead)")")
                 }
                 func reasons(_ rs: [ReasonCode]) {
                     for r in rs {
                         let only = r.decisions.map { " (for \($0.joined(separator: ", ")))" } ?? ""
-                        print("    [\(r.hotkey)] \(r.code.padding(toLength: 24, withPad: " ", startingAt: 0)) \(r.label)\(only)")
+                        Console.out("    [\(r.hotkey)] \(r.code.padding(toLength: 24, withPad: " ", startingAt: 0)) \(r.label)\(only)")
                     }
                 }
-                print("reasons in every policy area:")
+                Console.out("reasons in every policy area:")
                 reasons(t.globalReasons)
                 for p in t.policies {
-                    print("policy \(p.key): \(p.name)" + (p.summary.map { " — \($0)" } ?? ""))
+                    Console.out("policy \(p.key): \(p.name)" + (p.summary.map { " — \($0)" } ?? ""))
                     reasons(p.reasons)
                 }
             }
@@ -58,7 +58,7 @@ struct TaxonomyCommand: ParsableCommand {
         func run() throws {
             try runReporting {
                 let t = try global.openStore(create: false).taxonomy()
-                let output = try OutputFile(path: out)
+                let output = try OutputFile(path: out, protecting: global.protectedFiles())
                 try output.write(Array(TaxonomyFile.render(t).utf8))
                 try output.close()
             }
@@ -83,7 +83,7 @@ struct TaxonomyCommand: ParsableCommand {
                 }
                 let store = try global.openStore(create: true)
                 try store.replaceTaxonomy(taxonomy, actor: global.analystName)
-                print("taxonomy replaced: \(taxonomy.decisions.count) decisions, \(taxonomy.policies.count) policy areas, "
+                Console.out("taxonomy replaced: \(taxonomy.decisions.count) decisions, \(taxonomy.policies.count) policy areas, "
                       + "\(taxonomy.policies.reduce(taxonomy.globalReasons.count) { $0 + $1.reasons.count }) reason codes")
             }
         }

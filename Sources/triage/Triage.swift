@@ -58,10 +58,30 @@ struct Triage: ParsableCommand {
         defaultSubcommand: Open.self
     )
 
-    /// Ignores SIGXFSZ before anything runs: a write past `ulimit -f` then fails with EFBIG,
-    /// which triage reports as a write error (exit 74), instead of killing the process.
+    /// Runs the command line, as `ParsableCommand.main` does, with what every command needs:
+    ///
+    /// - SIGXFSZ ignored before anything runs: a write past `ulimit -f` then fails with EFBIG,
+    ///   which triage reports as a write error (exit 74), instead of killing the process;
+    /// - descriptors 0–2 kept open, so no file opened later takes the place of a closed one;
+    /// - SIGINT, SIGTERM and SIGHUP remove the temporary files of an import or an output in
+    ///   progress before the process ends;
+    /// - help and errors written through ``Console``: a usage error quoting an option value is
+    ///   sanitised, and output that could not be written (a full disk) is exit 74, never 0.
     static func main() {
         triage_ignore_file_size_signal()
-        main(nil)
+        Console.guardStandardDescriptors()
+        triage_install_cleanup_handlers()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            Console.finish(0)
+        } catch {
+            let code = exitCode(for: error).rawValue
+            let text = fullMessage(for: error)
+            if !text.isEmpty {
+                if code == 0 { Console.out(text) } else { Console.info(text) }
+            }
+            Console.finish(code)
+        }
     }
 }

@@ -58,7 +58,7 @@ struct Undo: ParsableCommand {
                 let event = try store.recordLabel(LabelDraft(
                     caseID: caseID, kind: .undo, decision: nil, analyst: person, osUser: Paths.osUser(), role: role,
                     supersedes: targetID, project: project))
-                print("undid \(caseID) \(target.decision ?? "?") in project \(project) (event \(event.id.map(String.init) ?? "?") undoes event \(targetID))")
+                Console.out("undid \(caseID) \(target.decision ?? "?") in project \(project) (event \(event.id.map(String.init) ?? "?") undoes event \(targetID))")
                 return
             }
             guard let detail = try store.caseDetail(caseID: caseID) else { throw StoreError.caseNotFound(caseID) }
@@ -69,7 +69,7 @@ struct Undo: ParsableCommand {
                 caseID: caseID, kind: .undo, decision: nil, analyst: global.analystName, osUser: Paths.osUser(),
                 role: try roles.inForce(store, person: global.analystName), blind: false, modelVersionsSeen: Label.modelVersionsSeen(detail.scores),
                 supersedes: currentID))
-            print("undid \(caseID) \(current.decision ?? "?") (event \(event.id.map(String.init) ?? "?") undoes event \(currentID))")
+            Console.out("undid \(caseID) \(current.decision ?? "?") (event \(event.id.map(String.init) ?? "?") undoes event \(currentID))")
         }
     }
 }

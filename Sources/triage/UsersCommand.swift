@@ -35,13 +35,13 @@ struct UsersList: ParsableCommand {
             let store = try global.openStore(create: false)
             let people = try store.people()
             if people.isEmpty {
-                print("nobody is registered: everyone works as an analyst. Add the first lead with `triage users add NAME --role lead`.")
+                Console.out("nobody is registered: everyone works as an analyst. Add the first lead with `triage users add NAME --role lead`.")
                 return
             }
             let width = max(4, people.map { $0.name.count }.max() ?? 0)
-            print(TextTable.pad("name", width) + "  " + TextTable.pad("role", 8) + "  added       by")
+            Console.out(TextTable.pad("name", width) + "  " + TextTable.pad("role", 8) + "  added       by")
             for p in people {
-                print(TextTable.pad(TextTable.clean(p.name), width) + "  " + TextTable.pad(p.role.rawValue, 8) + "  "
+                Console.out(TextTable.pad(TextTable.clean(p.name), width) + "  " + TextTable.pad(p.role.rawValue, 8) + "  "
                       + String(p.addedAt.iso8601.prefix(10)) + "  " + TextTable.clean(p.addedBy ?? "-"))
             }
         }
@@ -77,11 +77,11 @@ struct UsersAdd: ParsableCommand {
         try runReporting {
             let store = try global.openStore(create: false)
             switch try store.addPerson(name, role: newRole, actor: global.analystName) {
-            case .added: print("added \(name) as \(Self.article(newRole)) \(newRole.rawValue)")
-            case .changed(let from): print("\(name) is now \(Self.article(newRole)) \(newRole.rawValue) (was \(from.rawValue))")
-            case .unchanged: print("\(name) is already \(Self.article(newRole)) \(newRole.rawValue)")
+            case .added: Console.out("added \(name) as \(Self.article(newRole)) \(newRole.rawValue)")
+            case .changed(let from): Console.out("\(name) is now \(Self.article(newRole)) \(newRole.rawValue) (was \(from.rawValue))")
+            case .unchanged: Console.out("\(name) is already \(Self.article(newRole)) \(newRole.rawValue)")
             case .loginGranted:
-                print("\(name) was on record as \(Self.article(newRole)) \(newRole.rawValue); their database login now has the role (triage_\(newRole.rawValue))")
+                Console.out("\(name) was on record as \(Self.article(newRole)) \(newRole.rawValue); their database login now has the role (triage_\(newRole.rawValue))")
             }
         }
     }

@@ -75,5 +75,8 @@ import TriageCore
         #expect(Fixed.format(2.345, places: 2) == "2.35" || Fixed.format(2.345, places: 2) == "2.34")
         #expect(Fixed.format(-0.004, places: 2) == "0.00")
         #expect(Fixed.format(-1.5, places: 0) == "-2")
+        // Line and paragraph separators (a line break to some renderers) and bidi overrides are
+        // replaced in cells like control characters.
+        #expect(DashboardMarkdown.cell("a\u{2028}b\u{2029}c\u{202E}d\u{85}e") == "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}e")
     }
 }

@@ -551,10 +551,24 @@ struct JSONWriterTests {
     @Test func escaping() {
         #expect(written { $0.string("a\"b\\c/d") } == #""a\"b\\c/d""#)
         #expect(written { $0.string("\n\r\t\u{8}\u{C}") } == #""\n\r\t\b\f""#)
-        #expect(written { $0.string("\u{0}\u{1}\u{1F}\u{7F}") } == "\"\\u0000\\u0001\\u001f\u{7F}\"")
+        #expect(written { $0.string("\u{0}\u{1}\u{1F}\u{7F}") } == #""\u0000\u0001\u001f\u007f""#)
         #expect(written { $0.string("x\u{2028}y\u{2029}z") } == #""x\u2028y\u2029z""#)
-        #expect(written { $0.string("€ 日本 😀 \u{2027}\u{202A}") } == "\"€ 日本 😀 \u{2027}\u{202A}\"")
+        // C1 controls and bidirectional embeddings, overrides and isolates are escaped so that
+        // no JSON triage writes can act on a terminal; their neighbours pass as they are.
+        #expect(written { $0.string("\u{7E}\u{80}\u{85}\u{9F}\u{A0}") } == #""~\u0080\u0085\u009f"# + "\u{A0}\"")
+        #expect(written { $0.string("€ 日本 😀 \u{2027}\u{202A}\u{202E}\u{202F}") } == #""€ 日本 😀 "# + "\u{2027}" + #"\u202a\u202e"# + "\u{202F}\"")
+        #expect(written { $0.string("\u{2065}\u{2066}\u{2069}\u{206A}") } == "\"\u{2065}" + #"\u2066\u2069"# + "\u{206A}\"")
         #expect(written { $0.key("k\"") } == #""k\"":"#)
+    }
+
+    /// A stored snapshot is written as it is only when it holds nothing the writer would escape;
+    /// otherwise it is refused (the caller writes it value by value).
+    @Test func verbatimObjectsHoldNoTerminalControls() {
+        var w = JSONWriter()
+        let taken = [#"{"a":"é日本"}"#, "{\"a\":\"\u{85}\"}", "{\"a\":\"\u{202E}\"}", "{\"a\":\"\u{7F}\"}", "{\"a\":\"\n\"}"]
+            .map { w.verbatim(object: $0) }
+        #expect(taken == [true, false, false, false, false])
+        #expect(w.text == #"{"a":"é日本"}"#)
     }
 
     @Test func stringsRoundTrip() throws {

@@ -24,4 +24,17 @@ void triage_ignore_file_size_signal(void);
 /// never block again, so a loop waiting for keys must end.
 int triage_stdin_hung_up(void);
 
+/// Installs handlers for SIGINT, SIGTERM and SIGHUP that remove the registered temporary files
+/// (see triage_temp_register) and then end the process as the signal would have. A signal the
+/// parent ignores stays ignored. The workbench's own handlers (above) replace these while it runs
+/// and put them back when it ends.
+void triage_install_cleanup_handlers(void);
+
+/// Registers a temporary file to remove if a quit signal ends the process; returns its slot (-1
+/// when none is free or the path is too long: the file is then only removed on a normal exit).
+int triage_temp_register(const char *path);
+
+/// Forgets a registered file (it was renamed into place or removed).
+void triage_temp_unregister(int slot);
+
 #endif

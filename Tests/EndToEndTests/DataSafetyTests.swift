@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+import TriageCore
+import TriageFormats
+
+/// Nothing a user types destroys data or writes to the terminal what it should not: output paths
+/// that name the database or an input, outputs that cannot be written, standard error that is
+/// closed, and untrusted text on its way to a terminal. Each test runs the real binary.
+@Suite struct DataSafetyTests {
+    /// A database with `n` sample cases and one label; returns its path.
+    func labelledDatabase(_ dir: String, cases n: Int = 20) throws -> String {
+        let db = dir + "/t.sqlite"
+        try Harness.run(["sample", "--n", String(n), "--seed", "3", "--out", dir + "/c.jsonl"])
+        #expect(try Harness.run(["import", dir + "/c.jsonl", "--db", db]).status == 0)
+        let id = try Harness.sql(db, "SELECT case_id FROM cases ORDER BY id LIMIT 1")
+        #expect(try Harness.run(["label", id, "unsure", "--db", db, "--analyst", "ana"]).status == 0)
+        return db
+    }
+
+    /// Every command that writes a file refuses (exit 73, one line) a path that is the database,
+    /// a link to it, one of its companion files (even before it exists) or an input, and leaves
+    /// each of them exactly as it was.
+    @Test func anOutputPathNamingTheDatabaseOrAnInputIsRefused() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = try labelledDatabase(dir)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link.sqlite", withDestinationPath: db)
+        #expect(link(db, dir + "/hard.sqlite") == 0)
+        let input = dir + "/c.jsonl"
+        let inputBytes = try Data(contentsOf: URL(fileURLWithPath: input))
+        let attempts: [[String]] = [
+            ["export", "--out", db], ["export", "--format", "csv", "--out", dir + "/link.sqlite"],
+            ["export", "--out", dir + "/hard.sqlite"], ["export", "--out", db + "-wal"], ["export", "--out", db + "-journal"],
+            ["report", "--out", db], ["report", "--format", "json", "--out", db + "-shm"],
+            ["taxonomy", "export", "--out", db], ["taxonomy", "export", "--out", dir + "/../" + (dir as NSString).lastPathComponent + "/t.sqlite"],
+            ["import", input, "--skip-invalid", "--rejects", db], ["import", input, "--skip-invalid", "--rejects", input],
+            ["sample", "--n", "5", "--out", db],
+        ]
+        for args in attempts {
+            let r = try Harness.run(args + (args[0] == "sample" ? [] : ["--db", db]))
+            #expect(r.status == 73, "\(args): \(r.status) \(r.stderr)")
+            #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains("refusing to write"), "\(args): \(r.stderr)")
+            #expect(try Harness.sql(db, "PRAGMA integrity_check") == "ok", "\(args)")
+            #expect(try Harness.sql(db, "SELECT count(*) FROM label_event") == "1", "\(args)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: input)) == inputBytes)
+        // Standard input redirected from the very file named for rejects is caught too.
+        let viaStdin = try Spawn.run(["sh", "-c", "'\(Harness.binary)' import - --skip-invalid --rejects '\(input)' --db '\(db)' < '\(input)'"])
+        #expect(viaStdin.status == 73, "\(viaStdin.output)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: input)) == inputBytes)
+        #expect(!FileManager.default.fileExists(atPath: db + "-journal"))
+    }
+
+    /// Outputs are written beside their path and renamed into place: a write that fails (here
+    /// past `ulimit -f`) leaves an existing file as it was and no new or temporary file behind;
+    /// one that succeeds replaces the file a link points to, keeping the link.
+    @Test func aFailedExportLeavesNoPartialFile() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let out = dir + "/out"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try "old contents\n".write(toFile: out + "/old.jsonl", atomically: true, encoding: .utf8)
+        for target in ["old.jsonl", "new.jsonl"] {
+            let r = try Spawn.run(["sh", "-c", "ulimit -f 8; exec '\(Harness.binary)' sample --n 400 --out '\(out)/\(target)'"])
+            #expect(r.status == 74, "\(target): \(r.status) \(r.output)")
+            #expect(r.output.contains("File too large"), "\(r.output)")
+        }
+        #expect(try String(contentsOfFile: out + "/old.jsonl", encoding: .utf8) == "old contents\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["old.jsonl"])
+        // A link to a file: the file is replaced and the link stays a link.
+        try FileManager.default.createSymbolicLink(atPath: out + "/latest.jsonl", withDestinationPath: out + "/old.jsonl")
+        #expect(try Harness.run(["sample", "--n", "3", "--out", out + "/latest.jsonl"]).status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: out + "/latest.jsonl") == out + "/old.jsonl")
+        #expect(try String(contentsOfFile: out + "/old.jsonl", encoding: .utf8).split(separator: "\n").count == 3)
+        // Devices are written in place, never replaced by a regular file.
+        #expect(try Harness.run(["sample", "--n", "3", "--out", "/dev/null"]).status == 0)
+        var st = stat()
+        #expect(stat("/dev/null", &st) == 0 && (st.st_mode & S_IFMT) == S_IFCHR)
+    }
+
+    /// Output cut short (standard output on a full disk) is exit 74 with one line, for every
+    /// command that prints, never 0.
+    @Test func outputThatCannotBeWrittenIsExit74() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = try labelledDatabase(dir)
+        let id = try Harness.sql(db, "SELECT case_id FROM cases ORDER BY id LIMIT 1")
+        let commands = ["stats", "suspects", "audit \(id)", "taxonomy show", "users list", "export", "export --format csv",
+                        "report", "report --format markdown", "project list", "taxonomy export", "--help", "export --help"]
+        for c in commands {
+            let r = try Spawn.run(["sh", "-c", "exec '\(Harness.binary)' \(c) --db '\(db)' > /dev/full"])
+            #expect(r.status == 74, "\(c): \(r.status) \(r.output)")
+            #expect(r.output.contains("cannot write standard output"), "\(c): \(r.output)")
+        }
+        // And the same commands into a pipe that works print what they should, exit 0.
+        #expect(try Harness.run(["stats", "--db", db]).status == 0)
+    }
+
+    /// A closed or full standard error is no crash: the command ends with its own exit code.
+    @Test func standardErrorThatCannotBeWrittenIsNoCrash() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = try labelledDatabase(dir)
+        for redirect in ["2>&-", "2>/dev/full"] {
+            let missing = try Spawn.run(["sh", "-c", "exec '\(Harness.binary)' stats --db '\(dir)/none.sqlite' \(redirect)"])
+            #expect(missing.status == 66, "\(redirect): \(missing.status) \(missing.output)")
+            let badOption = try Spawn.run(["sh", "-c", "exec '\(Harness.binary)' stats --bogus \(redirect)"])
+            #expect(badOption.status == 64, "\(redirect): \(badOption.status)")
+            let exported = try Spawn.run(["sh", "-c", "exec '\(Harness.binary)' export --out '\(dir)/x.jsonl' --db '\(db)' \(redirect)"])
+            #expect(exported.status == 0, "\(redirect): \(exported.status) \(exported.output)")
+            #expect(!missing.output.contains("Fatal error") && !missing.output.contains("Illegal instruction"))
+        }
+        // With standard output closed, nothing lands on descriptor 1 by accident: the write fails.
+        let closed = try Spawn.run(["sh", "-c", "exec '\(Harness.binary)' stats --db '\(db)' >&-"])
+        #expect(closed.status == 74, "\(closed.status) \(closed.output)")
+        #expect(try Harness.sql(db, "PRAGMA integrity_check") == "ok")
+    }
+
+    /// Untrusted text on its way to a terminal: the CSV export to a terminal shows escape
+    /// sequences as placeholders (the pane keeps its title); a bad option value in a usage error
+    /// is shown escaped; JSON escapes C1 controls, U+2028 and bidi overrides.
+    @Test func textOutputsToATerminalAreSanitised() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = try labelledDatabase(dir)
+        let id = try Harness.sql(db, "SELECT case_id FROM cases ORDER BY id LIMIT 1")
+        let note = "pwn \u{1B}]0;owned-by-export\u{07}\u{08}\r bidi \u{202E}gpj.exe nel \u{85} sep \u{2028} iso \u{2066}"
+        #expect(try Harness.run(["label", id, "violation", "--correct", "--note", note, "--db", db, "--analyst", "ana"]).status == 0)
+
+        // To a pipe the data stays as it is (ESC included)...
+        let piped = try Harness.run(["export", "--format", "csv", "--db", db])
+        #expect(piped.stdout.unicodeScalars.contains { $0.value == 0x1B })
+        // ...and JSON escapes what a terminal or a renderer would act on.
+        let json = try Harness.run(["export", "--db", db])
+        for escaped in ["\\u001b", "\\u202e", "\\u0085", "\\u2028", "\\u2066"] {
+            #expect(json.stdout.lowercased().contains(escaped), "\(escaped) in \(json.stdout)")
+        }
+        #expect(!json.stdout.unicodeScalars.contains { [0x1B, 0x85, 0x202E, 0x2028, 0x2066].contains($0.value) })
+        let audit = try Harness.run(["audit", id, "--format", "json", "--db", db])
+        #expect(!audit.stdout.unicodeScalars.contains { [0x1B, 0x85, 0x202E, 0x2028, 0x2066].contains($0.value) })
+
+        // To a terminal: placeholders, and the pane's title untouched.
+        let tmux = try TmuxSession(command: [Harness.binary, "export", "--format", "csv", "--db", db], width: 200, height: 20,
+                                   env: ["LANG": "C.UTF-8"])
+        let screen = try tmux.waitFor(text: "[exited 0]")
+        #expect(screen.contains("␛]0;owned-by-export␇"), "\(screen)")
+        #expect(!(try tmux.title()).contains("owned"))
+
+        // A usage error quoting a hostile option value.
+        let usage = try Harness.run(["export", "--format", "\u{1B}]0;owned\u{07}csv", "--db", db])
+        #expect(usage.status == 64)
+        #expect(!usage.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "\(usage.stderr.debugDescription)")
+        #expect(usage.stderr.contains("␛]0;owned"), "\(usage.stderr)")
+    }
+}
