@@ -119,6 +119,30 @@ static void on_cleanup_signal(int sig) {
     raise(sig);
 }
 
+/* A crash outside the workbench: one line instead of the runtime's backtrace, the temporary
+ * files removed, then the default action (the exit status still says which signal). */
+static void on_fatal_signal(int sig) {
+    remove_temp_files();
+    static const char msg[] =
+        "triage: internal error: triage stopped on a fatal error (the line above says where). It is a bug, "
+        "or a damaged database: check one with `sqlite3 FILE 'PRAGMA integrity_check'`. Set TRIAGE_BACKTRACE=1 "
+        "for a backtrace.\n";
+    ssize_t ignored = write(2, msg, sizeof msg - 1);
+    (void)ignored;
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void triage_install_crash_reporter(void) {
+    struct sigaction sa;
+    for (unsigned i = 0; i < sizeof crash_signals / sizeof crash_signals[0]; i++) {
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_fatal_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(crash_signals[i], &sa, NULL);
+    }
+}
+
 void triage_install_cleanup_handlers(void) {
     struct sigaction sa, old;
     for (unsigned i = 0; i < sizeof quit_signals / sizeof quit_signals[0]; i++) {

@@ -41,6 +41,8 @@ final class PGConnection: @unchecked Sendable {
         // planner overestimates (the dashboard's count per policy area: 60 ms of work) spent
         // 155 ms compiling itself first.
         configuration.options.additionalStartupParameters = [("application_name", address.applicationName), ("jit", "off")]
+        // A command that only reads cannot write, whatever it runs.
+        if address.readOnly { configuration.options.additionalStartupParameters.append(("default_transaction_read_only", "on")) }
         do {
             let c = try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
                                                    id: 1, logger: logger).wait()

@@ -70,6 +70,7 @@ final class PGImportSink: ImportSink {
     private(set) var batchID: Int64 = 0
     private(set) var startedAt: Timestamp
     private(set) var resumeAfter = 0
+    private(set) var committed = 0
     var inserted = 0, updated = 0, unchanged = 0, rejected = 0
     var read: Int { inserted + updated + unchanged + rejected }
     private var knownFeatures: Set<String> = []
@@ -98,6 +99,7 @@ final class PGImportSink: ImportSink {
             startedAt = Timestamp(milliseconds: started)
             inserted = ins; updated = upd; unchanged = unch; rejected = rej
             resumeAfter = rd
+            committed = rd
             var b = PostgresBindings()
             b.append(info.host); b.append(Int64(info.pid)); b.append(Timestamp.now().milliseconds); b.append(batchID)
             try c.query("UPDATE import_batch SET host = $1, pid = $2, progress_at = $3 WHERE id = $4", b)
@@ -147,6 +149,7 @@ final class PGImportSink: ImportSink {
             """, b)
         try c.query("COMMIT")
         inTransaction = false
+        committed = read
     }
 
     private func afterRecord() throws {

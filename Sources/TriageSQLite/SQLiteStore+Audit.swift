@@ -19,15 +19,15 @@ extension SQLiteStore {
                 var claims = try Row.fetchAll(db, sql: """
                     SELECT analyst, claimed_at, lease_until FROM assignment WHERE case_row = ? AND lease_until > ?
                     """, arguments: [row, now]).map { r in
-                    CaseAudit.Claim(project: nil, holder: r["analyst"], claimedAt: Timestamp(milliseconds: r["claimed_at"]),
-                                    leaseUntil: Timestamp(milliseconds: r["lease_until"]))
+                    CaseAudit.Claim(project: nil, holder: try r.checked("analyst"), claimedAt: Timestamp(milliseconds: try r.checked("claimed_at")),
+                                    leaseUntil: Timestamp(milliseconds: try r.checked("lease_until")))
                 }
                 claims += try Row.fetchAll(db, sql: """
                     SELECT project, labeler, claimed_at, lease_until FROM project_claim
                     WHERE case_row = ? AND lease_until > ? ORDER BY project, labeler
                     """, arguments: [row, now]).map { r in
-                    CaseAudit.Claim(project: r["project"], holder: r["labeler"], claimedAt: Timestamp(milliseconds: r["claimed_at"]),
-                                    leaseUntil: Timestamp(milliseconds: r["lease_until"]))
+                    CaseAudit.Claim(project: try r.checked("project"), holder: try r.checked("labeler"), claimedAt: Timestamp(milliseconds: try r.checked("claimed_at")),
+                                    leaseUntil: Timestamp(milliseconds: try r.checked("lease_until")))
                 }
                 return CaseAudit(detail: detail, imports: imports, claims: claims)
             }

@@ -36,11 +36,11 @@ extension SQLiteStore {
             """ + Self.whereClause(conditions + ["a.case_row IS NULL"]) + orderBy
         let freeArgs: [any DatabaseValueConvertible] = [now.milliseconds] + filterArgs
         return try guarded {
-            try pool.write { db in
+            try write { db in
                 let found = try Row.fetchOne(db.cachedStatement(sql: ownSQL), arguments: StatementArguments(ownArgs))
                     ?? Row.fetchOne(db.cachedStatement(sql: freeSQL), arguments: StatementArguments(freeArgs))
                 guard let found else { return nil }
-                var row = Self.queueRow(found)
+                var row = try Self.queueRow(found)
                 // A re-returned claim keeps when it was first claimed; a new one starts now.
                 try db.cachedStatement(sql: """
                     INSERT INTO assignment(case_row, analyst, claimed_at, lease_until) VALUES (?, ?, ?, ?)
@@ -65,7 +65,7 @@ extension SQLiteStore {
     func claim(caseID: String, analyst: String, lease: TimeInterval, now: Timestamp) throws -> String? {
         let until = try Self.leaseEnd(now, lease)
         return try guarded {
-            try pool.write { db -> String? in
+            try write { db -> String? in
                 let row = try Self.caseRow(db, caseID)
                 let status = try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM cases WHERE id = ?"),
                                                   arguments: [row])
@@ -98,7 +98,7 @@ extension SQLiteStore {
     func renewLease(caseID: String, analyst: String, lease: TimeInterval, now: Timestamp) throws -> Bool {
         let until = try Self.leaseEnd(now, lease)
         return try guarded {
-            try pool.write { db in
+            try write { db in
                 let row = try Self.caseRow(db, caseID)
                 // The row is still the caller's only if nobody claimed the case since (a claim
                 // by someone else overwrites it) and nobody labelled it (a label deletes it).
@@ -113,7 +113,7 @@ extension SQLiteStore {
 
     public func releaseClaim(caseID: String, analyst: String) throws {
         try guarded {
-            try pool.write { db in
+            try write { db in
                 let row = try Self.caseRow(db, caseID)
                 try db.cachedStatement(sql: "DELETE FROM assignment WHERE case_row = ? AND analyst = ?")
                     .execute(arguments: [row, analyst])

@@ -28,7 +28,7 @@ extension SQLiteStore: CopyEndpoint {
 
     public func copyPrepare() throws {
         try guarded {
-            try pool.write { db in
+            try write { db in
                 for t in ["import_batch", "cases", "label_event", "person", "project"] {
                     let n = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(t)") ?? 0
                     guard n == 0 else {
@@ -49,7 +49,7 @@ extension SQLiteStore: CopyEndpoint {
         let status = table.name == "cases" ? names.firstIndex(of: "status") : nil
         let current = table.name == "cases" ? names.firstIndex(of: "current_label") : nil
         try guarded {
-            try pool.write { db in
+            try write { db in
                 let statement = try db.cachedStatement(sql: sql)
                 for row in rows {
                     var values = row.map(Self.databaseValue)
@@ -65,7 +65,7 @@ extension SQLiteStore: CopyEndpoint {
         let names = table.columnNames
         func at(_ n: String) -> Int { names.firstIndex(of: n)! }
         try guarded {
-            try pool.write { db in
+            try write { db in
                 switch table.name {
                 case "cases":
                     let statement = try db.cachedStatement(sql: "UPDATE cases SET status = ?, current_label = ?, updated_at = ? WHERE id = ?")
@@ -88,7 +88,7 @@ extension SQLiteStore: CopyEndpoint {
 
     public func copyFinish() throws {
         try guarded {
-            try pool.write { db in try db.execute(sql: "INSERT INTO case_search(case_search) VALUES ('rebuild')") }
+            try write { db in try db.execute(sql: "INSERT INTO case_search(case_search) VALUES ('rebuild')") }
         }
     }
 

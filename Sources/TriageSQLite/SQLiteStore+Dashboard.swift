@@ -52,14 +52,14 @@ extension SQLiteStore {
     static func queueHealth(_ db: Database, now: Timestamp, taxonomy: Taxonomy) throws -> QueueHealth {
         var counts: [String: [String: Int]] = [:]
         for r in try Row.fetchAll(db, sql: "SELECT policy, status, n FROM agg_policy_status WHERE n > 0") {
-            counts[r["policy"], default: [:]][r["status"]] = r["n"]
+            counts[try r.checked("policy"), default: [:]][try r.checked("status")] = try r.checked("n")
         }
         var claimed: [String: Int] = [:]
         for r in try Row.fetchAll(db, sql: """
             SELECT c.policy, count(*) AS n FROM assignment a JOIN cases c ON c.id = a.case_row
             WHERE a.lease_until > ? AND c.status = 'open' GROUP BY c.policy
             """, arguments: [now.milliseconds]) {
-            claimed[r["policy"]] = r["n"]
+            claimed[try r.checked("policy")] = try r.checked("n")
         }
         // Open cases by age bucket: per policy area, one index range count per bucket edge
         // (cases_by_policy_age is (policy, status, flagged_at)), never a scan of every case.
@@ -93,13 +93,13 @@ extension SQLiteStore {
         let start = windowStart(now).milliseconds
         var inflow: [Int64: Int] = [:], outflow: [Int64: Int] = [:]
         for r in try Row.fetchAll(db, sql: "SELECT day AS d, n FROM agg_flag_day WHERE day >= ?", arguments: [start / day]) {
-            inflow[r["d"]] = r["n"]
+            inflow[try r.checked("d")] = try r.checked("n")
         }
         for r in try Row.fetchAll(db, sql: """
             SELECT day AS d, sum(n) AS n FROM agg_person_day
             WHERE day >= ? AND kind = 'label' AND track = '' GROUP BY day
             """, arguments: [start / day]) {
-            outflow[r["d"]] = r["n"]
+            outflow[try r.checked("d")] = try r.checked("n")
         }
         let days = (0..<Dashboard.days).map { i -> DayFlow in
             let d = start / day + Int64(i)
@@ -109,8 +109,8 @@ extension SQLiteStore {
             SELECT case_id, policy, merchant_name, flagged_at FROM cases
             WHERE status = 'open' AND flagged_at IS NOT NULL ORDER BY flagged_at, id LIMIT 10
             """).map { r in
-            AgedCase(caseID: r["case_id"], policy: r["policy"], merchantName: r["merchant_name"],
-                     flaggedAt: Timestamp(milliseconds: r["flagged_at"]))
+            AgedCase(caseID: try r.checked("case_id"), policy: try r.checked("policy"), merchantName: try r.checked("merchant_name"),
+                     flaggedAt: Timestamp(milliseconds: try r.checked("flagged_at")))
         }
         return QueueHealth(policies: policies, days: days, oldest: oldest)
     }
@@ -123,17 +123,17 @@ extension SQLiteStore {
         for r in try Row.fetchAll(db, sql: """
             SELECT analyst, kind, decision, sum(n) AS n FROM agg_person_day WHERE day >= ? GROUP BY analyst, kind, decision
             """, arguments: [firstDay]) {
-            tally.addEvents(person: r["analyst"], kind: r["kind"], decision: r["decision"], count: r["n"])
+            tally.addEvents(person: try r.checked("analyst"), kind: try r.checked("kind"), decision: try r.checked("decision"), count: try r.checked("n"))
         }
         for r in try Row.fetchAll(db, sql: """
             SELECT analyst, count(*) AS h FROM agg_person_hour WHERE hour >= ? GROUP BY analyst
             """, arguments: [since.milliseconds / hour]) {
-            tally.setActiveHours(person: r["analyst"], hours: r["h"])
+            tally.setActiveHours(person: try r.checked("analyst"), hours: try r.checked("h"))
         }
         for r in try Row.fetchAll(db, sql: """
             SELECT analyst, bucket, sum(n) AS n FROM agg_dwell WHERE day >= ? GROUP BY analyst, bucket
             """, arguments: [firstDay]) {
-            tally.addDwell(person: r["analyst"], bucket: r["bucket"], count: r["n"])
+            tally.addDwell(person: try r.checked("analyst"), bucket: try r.checked("bucket"), count: try r.checked("n"))
         }
         return tally.activity
     }
@@ -150,12 +150,12 @@ extension SQLiteStore {
         var projects: [ProjectQuality] = []
         var recall: [ModelVersion: RecallEstimate] = [:]
         for r in try Row.fetchAll(db, sql: "SELECT name, queue_policy FROM project ORDER BY name") {
-            let name: String = r["name"]
-            let isAudit = r["queue_policy"] == QueuePolicy.audit.rawValue
+            let name: String = try r.checked("name")
+            let isAudit = try r.checked("queue_policy") == QueuePolicy.audit.rawValue
             let mark = try Row.fetchOne(db, sql: """
                 SELECT coalesce(max(id), 0) AS top, count(*) AS n FROM label_event WHERE project = ?
                 """, arguments: [name])
-            let key = LabelQualityCache.key(top: mark?["top"] ?? 0, count: mark?["n"] ?? 0, dependsOn: dependsOn)
+            let key = LabelQualityCache.key(top: try mark?.checked("top") ?? 0, count: try mark?.checked("n") ?? 0, dependsOn: dependsOn)
             let analysis = try labelQualityCache.analysis(of: name, key: key) {
                 ProjectLabelAnalysis(project: name, isAudit: isAudit, labels: try Self.projectLabels(db, name), taxonomy: taxonomy)
             }
@@ -172,7 +172,7 @@ extension SQLiteStore {
     static func modelQuality(_ db: Database) throws -> [ModelQuality] {
         var scored: [ModelVersion: Int] = [:]
         for r in try Row.fetchAll(db, sql: "SELECT model, version, n FROM agg_model_version WHERE n > 0") {
-            scored[ModelVersion(model: r["model"], version: r["version"])] = r["n"]
+            scored[ModelVersion(model: try r.checked("model"), version: try r.checked("version"))] = try r.checked("n")
         }
         var tally = ModelQualityTally()
         // Decided cases (their current label) per score row, grouped into 20 score bins.
@@ -182,12 +182,12 @@ extension SQLiteStore {
                    g.above, g.bin, g.n, g.score_sum AS total, g.score_sq AS squares
             FROM agg_outcome_bin g WHERE g.n > 0
             """) {
-            let key = ModelVersion(model: r["model"], version: r["version"])
-            let decision: String = r["decision"]
-            let y: Int? = r["y"]
-            let above: Bool = r["above"]
-            let bin: Int = r["bin"], n: Int = r["n"]
-            let total: Double = r["total"], squares: Double = r["squares"]
+            let key = ModelVersion(model: try r.checked("model"), version: try r.checked("version"))
+            let decision: String = try r.checked("decision")
+            let y: Int? = try r.checked("y")
+            let above: Bool = try r.checked("above")
+            let bin: Int = try r.checked("bin"), n: Int = try r.checked("n")
+            let total: Double = try r.checked("total"), squares: Double = try r.checked("squares")
             tally.add(key, decision: decision, y: y, above: above, bin: bin, n: n, total: total, squares: squares)
         }
         return tally.qualities(scored: scored)
@@ -203,8 +203,8 @@ extension SQLiteStore {
             FROM project_case pc JOIN cases c ON c.id = pc.case_row JOIN score s ON s.case_row = pc.case_row
             WHERE pc.project = ?
             """, arguments: [project]) {
-            analysis.addRecall(caseID: r["case_id"], version: ModelVersion(model: r["model"], version: r["version"]),
-                               flagged: r["flagged"], into: &out)
+            analysis.addRecall(caseID: try r.checked("case_id"), version: ModelVersion(model: try r.checked("model"), version: try r.checked("version")),
+                               flagged: try r.checked("flagged"), into: &out)
         }
     }
 
@@ -213,7 +213,7 @@ extension SQLiteStore {
     static func versionComparisons(_ db: Database, taxonomy: Taxonomy) throws -> [VersionComparison] {
         var firstBatch: [ModelVersion: Int64] = [:]
         for r in try Row.fetchAll(db, sql: "SELECT model, version, first_batch AS b FROM agg_model_version") {
-            firstBatch[ModelVersion(model: r["model"], version: r["version"])] = r["b"]
+            firstBatch[ModelVersion(model: try r.checked("model"), version: try r.checked("version"))] = try r.checked("b")
         }
         // Outcomes of the pairs' decided cases: a_flag/b_flag × positive/negative.
         var outcome: [String: (aPos: Int, aNeg: Int, bPos: Int, bNeg: Int)] = [:]
@@ -222,9 +222,9 @@ extension SQLiteStore {
             FROM agg_version_pair_decision p JOIN decision d ON d.key = p.decision
             WHERE d.outcome IS NOT NULL AND p.n > 0 GROUP BY 1, 2, 3, 4, 5, 6
             """) {
-            let key = "\(r["model"] as String)\u{0}\(r["va"] as String)\u{0}\(r["vb"] as String)"
-            let positive = (r["outcome"] as String) == Outcome.positive.rawValue
-            let aFlag: Bool = r["a_flag"], bFlag: Bool = r["b_flag"], n: Int = r["n"]
+            let key = "\(try r.checked("model") as String)\u{0}\(try r.checked("va") as String)\u{0}\(try r.checked("vb") as String)"
+            let positive = (try r.checked("outcome") as String) == Outcome.positive.rawValue
+            let aFlag: Bool = try r.checked("a_flag"), bFlag: Bool = try r.checked("b_flag"), n: Int = try r.checked("n")
             var o = outcome[key] ?? (0, 0, 0, 0)
             if aFlag { if positive { o.aPos += n } else { o.aNeg += n } }
             if bFlag { if positive { o.bPos += n } else { o.bNeg += n } }
@@ -234,11 +234,11 @@ extension SQLiteStore {
             SELECT model, va, vb, n, both_flag, a_only, b_only, diff_sum AS diff
             FROM agg_version_pair WHERE n > 0 ORDER BY model, va, vb
             """).map { r in
-            let model: String = r["model"], va: String = r["va"], vb: String = r["vb"]
+            let model: String = try r.checked("model"), va: String = try r.checked("va"), vb: String = try r.checked("vb")
             let aFirst = (firstBatch[ModelVersion(model: model, version: va)] ?? 0, va)
                 <= (firstBatch[ModelVersion(model: model, version: vb)] ?? 0, vb)
-            let n: Int = r["n"], both: Int = r["both_flag"] ?? 0, aOnly: Int = r["a_only"] ?? 0, bOnly: Int = r["b_only"] ?? 0
-            let diff: Double = r["diff"] ?? 0
+            let n: Int = try r.checked("n"), both: Int = try r.checked("both_flag") ?? 0, aOnly: Int = try r.checked("a_only") ?? 0, bOnly: Int = try r.checked("b_only") ?? 0
+            let diff: Double = try r.checked("diff") ?? 0
             let o = outcome["\(model)\u{0}\(va)\u{0}\(vb)"] ?? (0, 0, 0, 0)
             let aPos = o.aPos, aNeg = o.aNeg, bPos = o.bPos, bNeg = o.bNeg
             return aFirst

@@ -92,7 +92,7 @@ extension SQLiteStore {
         try guarded {
             try pool.read { db in
                 let scores = try Row.fetchAll(db, sql: "SELECT DISTINCT model, version FROM score ORDER BY model, version")
-                    .map { ModelVersion(model: $0["model"], version: $0["version"]) }
+                    .map { ModelVersion(model: try $0.checked("model"), version: try $0.checked("version")) }
                 let features = try String.fetchAll(db, sql: "SELECT name FROM feature_name ORDER BY name")
                 return ExportColumns(scores: scores, features: features)
             }

@@ -20,6 +20,9 @@ extension SQLiteStore {
     public func importBatch(_ info: ImportBatchInfo, _ feed: (any ImportSink) throws -> ImportFeedResult) throws -> ImportBatch {
         try guarded {
             try pool.writeWithoutTransaction { db in
+                // Whatever failed (a damaged page can fail a chunk's first read, right after its
+                // BEGIN), no transaction outlives the import: GRDB would stop the process.
+                defer { if db.isInsideTransaction { try? db.execute(sql: "ROLLBACK") } }
                 // A bulk load wants a big page cache, no fsync per commit (a crash loses at most
                 // the last chunks, which a re-run puts back) and fewer, larger checkpoints (but
                 // not too large: a 256 MB checkpoint's flush held up a labeller's fsync for 1.3 s,
@@ -58,12 +61,13 @@ extension SQLiteStore {
 
 extension SQLiteStore {
     /// An `import_batch` row.
-    static func importBatch(_ r: Row) -> ImportBatch {
-        ImportBatch(id: r["id"], fileName: r["file_name"], sha256: r["sha256"], format: r["format"],
-                    startedAt: Timestamp(milliseconds: r["started_at"]),
-                    finishedAt: (r["finished_at"] as Int64?).map(Timestamp.init(milliseconds:)),
-                    importedBy: r["imported_by"], read: r["read_count"], inserted: r["inserted_count"],
-                    updated: r["updated_count"], unchanged: r["unchanged_count"], rejected: r["rejected_count"])
+    static func importBatch(_ r: Row) throws -> ImportBatch {
+        ImportBatch(id: try r.checked("id"), fileName: try r.checked("file_name"), sha256: try r.checked("sha256"),
+                    format: try r.checked("format"), startedAt: Timestamp(milliseconds: try r.checked("started_at")),
+                    finishedAt: (try (r.checked("finished_at") as Int64?)).map(Timestamp.init(milliseconds:)),
+                    importedBy: try r.checked("imported_by"), read: try r.checked("read_count"),
+                    inserted: try r.checked("inserted_count"), updated: try r.checked("updated_count"),
+                    unchanged: try r.checked("unchanged_count"), rejected: try r.checked("rejected_count"))
     }
 }
 
@@ -103,6 +107,7 @@ final class SQLiteImportSink: ImportSink {
     let info: ImportBatchInfo
     private(set) var startedAt: Timestamp
     private(set) var resumeAfter = 0
+    private(set) var committed = 0
     var inserted = 0, updated = 0, unchanged = 0, rejected = 0
     var read: Int { inserted + updated + unchanged + rejected }
     private var knownFeatures: Set<String>
@@ -138,13 +143,14 @@ final class SQLiteImportSink: ImportSink {
     private func start() throws {
         knownFeatures = Set(try String.fetchAll(db, sql: "SELECT name FROM feature_name"))
         if let old = try resumable() {
-            batchID = old["id"]
-            startedAt = Timestamp(milliseconds: old["started_at"])
-            inserted = old["inserted_count"]
-            updated = old["updated_count"]
-            unchanged = old["unchanged_count"]
-            rejected = old["rejected_count"]
-            resumeAfter = old["read_count"]
+            batchID = try old.checked("id")
+            startedAt = Timestamp(milliseconds: try old.checked("started_at"))
+            inserted = try old.checked("inserted_count")
+            updated = try old.checked("updated_count")
+            unchanged = try old.checked("unchanged_count")
+            rejected = try old.checked("rejected_count")
+            resumeAfter = try old.checked("read_count")
+            committed = resumeAfter
             try db.execute(sql: "UPDATE import_batch SET host = ?, pid = ?, progress_at = ? WHERE id = ?",
                            arguments: [info.host, info.pid, Timestamp.now().milliseconds, batchID])
         } else {
@@ -164,8 +170,8 @@ final class SQLiteImportSink: ImportSink {
         let rows = try Row.fetchAll(db, sql: """
             SELECT * FROM import_batch WHERE finished_at IS NULL AND sha256 = ? AND format = ? ORDER BY id DESC
             """, arguments: [info.sha256, info.format])
-        return rows.first { r in
-            info.mayResume(host: r["host"], pid: r["pid"], progressAt: r["progress_at"])
+        return try rows.first { r in
+            info.mayResume(host: try r.checked("host"), pid: try r.checked("pid"), progressAt: try r.checked("progress_at"))
         }
     }
 
@@ -199,6 +205,7 @@ final class SQLiteImportSink: ImportSink {
                              finishedAt?.milliseconds, sha256, batchID])
         try db.commit()
         inTransaction = false
+        committed = read
     }
 
     /// After each record: when the chunk has held the lock long enough (or someone waits for it),
@@ -391,7 +398,7 @@ final class SQLiteImportSink: ImportSink {
             changed = true
             let scores = try Row.fetchAll(db.cachedStatement(sql:
                 "SELECT model, version, score, threshold FROM score WHERE case_row = ? ORDER BY id"), arguments: [row])
-                .map { ModelScore(model: $0["model"], version: $0["version"], score: $0["score"], threshold: $0["threshold"]) }
+                .map { ModelScore(model: try $0.checked("model"), version: try $0.checked("version"), score: try $0.checked("score"), threshold: try $0.checked("threshold")) }
             if let h = ModelScore.headline(of: scores) {
                 try db.cachedStatement(sql: "UPDATE cases SET score = ?, threshold = ?, margin = ?, updated_at = ? WHERE id = ?")
                     .execute(arguments: [h.score, h.threshold, h.margin, now.milliseconds, row])
@@ -401,7 +408,10 @@ final class SQLiteImportSink: ImportSink {
         if try writeRationales(p, row) { changed = true; textChanged = true }
         if try writeEvidence(r, row) { changed = true; textChanged = true }
         if try writeFeatures(p, row) { changed = true }
-        if textChanged, let old = oldText { try SQLiteStore.reindexSearch(db, row: row, old: old) }
+        // A case this chunk inserted (the same case earlier in the file) is not in the search
+        // index yet: the chunk's commit indexes its text as it is then. Deleting its old text
+        // from the index would corrupt it.
+        if textChanged, row <= lastRowBefore, let old = oldText { try SQLiteStore.reindexSearch(db, row: row, old: old) }
         if changed { updated += 1; return .updated }
         unchanged += 1
         return .unchanged

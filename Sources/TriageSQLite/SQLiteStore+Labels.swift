@@ -10,14 +10,14 @@ extension SQLiteStore {
         return try guarded {
             // One short IMMEDIATE transaction: check, append, update the case. Committed (fsync'd,
             // synchronous = FULL) before this returns, so the caller may say "saved".
-            try pool.write { db in
+            try write { db in
                 guard let c = try Row.fetchOne(db.cachedStatement(sql:
                     "SELECT id, policy, current_label FROM cases WHERE case_id = ?"), arguments: [d.caseID]) else {
                     throw StoreError.caseNotFound(d.caseID)
                 }
-                let row: Int64 = c["id"]
-                let policy: String = c["policy"]
-                let current: Int64? = c["current_label"]
+                let row: Int64 = try c.checked("id")
+                let policy: String = try c.checked("policy")
+                let current: Int64? = try c.checked("current_label")
                 let taxonomy = try Self.readTaxonomy(db)
                 // Never overwrite silently: a new label must name the current one it replaces.
                 if let refusal = d.refusal(taxonomy: taxonomy, policy: policy, held: try Self.storedRole(db, d.analyst),
@@ -67,7 +67,7 @@ extension SQLiteStore {
         guard let p = try readProject(db, name) else { throw noProject(name) }
         let member = try Row.fetchOne(db.cachedStatement(sql:
             "SELECT inclusion_probability, label_count FROM project_case WHERE project = ? AND case_row = ?"),
-            arguments: [name, row]).map { ProjectMembership(labelCount: $0["label_count"], inclusionProbability: $0["inclusion_probability"]) }
+            arguments: [name, row]).map { ProjectMembership(labelCount: try $0.checked("label_count"), inclusionProbability: try $0.checked("inclusion_probability")) }
         let plan = try d.projectPlan(in: p, casePolicy: policy, member: member, live: { kind, person in
             try Int64.fetchOne(db.cachedStatement(sql: """
                 SELECT e.id FROM label_event e
@@ -80,7 +80,7 @@ extension SQLiteStore {
             try Row.fetchOne(db, sql: """
                 SELECT e.kind, e.analyst FROM label_event e
                 WHERE e.id = ? AND e.project = ? AND e.case_row = ? AND e.kind <> 'undo' AND \(liveEvent)
-                """, arguments: [id, name, row]).map { (LabelEventKind(rawValue: $0["kind"]) ?? .label, $0["analyst"]) }
+                """, arguments: [id, name, row]).map { (LabelEventKind(rawValue: try $0.checked("kind")) ?? .label, try $0.checked("analyst")) }
         })
         let queuePolicy = plan.queuePolicy, inclusion = plan.inclusionProbability, countChange = plan.countChange
         try db.cachedStatement(sql: """

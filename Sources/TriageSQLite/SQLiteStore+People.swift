@@ -9,8 +9,8 @@ extension SQLiteStore {
         try guarded {
             try pool.read { db in
                 try Row.fetchAll(db, sql: "SELECT name, role, created_at, added_by FROM person ORDER BY name").map { r in
-                    Person(name: r["name"], role: Role(rawValue: r["role"]) ?? .analyst,
-                           addedAt: Timestamp(milliseconds: r["created_at"]), addedBy: r["added_by"])
+                    Person(name: try r.checked("name"), role: Role(rawValue: try r.checked("role")) ?? .analyst,
+                           addedAt: Timestamp(milliseconds: try r.checked("created_at")), addedBy: try r.checked("added_by"))
                 }
             }
         }
@@ -25,7 +25,7 @@ extension SQLiteStore {
         guard Person.isValidName(name) else { throw StoreError.refused(Person.invalidNameMessage(name)) }
         let now = Timestamp.now()
         return try guarded {
-            try pool.write { db in
+            try write { db in
                 try Self.requireLead(db, actor, to: "add people or change their roles", unlessNoLead: true)
                 let held = try Self.storedRole(db, name)
                 if held == role { return .unchanged }

@@ -22,7 +22,7 @@ extension SQLiteStore {
         guard problems.isEmpty else { throw StoreError.refused("project '\(p.name)' refused: " + problems.joined(separator: "; ")) }
         let now = Timestamp.now()
         return try guarded {
-            try pool.write { db in
+            try write { db in
                 try Self.requireLead(db, actor, to: "create a labelling project")
                 if try Self.readProject(db, p.name) != nil {
                     throw StoreError.refused("a project named '\(p.name)' already exists (see `triage project list`)")
@@ -60,8 +60,8 @@ extension SQLiteStore {
                     let rows = try Row.fetchCursor(db, sql: "SELECT c.id, c.case_id FROM cases c" + whereSQL,
                                                    arguments: StatementArguments(args))
                     while let r = try rows.next() {
-                        let d = AuditSample.draw(caseID: r["case_id"], seed: draft.seed)
-                        if d < rate { drawn.append((d, r["id"])) }
+                        let d = AuditSample.draw(caseID: try r.checked("case_id"), seed: draft.seed)
+                        if d < rate { drawn.append((d, try r.checked("id"))) }
                     }
                     drawn.sort { ($0.draw, $0.row) < ($1.draw, $1.row) }
                     let insert = try db.makeStatement(sql:
@@ -106,7 +106,7 @@ extension SQLiteStore {
     @discardableResult
     public func updateProject(_ name: String, _ change: ProjectChange, actor: String) throws -> Project {
         try guarded {
-            try pool.write { db in
+            try write { db in
                 try Self.requireLead(db, actor, to: "change a labelling project")
                 guard var p = try Self.readProject(db, name) else { throw Self.noProject(name) }
                 if let k = change.overlap { p.overlap = k }
@@ -138,7 +138,7 @@ extension SQLiteStore {
             return StatementArguments(all)
         }
         return try guarded {
-            try pool.write { db -> String? in
+            try write { db -> String? in
                 guard let p = try Self.readProject(db, name) else { throw Self.noProject(name) }
                 try Self.requireRole(db, labeler, .labeler)
                 let base: [String: (any DatabaseValueConvertible)?] = ["p": name, "me": labeler, "now": now.milliseconds]
@@ -184,7 +184,7 @@ extension SQLiteStore {
                     INSERT INTO project_claim(project, case_row, labeler, claimed_at, lease_until) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT(project, case_row, labeler) DO UPDATE SET lease_until = excluded.lease_until
                     """, arguments: [name, found["id"] as Int64, labeler, now.milliseconds, until])
-                return found["case_id"]
+                return try found.checked("case_id")
             }
         }
     }
@@ -194,7 +194,7 @@ extension SQLiteStore {
         let now = Timestamp.now()
         let until = try Self.leaseEnd(now, lease)
         return try guarded {
-            try pool.write { db in
+            try write { db in
                 guard let p = try Self.readProject(db, name) else { throw Self.noProject(name) }
                 guard let row = try Int64.fetchOne(db, sql: "SELECT id FROM cases WHERE case_id = ?", arguments: [caseID]) else {
                     throw StoreError.caseNotFound(caseID)
@@ -215,7 +215,7 @@ extension SQLiteStore {
 
     public func releaseProjectClaim(project: String, caseID: String, labeler: String) throws {
         try guarded {
-            try pool.write { db in
+            try write { db in
                 try db.execute(sql: """
                     DELETE FROM project_claim WHERE project = ? AND labeler = ?
                       AND case_row = (SELECT id FROM cases WHERE case_id = ?)
@@ -244,12 +244,12 @@ extension SQLiteStore {
             WHERE e.project = ? AND e.kind IN ('label', 'adjudication') AND \(liveEvent)
             ORDER BY e.id
             """, arguments: [project]).map { r in
-            ProjectLabel(eventID: r["id"], caseID: r["case_id"], policy: r["policy"],
-                         kind: LabelEventKind(rawValue: r["kind"]) ?? .label, person: r["analyst"],
-                         decision: r["decision"] ?? "", reasonCodes: JSONText.decodeStrings(r["reason_codes"]) ?? [],
-                         note: r["note"], blind: r["blind"], createdAt: Timestamp(milliseconds: r["created_at"]),
-                         goldLabel: r["gold_label"], score: r["score"], threshold: r["threshold"],
-                         queuePolicy: r["queue_policy"], inclusionProbability: r["inclusion_probability"])
+            ProjectLabel(eventID: try r.checked("id"), caseID: try r.checked("case_id"), policy: try r.checked("policy"),
+                         kind: LabelEventKind(rawValue: try r.checked("kind")) ?? .label, person: try r.checked("analyst"),
+                         decision: try r.checked("decision") ?? "", reasonCodes: JSONText.decodeStrings(try r.checked("reason_codes")) ?? [],
+                         note: try r.checked("note"), blind: try r.checked("blind"), createdAt: Timestamp(milliseconds: try r.checked("created_at")),
+                         goldLabel: try r.checked("gold_label"), score: try r.checked("score"), threshold: try r.checked("threshold"),
+                         queuePolicy: try r.checked("queue_policy"), inclusionProbability: try r.checked("inclusion_probability"))
         })
     }
 
@@ -278,10 +278,10 @@ extension SQLiteStore {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM project WHERE name = ?"), arguments: [name]).map(project)
     }
 
-    static func project(_ r: Row) -> Project {
-        Project(name: r["name"], policy: r["policy"], overlap: r["overlap"], blind: r["blind"], goldRate: r["gold_rate"],
-                queuePolicy: QueuePolicy(rawValue: r["queue_policy"]) ?? .score, sampleRate: r["sample_rate"],
-                createdBy: r["created_by"], createdAt: Timestamp(milliseconds: r["created_at"]))
+    static func project(_ r: Row) throws -> Project {
+        Project(name: try r.checked("name"), policy: try r.checked("policy"), overlap: try r.checked("overlap"), blind: try r.checked("blind"), goldRate: try r.checked("gold_rate"),
+                queuePolicy: QueuePolicy(rawValue: try r.checked("queue_policy")) ?? .score, sampleRate: try r.checked("sample_rate"),
+                createdBy: try r.checked("created_by"), createdAt: Timestamp(milliseconds: try r.checked("created_at")))
     }
 
     static func summary(_ db: Database, _ p: Project) throws -> ProjectSummary {
@@ -294,7 +294,7 @@ extension SQLiteStore {
                    (SELECT count(DISTINCT e.case_row) FROM label_event e
                      WHERE e.project = :p AND e.kind = 'adjudication' AND \(liveEvent)) AS adjudicated
             """, arguments: ["p": p.name, "k": p.overlap])
-        return ProjectSummary(project: p, cases: r?["cases"] ?? 0, complete: r?["complete"] ?? 0, labels: r?["labels"] ?? 0,
-                              labelers: r?["labelers"] ?? 0, adjudicated: r?["adjudicated"] ?? 0)
+        return ProjectSummary(project: p, cases: try r?.checked("cases") ?? 0, complete: try r?.checked("complete") ?? 0, labels: try r?.checked("labels") ?? 0,
+                              labelers: try r?.checked("labelers") ?? 0, adjudicated: try r?.checked("adjudicated") ?? 0)
     }
 }

@@ -112,11 +112,11 @@ extension SQLiteStore {
         """
 
     /// A queue row from a row with ``queueColumns`` and `assignee`.
-    static func queueRow(_ r: Row) -> QueueRow {
-        QueueRow(rowID: r["id"], caseID: r["case_id"], policy: r["policy"], merchantName: r["merchant_name"],
-                 country: r["merchant_country"], score: r["score"], threshold: r["threshold"],
-                 flaggedAt: (r["flagged_at"] as Int64?).map(Timestamp.init(milliseconds:)),
-                 status: CaseStatus(rawValue: r["status"]) ?? .open, assignee: r["assignee"])
+    static func queueRow(_ r: Row) throws -> QueueRow {
+        QueueRow(rowID: try r.checked("id"), caseID: try r.checked("case_id"), policy: try r.checked("policy"), merchantName: try r.checked("merchant_name"),
+                 country: try r.checked("merchant_country"), score: try r.checked("score"), threshold: try r.checked("threshold"),
+                 flaggedAt: (try r.checked("flagged_at") as Int64?).map(Timestamp.init(milliseconds:)),
+                 status: CaseStatus(rawValue: try r.checked("status")) ?? .open, assignee: try r.checked("assignee"))
     }
 
     /// The conditions (on `cases c`) and their arguments for `query`'s filters, shared by pages,

@@ -6,7 +6,7 @@ import TriageStore
 extension SQLiteStore {
     public func addRationale(caseID: String, _ r: Rationale) throws -> Rationale {
         try guarded {
-            try pool.write { db in
+            try write { db in
                 guard let row = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM cases WHERE case_id = ?"),
                                                    arguments: [caseID]) else {
                     throw StoreError.caseNotFound(caseID)
@@ -50,7 +50,7 @@ extension SQLiteStore {
 
     public func recordRationaleFeedback(_ f: RationaleFeedback) throws -> RationaleFeedback {
         try guarded {
-            try pool.write { db in
+            try write { db in
                 guard try Int.fetchOne(db, sql: "SELECT 1 FROM rationale WHERE id = ?", arguments: [f.rationaleID]) != nil else {
                     throw StoreError.refused("there is no rationale \(f.rationaleID)")
                 }
@@ -79,13 +79,13 @@ extension SQLiteStore {
                 let evidence = try db.cachedStatement(sql: "SELECT evidence_id FROM evidence WHERE case_row = ?")
                 var n = 0
                 while let r = try rows.next() {
-                    let rationale = Self.rationale(r)
-                    let ids = try String.fetchAll(evidence, arguments: [r["case_row"]])
+                    let rationale = try Self.rationale(r)
+                    let ids = try String.fetchAll(evidence, arguments: [try r.checked("case_row") as Int64])
                     let feedback = RationaleFeedback(
-                        id: r["f_id"], rationaleID: r["rationale_id"], helpful: r["helpful"],
-                        tags: (JSONText.decodeStrings(r["tags"]) ?? []).compactMap(RationaleFeedbackTag.init(rawValue:)),
-                        note: r["note"], analyst: r["analyst"], osUser: r["os_user"], createdAt: Timestamp(milliseconds: r["f_at"]))
-                    try row(RationaleFeedbackRow(feedback: feedback, rationale: rationale, caseID: r["case_id"], policy: r["policy"],
+                        id: try r.checked("f_id"), rationaleID: try r.checked("rationale_id"), helpful: try r.checked("helpful"),
+                        tags: (JSONText.decodeStrings(try r.checked("tags")) ?? []).compactMap(RationaleFeedbackTag.init(rawValue:)),
+                        note: try r.checked("note"), analyst: try r.checked("analyst"), osUser: try r.checked("os_user"), createdAt: Timestamp(milliseconds: try r.checked("f_at")))
+                    try row(RationaleFeedbackRow(feedback: feedback, rationale: rationale, caseID: try r.checked("case_id"), policy: try r.checked("policy"),
                                                  citations: CitationCheck(cited: rationale.evidenceIDs, evidence: ids.map { Evidence(id: $0) })))
                     n += 1
                 }
@@ -95,16 +95,16 @@ extension SQLiteStore {
     }
 
     /// A `rationale` row.
-    static func rationale(_ r: Row) -> Rationale {
-        let origin = RationaleOrigin(rawValue: r["origin"]) ?? .imported
+    static func rationale(_ r: Row) throws -> Rationale {
+        let origin = RationaleOrigin(rawValue: try r.checked("origin")) ?? .imported
         var generation: RationaleGeneration?
         if origin == .generated {
-            generation = RationaleGeneration(latencyMs: r["latency_ms"] ?? 0, promptTokens: r["prompt_tokens"],
-                                             completionTokens: r["completion_tokens"], requestedBy: r["requested_by"] ?? "")
+            generation = RationaleGeneration(latencyMs: try r.checked("latency_ms") ?? 0, promptTokens: try r.checked("prompt_tokens"),
+                                             completionTokens: try r.checked("completion_tokens"), requestedBy: try r.checked("requested_by") ?? "")
         }
-        return Rationale(id: r["id"], model: r["model"], promptVersion: r["prompt_version"], text: r["text"],
-                         evidenceIDs: JSONText.decodeStrings(r["evidence_ids"]) ?? [],
-                         createdAt: (r["created_at"] as Int64?).map(Timestamp.init(milliseconds:)),
+        return Rationale(id: try r.checked("id"), model: try r.checked("model"), promptVersion: try r.checked("prompt_version"), text: try r.checked("text"),
+                         evidenceIDs: JSONText.decodeStrings(try r.checked("evidence_ids")) ?? [],
+                         createdAt: (try r.checked("created_at") as Int64?).map(Timestamp.init(milliseconds:)),
                          origin: origin, generation: generation)
     }
 }

@@ -19,23 +19,23 @@ extension SQLiteStore {
         guard let c = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cases WHERE id = ?"),
                                        arguments: [row]) else { return nil }
         let mc = MerchantCase(
-            caseID: c["case_id"], policy: c["policy"],
-            flaggedAt: (c["flagged_at"] as Int64?).map(Timestamp.init(milliseconds:)),
-            merchant: Merchant(id: c["merchant_id"], name: c["merchant_name"], country: c["merchant_country"],
-                               mcc: c["merchant_mcc"], url: c["merchant_url"], description: c["merchant_description"]),
-            status: CaseStatus(rawValue: c["status"]) ?? .open, goldLabel: c["gold_label"])
+            caseID: try c.checked("case_id"), policy: try c.checked("policy"),
+            flaggedAt: (try c.checked("flagged_at") as Int64?).map(Timestamp.init(milliseconds:)),
+            merchant: Merchant(id: try c.checked("merchant_id"), name: try c.checked("merchant_name"), country: try c.checked("merchant_country"),
+                               mcc: try c.checked("merchant_mcc"), url: try c.checked("merchant_url"), description: try c.checked("merchant_description")),
+            status: CaseStatus(rawValue: try c.checked("status")) ?? .open, goldLabel: try c.checked("gold_label"))
         let scores = try Self.scores(db, row)
         let attributions = try Row.fetchAll(db.cachedStatement(sql:
             "SELECT * FROM attribution WHERE case_row = ? ORDER BY id"), arguments: [row]).map { r in
-            Attribution(model: r["model"], version: r["version"], baseValue: r["base_value"],
-                        space: AttributionSpace(rawValue: r["space"]) ?? .logit,
-                        items: JSONText.decodeItems(r["items"]))
+            Attribution(model: try r.checked("model"), version: try r.checked("version"), baseValue: try r.checked("base_value"),
+                        space: AttributionSpace(rawValue: try r.checked("space")) ?? .logit,
+                        items: JSONText.decodeItems(try r.checked("items")))
         }
         let rationales = try Row.fetchAll(db.cachedStatement(sql:
             "SELECT * FROM rationale WHERE case_row = ? ORDER BY id"), arguments: [row]).map(Self.rationale)
         let evidence = try Row.fetchAll(db.cachedStatement(sql:
             "SELECT * FROM evidence WHERE case_row = ? ORDER BY id"), arguments: [row]).map { r in
-            Evidence(id: r["evidence_id"], kind: r["kind"], source: r["source"], text: r["text"])
+            Evidence(id: try r.checked("evidence_id"), kind: try r.checked("kind"), source: try r.checked("source"), text: try r.checked("text"))
         }
         let features = try Self.latestFeatures(db, row)
         let labels = try Self.labelEvents(db, row, caseID: mc.caseID)
@@ -46,7 +46,7 @@ extension SQLiteStore {
     static func scores(_ db: Database, _ row: Int64) throws -> [ModelScore] {
         try Row.fetchAll(db.cachedStatement(sql:
             "SELECT model, version, score, threshold FROM score WHERE case_row = ? ORDER BY id"), arguments: [row])
-            .map { ModelScore(model: $0["model"], version: $0["version"], score: $0["score"], threshold: $0["threshold"]) }
+            .map { ModelScore(model: try $0.checked("model"), version: try $0.checked("version"), score: try $0.checked("score"), threshold: try $0.checked("threshold")) }
     }
 
     static func latestFeatures(_ db: Database, _ row: Int64) throws -> [(name: String, value: FeatureValue)] {
@@ -57,18 +57,18 @@ extension SQLiteStore {
 
     static func labelEvents(_ db: Database, _ row: Int64, caseID: String) throws -> [LabelEvent] {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM label_event WHERE case_row = ? ORDER BY id"),
-                         arguments: [row]).map { labelEvent($0, caseID: caseID) }
+                         arguments: [row]).map { try labelEvent($0, caseID: caseID) }
     }
 
-    static func labelEvent(_ r: Row, caseID: String) -> LabelEvent {
-        LabelEvent(id: r["id"], caseID: caseID, kind: LabelEventKind(rawValue: r["kind"]) ?? .label,
-                   decision: r["decision"], reasonCodes: JSONText.decodeStrings(r["reason_codes"]) ?? [],
-                   note: r["note"], analyst: r["analyst"], osUser: r["os_user"], role: Role(rawValue: r["role"]) ?? .analyst,
-                   createdAt: Timestamp(milliseconds: r["created_at"]), dwellMs: r["dwell_ms"], blind: r["blind"],
-                   modelVersionsSeen: JSONText.decodeStrings(r["model_versions_seen"]) ?? [],
-                   supersedes: r["supersedes"], queuePolicy: r["queue_policy"],
-                   inclusionProbability: r["inclusion_probability"], appVersion: r["app_version"],
-                   project: r["project"])
+    static func labelEvent(_ r: Row, caseID: String) throws -> LabelEvent {
+        LabelEvent(id: try r.checked("id"), caseID: caseID, kind: LabelEventKind(rawValue: try r.checked("kind")) ?? .label,
+                   decision: try r.checked("decision"), reasonCodes: JSONText.decodeStrings(try r.checked("reason_codes")) ?? [],
+                   note: try r.checked("note"), analyst: try r.checked("analyst"), osUser: try r.checked("os_user"), role: Role(rawValue: try r.checked("role")) ?? .analyst,
+                   createdAt: Timestamp(milliseconds: try r.checked("created_at")), dwellMs: try r.checked("dwell_ms"), blind: try r.checked("blind"),
+                   modelVersionsSeen: JSONText.decodeStrings(try r.checked("model_versions_seen")) ?? [],
+                   supersedes: try r.checked("supersedes"), queuePolicy: try r.checked("queue_policy"),
+                   inclusionProbability: try r.checked("inclusion_probability"), appVersion: try r.checked("app_version"),
+                   project: try r.checked("project"))
     }
 
     public func analystCounts(analyst: String, since: Timestamp) throws -> AnalystCounts {
@@ -78,7 +78,7 @@ extension SQLiteStore {
                     SELECT (SELECT count(*) FROM assignment WHERE analyst = ?1 AND lease_until > ?2) AS held,
                            (SELECT count(*) FROM label_event WHERE analyst = ?1 AND created_at >= ?3 AND kind = 'label') AS labelled
                     """), arguments: [analyst, Timestamp.now().milliseconds, since.milliseconds])
-                return AnalystCounts(held: row?["held"] ?? 0, labelled: row?["labelled"] ?? 0)
+                return AnalystCounts(held: try row?.checked("held") ?? 0, labelled: try row?.checked("labelled") ?? 0)
             }
         }
     }
@@ -87,13 +87,13 @@ extension SQLiteStore {
         try guarded {
             try pool.read { db in
                 let cases = try Row.fetchAll(db, sql: "SELECT policy, status, count(*) AS n FROM cases GROUP BY policy, status ORDER BY policy, status")
-                    .map { PolicyStatusCount(policy: $0["policy"], status: CaseStatus(rawValue: $0["status"]) ?? .open, count: $0["n"]) }
+                    .map { PolicyStatusCount(policy: try $0.checked("policy"), status: CaseStatus(rawValue: try $0.checked("status")) ?? .open, count: try $0.checked("n")) }
                 let labels = try Int.fetchOne(db, sql: "SELECT count(*) FROM label_event") ?? 0
                 let imports = try Row.fetchOne(db, sql: "SELECT count(*) AS n, max(finished_at) AS last FROM import_batch WHERE finished_at IS NOT NULL")
                 let unfinished = try Row.fetchAll(db, sql: "SELECT * FROM import_batch WHERE finished_at IS NULL ORDER BY id")
                     .map(Self.importBatch)
-                return StoreStats(cases: cases, labelEvents: labels, imports: imports?["n"] ?? 0,
-                                  lastImport: (imports?["last"] as Int64?).map(Timestamp.init(milliseconds:)),
+                return StoreStats(cases: cases, labelEvents: labels, imports: try imports?.checked("n") ?? 0,
+                                  lastImport: (try imports?.checked("last") as Int64?).map(Timestamp.init(milliseconds:)),
                                   unfinishedImports: unfinished)
             }
         }

@@ -12,7 +12,7 @@ extension SQLiteStore {
         let problems = taxonomy.problems()
         guard problems.isEmpty else { throw StoreError.refused("taxonomy refused: " + problems.joined(separator: "; ")) }
         try guarded {
-            try pool.write { db in
+            try write { db in
                 try Self.requireLead(db, actor, to: "edit the taxonomy", unlessNoLead: true)
                 // Cases must keep a policy area that exists.
                 let used = try String.fetchAll(db, sql: "SELECT DISTINCT policy FROM cases")
@@ -44,21 +44,30 @@ extension SQLiteStore {
         }
     }
 
+    /// The taxonomy in force. Values are decoded with throwing accessors: a damaged page that
+    /// reads as NULL is an error (``StoreError/damaged(path:detail:)``), not a crash.
     static func readTaxonomy(_ db: Database) throws -> Taxonomy {
+        func hotkey(_ row: Row) throws -> Character {
+            let text: String = try row.checked("hotkey")
+            guard let c = text.first else { throw StoreError.refused("a taxonomy entry has an empty hotkey") }
+            return c
+        }
         let decisions = try Row.fetchAll(db, sql: "SELECT * FROM decision ORDER BY position").map { row in
-            Decision(key: row["key"], label: row["label"], hotkey: Character(row["hotkey"] as String),
-                     isFinal: row["is_final"], outcome: (row["outcome"] as String?).flatMap(Outcome.init(rawValue:)))
+            Decision(key: try row.checked("key"), label: try row.checked("label"), hotkey: try hotkey(row),
+                     isFinal: try row.checked("is_final"),
+                     outcome: (try (row.checked("outcome") as String?)).flatMap(Outcome.init(rawValue:)))
         }
         var reasons: [String: [ReasonCode]] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT * FROM reason_code ORDER BY policy, position") {
-            let decisions: String? = row["decisions"]
-            reasons[row["policy"], default: []].append(ReasonCode(
-                code: row["code"], label: row["label"], hotkey: Character(row["hotkey"] as String),
+            let decisions: String? = try row.checked("decisions")
+            reasons[try (row.checked("policy") as String), default: []].append(ReasonCode(
+                code: try row.checked("code"), label: try row.checked("label"), hotkey: try hotkey(row),
                 decisions: decisions.flatMap(JSONText.decodeStrings)))
         }
         let policies = try Row.fetchAll(db, sql: "SELECT * FROM policy_area ORDER BY position").map { row in
-            PolicyArea(key: row["key"], name: row["name"], summary: row["summary"], slaHours: row["sla_hours"],
-                       reasons: reasons[row["key"]] ?? [])
+            let key: String = try row.checked("key")
+            return PolicyArea(key: key, name: try row.checked("name"), summary: try row.checked("summary"),
+                              slaHours: try row.checked("sla_hours"), reasons: reasons[key] ?? [])
         }
         return Taxonomy(decisions: decisions, policies: policies, globalReasons: reasons[""] ?? [])
     }

@@ -59,7 +59,21 @@ public final class SQLiteStore: CaseStore, @unchecked Sendable {
     /// background), which a bulk import restores after raising it.
     let autocheckpointPages: Int
 
-    /// Opens (and, with `create`, creates) the database at `path`, applying pending migrations.
+    /// The identity of the database file and of its write-ahead log, as they were when this
+    /// store opened them (see ``verifyFiles()``).
+    private let files: FileIdentity
+
+    /// Opens the database at `path` for `access`:
+    ///
+    /// - ``StoreAccess/create`` makes the file (and its missing directories) when there is none,
+    ///   and the schema in a new or empty file;
+    /// - ``StoreAccess/readWrite`` needs a triage database, and applies pending migrations;
+    /// - ``StoreAccess/readOnly`` needs a triage database at the current schema, and opens it
+    ///   read-only: nothing is written.
+    ///
+    /// A SQLite database that is not triage's (it has tables, but not triage's migrations) is
+    /// refused before anything touches it (``StoreError/foreignDatabase(path:tables:)``): not
+    /// switched to WAL, no table added.
     ///
     /// With `checkpointsInBackground` (for long sessions such as the workbench), no commit ever
     /// copies the WAL back into the database file itself: SQLite's automatic checkpoint runs
@@ -70,34 +84,37 @@ public final class SQLiteStore: CaseStore, @unchecked Sendable {
     /// checkpoints (their process may exit before a timer fires).
     ///
     /// Throws ``StoreError`` with a message for people: no such file (without `create`), not a
-    /// database, read-only, locked for longer than the busy timeout, or a newer schema.
-    public init(path: String, create: Bool, checkpointsInBackground: Bool = false) throws {
+    /// database, not triage's, read-only, locked for longer than the busy timeout, or a newer schema.
+    public init(path: String, access: StoreAccess, checkpointsInBackground: Bool = false) throws {
         self.path = path
+        let readOnly = access == .readOnly
         autocheckpointPages = checkpointsInBackground ? 0 : 1000
         let fm = FileManager.default
         var isDir: ObjCBool = false
         let exists = fm.fileExists(atPath: path, isDirectory: &isDir)
         if isDir.boolValue { throw StoreError.notADatabase(path: path) }
         if !exists {
-            guard create else { throw StoreError.databaseMissing(path: path) }
+            guard access == .create else { throw StoreError.databaseMissing(path: path) }
             let dir = (path as NSString).deletingLastPathComponent
             if !dir.isEmpty, !fm.fileExists(atPath: dir) {
                 do { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) }
                 catch { throw StoreError.storage("cannot create the directory \(dir): \(error.localizedDescription)") }
             }
         } else {
-            if !fm.isWritableFile(atPath: path) { throw StoreError.readOnly(path: path) }
-            let dir = (path as NSString).deletingLastPathComponent
-            if !fm.isWritableFile(atPath: dir.isEmpty ? "." : dir) { throw StoreError.readOnly(path: dir.isEmpty ? "." : dir) }
-            // SQLite files start with this 16-byte header; anything else is not ours to touch.
-            if let h = FileHandle(forReadingAtPath: path) {
-                let head = h.readData(ofLength: 16)
-                try? h.close()
-                if !head.isEmpty && head != Data("SQLite format 3\u{0}".utf8) { throw StoreError.notADatabase(path: path) }
+            switch try Self.contents(of: path) {
+            case .empty where access != .create: throw StoreError.emptyDatabase(path: path)
+            case .foreign(let tables): throw StoreError.foreignDatabase(path: path, tables: tables)
+            case .empty, .triage: break
+            }
+            if !readOnly {
+                if !fm.isWritableFile(atPath: path) { throw StoreError.readOnly(path: path) }
+                let dir = (path as NSString).deletingLastPathComponent
+                if !fm.isWritableFile(atPath: dir.isEmpty ? "." : dir) { throw StoreError.readOnly(path: dir.isEmpty ? "." : dir) }
             }
         }
         var config = Configuration()
-        config.busyMode = Self.busyMode(wantedFile: Self.lockWantedFile(path))
+        config.busyMode = readOnly ? .timeout(Self.busyTimeout) : Self.busyMode(wantedFile: Self.lockWantedFile(path))
+        config.readonly = readOnly
         config.label = "triage"
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -105,21 +122,74 @@ public final class SQLiteStore: CaseStore, @unchecked Sendable {
         }
         var versionConfig = Configuration()
         versionConfig.readonly = true
-        versionConfig.busyMode = Self.busyMode(wantedFile: Self.lockWantedFile(path))
+        versionConfig.busyMode = config.busyMode
         versionConfig.label = "triage.data_version"
         do {
             pool = try DatabasePool(path: path, configuration: config)
-            try Self.migrate(pool, path: path)
+            try Self.migrate(pool, path: path, readOnly: readOnly)
             versionReader = try DatabaseQueue(path: path, configuration: versionConfig)
-            checkpointer = checkpointsInBackground ? try Checkpointer(path: path, configuration: config) : nil
+            checkpointer = checkpointsInBackground && !readOnly ? try Checkpointer(path: path, configuration: config) : nil
         } catch let e as StoreError {
             throw e
         } catch let e as DatabaseError {
             throw Self.translate(e, path: path)
+        } catch let e as RowDecodingError {
+            throw StoreError.damaged(path: path, detail: "a value cannot be read: \(e)")
+        }
+        files = FileIdentity(path: path)
+    }
+
+    /// Opens the database at `path`; `create` is ``StoreAccess/create``, otherwise
+    /// ``StoreAccess/readWrite``.
+    public convenience init(path: String, create: Bool, checkpointsInBackground: Bool = false) throws {
+        try self.init(path: path, access: create ? .create : .readWrite, checkpointsInBackground: checkpointsInBackground)
+    }
+
+    /// What an existing file holds, read without changing it.
+    private enum Contents {
+        /// Zero bytes, or a SQLite database without tables.
+        case empty
+        case triage
+        /// A SQLite database with tables but not triage's migrations.
+        case foreign(tables: [String])
+    }
+
+    private static func contents(of path: String) throws -> Contents {
+        var st = stat()
+        if stat(path, &st) == 0 && st.st_size == 0 { return .empty }
+        // SQLite files start with this 16-byte header; anything else is not ours to touch.
+        if let h = FileHandle(forReadingAtPath: path) {
+            let head = h.readData(ofLength: 16)
+            try? h.close()
+            if head != Data("SQLite format 3\u{0}".utf8) { throw StoreError.notADatabase(path: path) }
+        }
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(busyTimeout)
+        do {
+            let q = try DatabaseQueue(path: path, configuration: config)
+            return try q.read { db in
+                let tables = try String.fetchAll(db, sql: """
+                    SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name
+                    """)
+                if tables.isEmpty { return .empty }
+                // A triage database records its first migration; a newer triage's still does. (Read
+                // by scanning the table, not its index: a damaged index must read as damaged.)
+                if tables.contains("grdb_migrations"),
+                   try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations NOT INDEXED")
+                       .contains(Schema.migrator.migrations.first ?? "") {
+                    return .triage
+                }
+                return .foreign(tables: tables)
+            }
+        } catch let e as DatabaseError {
+            throw translate(e, path: path)
+        } catch let e as RowDecodingError {
+            throw StoreError.damaged(path: path, detail: "a value cannot be read: \(e)")
         }
     }
 
-    private static func migrate(_ pool: DatabasePool, path: String) throws {
+    private static func migrate(_ pool: DatabasePool, path: String, readOnly: Bool) throws {
         let migrator = Schema.migrator
         let (superseded, complete) = try pool.read { db in
             (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
@@ -130,6 +200,7 @@ public final class SQLiteStore: CaseStore, @unchecked Sendable {
             throw StoreError.newerSchema(path: path, found: unknown.last ?? "unknown", known: Schema.latest)
         }
         if !complete {
+            if readOnly { throw StoreError.needsMigration(path: path) }
             try migrator.migrate(pool)
             try pool.write { db in
                 if try Int.fetchOne(db, sql: "SELECT count(*) FROM decision") == 0 {
@@ -139,10 +210,30 @@ public final class SQLiteStore: CaseStore, @unchecked Sendable {
         }
     }
 
+    /// Runs `body` in a write transaction (IMMEDIATE, committed with `synchronous = FULL`), then
+    /// checks that the commit went to the files others open (``verifyFiles()``). Every write of
+    /// the store goes through here.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try guarded {
+            let result = try pool.write(body)
+            try verifyFiles()
+            return result
+        }
+    }
+
+    /// Throws when the database file or its write-ahead log is no longer the one this store
+    /// opened (removed, or replaced by another file of the same name): SQLite keeps writing to
+    /// the files it holds open, so a commit would succeed into a file no one else can see and
+    /// that is gone when this process ends. Two `stat` calls.
+    public func verifyFiles() throws {
+        if let problem = files.problem() { throw StoreError.storage(problem + ": what was just written is not saved in the database others open; quit, and check the file (nothing is saved until triage is started again)") }
+    }
+
     /// Maps SQLite errors to messages for people.
     static func translate(_ e: DatabaseError, path: String) -> StoreError {
         switch e.resultCode {
-        case .SQLITE_NOTADB, .SQLITE_CORRUPT: return .notADatabase(path: path)
+        case .SQLITE_NOTADB: return .notADatabase(path: path)
+        case .SQLITE_CORRUPT: return .damaged(path: path, detail: e.message ?? "SQLite reports corruption")
         case .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_CANTOPEN: return .readOnly(path: path)
         case .SQLITE_BUSY, .SQLITE_LOCKED: return .locked(path: path)
         case .SQLITE_FULL: return .storage("the disk holding \(path) is full: nothing was saved; free some space and try again")
@@ -153,10 +244,12 @@ public final class SQLiteStore: CaseStore, @unchecked Sendable {
         }
     }
 
-    /// Runs `body` and maps SQLite errors to ``StoreError``.
+    /// Runs `body` and maps SQLite errors to ``StoreError``. A value that cannot be decoded (a
+    /// NULL where the schema forbids one) can only come from a damaged file.
     func guarded<T>(_ body: () throws -> T) throws -> T {
         do { return try body() }
         catch let e as DatabaseError { throw Self.translate(e, path: path) }
+        catch let e as RowDecodingError { throw StoreError.damaged(path: path, detail: "a value cannot be read: \(e)") }
     }
 
     /// `PRAGMA data_version` on a connection of its own, which no one writes through: SQLite

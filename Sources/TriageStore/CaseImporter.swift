@@ -27,6 +27,10 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
     /// A record that was good when checked was bad when written: the file changed during the
     /// import. What was written before it stays, as an unfinished import.
     case changedWhileImporting(path: String, problem: String)
+    /// Writing stopped (a full disk, a file-size limit, an I/O error) after `stored` records of
+    /// the input were committed: they stay, as an unfinished import that running the same import
+    /// again resumes. `reason` is the store's error.
+    case interrupted(path: String, stored: Int, reason: StoreError)
 
     public var description: String {
         switch self {
@@ -34,6 +38,13 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
         case .output(let e): return "rejects file: \(e)"
         case .badHeader(let p, let r): return "\(p): line 1: \(r)"
         case .malformed(let p, let r): return "\(p): \(r); nothing from this file was stored"
+        case .interrupted(let p, let stored, let reason):
+            // The store's words for the failure, without its "nothing was saved" (true of one
+            // transaction, not of an import that commits in chunks).
+            let why = reason.description.replacingOccurrences(of: ": nothing was saved; ", with: "; ")
+                .replacingOccurrences(of: ": nothing was saved", with: "")
+            return "\(p): writing stopped before the end: \(why). The first \(stored) records of the file are stored, "
+                + "as an unfinished import (`triage stats` lists it); run the same `triage import` again to resume after them"
         case .changedWhileImporting(let p, let problem):
             return "\(p) changed while it was being imported (\(problem)); the records before that line are stored "
                 + "as an unfinished import: fix the file and import it again"
@@ -178,9 +189,11 @@ public struct CaseImporter {
         var changedAt: ImportProblem?
         var ticker = Ticker(file: display, phase: .writing, source: source, progress: progress)
         let batch: ImportBatch
+        var committed = 0
         do {
             batch = try store.importBatch(info) { sink in
                 resumedAfter = sink.resumeAfter
+                defer { committed = sink.committed }
                 try scan(source, display: display, format: format, rules: rules, prepare: true, stage: sink.stage,
                          skip: sink.resumeAfter) { item in
                     ticker.tick(item.line)
@@ -201,6 +214,8 @@ public struct CaseImporter {
             }
         } catch is ImportRolledBackSignal {
             throw ImportError.changedWhileImporting(path: display, problem: changedAt?.description ?? "")
+        } catch let e as StoreError where committed > 0 {
+            throw ImportError.interrupted(path: display, stored: committed, reason: e)
         }
         return ImportReport(file: display, batch: batch, read: batch.read, rejected: batch.rejected,
                             problems: check.problems, ignoredColumns: check.ignored, resumedAfter: resumedAfter,

@@ -280,6 +280,9 @@ public protocol ImportSink {
     /// Records of this input that an earlier, interrupted run of the same batch already handled
     /// (written or rejected, and committed): the feed skips this many before handing any over.
     var resumeAfter: Int { get }
+    /// Records of this input handled and committed so far, counting those of an earlier run
+    /// (``resumeAfter``): what stays stored if the import stops now.
+    var committed: Int { get }
     /// Writes one valid record. Throws only on storage errors. Returns what the record did to the
     /// store, or nil when the sink holds it in a buffer to write with others (it is counted, and
     /// committed with its chunk, either way).

@@ -84,6 +84,9 @@ public struct PostgresAddress: Sendable, Equatable, CustomStringConvertible {
     /// (`sslrootcert`, else `$PGSSLROOTCERT`); nil: `~/.postgresql/root.crt` when it exists,
     /// else the system's trusted CAs. `system` asks for the system's CAs outright.
     public var sslRootCert: String?
+    /// Every transaction read-only (`default_transaction_read_only`), for commands that only
+    /// read (``StoreAccess/readOnly``). Not part of the URL.
+    public var readOnly = false
 
     public init(user: String, host: String?, socketDirectory: String = "/var/run/postgresql", port: Int = 5432,
                 database: String, sslMode: SSLMode = .prefer, connectTimeout: Int = 10, applicationName: String = "triage") {

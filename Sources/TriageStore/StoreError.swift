@@ -5,6 +5,14 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `url`: the --db given).
     case serverDatabaseMissing(database: String, server: String, url: String)
     case notADatabase(path: String)
+    /// A database whose pages or values cannot be read as written (`detail`: SQLite's words).
+    case damaged(path: String, detail: String)
+    /// A SQLite database that is not triage's (it holds other tables): left untouched.
+    case foreignDatabase(path: String, tables: [String])
+    /// An empty file or database opened by a command that does not create one.
+    case emptyDatabase(path: String)
+    /// A database from an older triage, opened by a command that only reads.
+    case needsMigration(path: String)
     case readOnly(path: String)
     case locked(path: String)
     case newerSchema(path: String, found: String, known: String)
@@ -29,6 +37,17 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
                 + "or CREATE DATABASE in psql), then run `triage db init --db '\(url)'`"
         case .notADatabase(let p):
             return "\(p) is not a triage database (not SQLite, or damaged): check the path given with --db or $TRIAGE_DB"
+        case .damaged(let p, let detail):
+            return "\(p) is damaged (\(detail)): this command stopped and changed nothing more; check it with "
+                + "`sqlite3 \(p) 'PRAGMA integrity_check'`, and restore a backup or recover it (`sqlite3 \(p) .recover`)"
+        case .foreignDatabase(let p, let tables):
+            let shown = tables.prefix(3).joined(separator: ", ") + (tables.count > 3 ? ", …" : "")
+            return "\(p) is a SQLite database but not triage's (it has \(tables.count) other table\(tables.count == 1 ? "" : "s"): \(shown)); "
+                + "it was left untouched: check --db or $TRIAGE_DB"
+        case .emptyDatabase(let p):
+            return "\(p) is empty, not yet a triage database: create it with `triage import FILE --db \(p)` or `triage db init --db \(p)`"
+        case .needsMigration(let p):
+            return "\(p) was written by an older triage: upgrade it with `triage db migrate --db \(p)` (commands that only read never change it)"
         case .readOnly(let p):
             return "\(p) is read-only for you: ask its owner for write access (group-writable file and directory)"
         case .locked(let p):

@@ -37,7 +37,7 @@ struct AgreementCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let store = try global.openStore(create: false)
+            let store = try global.openStore(.readOnly)
             let p = try global.resolveProject(store, project)
             let labels = try store.projectLabels(p.name)
             let report = AgreementReport.build(labels, categories: try store.taxonomy().decisions.map(\.key))

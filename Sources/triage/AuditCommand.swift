@@ -35,7 +35,7 @@ struct Audit: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let store = try global.openStore(create: false)
+            let store = try global.openStore(.readOnly)
             guard let audit = try store.caseAudit(caseID: caseID) else { throw StoreError.caseNotFound(caseID) }
             Console.out(format == .json ? Self.json(audit) : Self.text(audit))
         }

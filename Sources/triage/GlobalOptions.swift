@@ -86,23 +86,26 @@ struct GlobalOptions: ParsableArguments {
         return p
     }
 
-    /// Opens the store; `create` makes a new database when the file does not exist.
-    /// The store; `interactive` for the workbench, whose long session checkpoints the WAL in
-    /// the background rather than inside a label's commit.
+    /// Opens the store for `access` (see ``StoreAccess``: only commands that create a database
+    /// make one, and commands that only read never write); `interactive` for the workbench,
+    /// whose long session checkpoints the WAL in the background rather than inside a label's
+    /// commit.
     ///
     /// On PostgreSQL the database must have been prepared with `triage db init`, and your name
     /// on labels is your database user: the server's row-level security refuses any other, so
     /// an --analyst that differs is refused here first (exit 77).
-    func openStore(create: Bool, interactive: Bool = false) throws -> any CaseStore {
+    func openStore(_ access: StoreAccess, interactive: Bool = false) throws -> any CaseStore {
         switch try databaseLocation() {
         case .sqlite(let path):
-            return try SQLiteStore(path: path, create: create, checkpointsInBackground: interactive)
+            return try SQLiteStore(path: path, access: access, checkpointsInBackground: interactive)
         case .postgres(let a):
             if let analyst, analyst != a.user {
                 throw CLIError(message: "on PostgreSQL your name on labels is your database user (\(a.user)), not --analyst \(analyst): connect as \(analyst) instead (postgres://\(analyst)@…)",
                                code: Exit.noPermission)
             }
-            return try PostgresStore(address: a, password: try postgresPassword(for: a))
+            var address = a
+            address.readOnly = access == .readOnly
+            return try PostgresStore(address: address, password: try postgresPassword(for: a))
         }
     }
 }
@@ -187,7 +190,7 @@ enum Exit {
     static func code(for e: StoreError) -> Int32 {
         switch e {
         case .databaseMissing, .serverDatabaseMissing, .caseNotFound: return noInput
-        case .notADatabase, .newerSchema: return unavailable
+        case .notADatabase, .damaged, .newerSchema, .foreignDatabase, .emptyDatabase, .needsMigration: return unavailable
         case .readOnly: return noPermission
         case .locked: return tempFailure
         case .invalidLabel, .refused: return dataError
@@ -214,6 +217,7 @@ func runReporting(_ body: () throws -> Void) throws {
         case .output(.cannotWrite): throw ExitCode(Exit.ioError)
         case .output: throw ExitCode(Exit.cantCreate)
         case .badHeader, .malformed, .changedWhileImporting: throw ExitCode(Exit.dataError)
+        case .interrupted(_, _, let reason): throw ExitCode(Exit.code(for: reason))
         }
     } catch let e as CLIError {
         Console.error(e.message)

@@ -62,7 +62,7 @@ struct Import: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let store = try global.openStore(create: true)
+            let store = try global.openStore(.create)
             var anyFailed = false
             for file in files {
                 let rejectsPath = skipInvalid ? (rejects ?? (file == "-" ? "stdin.rejects" : file + ".rejects")) : nil

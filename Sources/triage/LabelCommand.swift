@@ -75,7 +75,7 @@ struct Label: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let store = try global.openStore(create: false)
+            let store = try global.openStore(.readWrite)
             guard let detail = try store.caseDetail(caseID: caseID) else { throw StoreError.caseNotFound(caseID) }
             if let project {
                 try labelInProject(store, detail, project)

@@ -50,7 +50,7 @@ struct Next: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let store = try global.openStore(create: false)
+            let store = try global.openStore(.readWrite)
             if let project {
                 _ = try RoleOptions(role: .labeler).inForce(store, person: global.analystName)
                 guard let id = try store.claimNext(inProject: project, labeler: global.analystName,

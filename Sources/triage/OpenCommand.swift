@@ -82,7 +82,7 @@ struct Open: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            try openScreen(store: try global.openStore(create: false, interactive: true), global: global, workbench: workbench, roles: roles,
+            try openScreen(store: try global.openStore(.readWrite, interactive: true), global: global, workbench: workbench, roles: roles,
                            project: project)
         }
     }

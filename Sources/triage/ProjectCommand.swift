@@ -30,7 +30,7 @@ struct ProjectList: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let store = try global.openStore(create: false)
+            let store = try global.openStore(.readOnly)
             let all = try store.projects()
             if all.isEmpty {
                 Console.out("no labelling project yet: a lead creates one with `triage project create NAME --policy POLICY`")
@@ -133,7 +133,7 @@ struct ProjectCreate: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let store = try global.openStore(create: false)
+            let store = try global.openStore(.readWrite)
             let settings = Project(name: name, policy: policy, overlap: overlap, blind: !unblinded, goldRate: goldRate,
                                    queuePolicy: queuePolicy, sampleRate: sampleRate, createdBy: global.analystName,
                                    createdAt: .now())
@@ -184,7 +184,7 @@ struct ProjectSet: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let store = try global.openStore(create: false)
+            let store = try global.openStore(.readWrite)
             let change = ProjectChange(overlap: overlap, blind: unblinded ? false : blind, goldRate: goldRate)
             _ = try store.updateProject(name, change, actor: global.analystName)
             guard let s = try store.projects().first(where: { $0.project.name == name }) else { return }

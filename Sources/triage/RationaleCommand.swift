@@ -79,7 +79,7 @@ struct RationaleCommand: ParsableCommand {
         try runReporting {
             let settings = try llm.settings(concurrency: concurrency)
             let template = try LLMOptions.template(settings)
-            let store = try global.openStore(create: false)
+            let store = try global.openStore(.readWrite)
             let taxonomy = try store.taxonomy()
             if showPrompt, let caseID {
                 guard let detail = try store.caseDetail(caseID: caseID) else { throw StoreError.caseNotFound(caseID) }

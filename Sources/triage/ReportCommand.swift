@@ -51,7 +51,7 @@ struct Report: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let store = try global.openStore(create: false)
+            let store = try global.openStore(.readOnly)
             let data = try store.dashboard(now: .now())
             let text: String
             switch format {

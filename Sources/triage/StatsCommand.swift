@@ -12,7 +12,7 @@ struct Stats: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let store = try global.openStore(create: false)
+            let store = try global.openStore(.readOnly)
             let s = try store.stats()
             Console.out(Self.render(s, location: store.location))
         }

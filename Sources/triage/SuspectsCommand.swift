@@ -47,7 +47,7 @@ struct Suspects: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let store = try global.openStore(create: false)
+            let store = try global.openStore(.readOnly)
             let taxonomy = try store.taxonomy()
             var labelOf: [String: String] = [:]
             let found: [SuspectLabel]

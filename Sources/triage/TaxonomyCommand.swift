@@ -28,7 +28,7 @@ struct TaxonomyCommand: ParsableCommand {
 
         func run() throws {
             try runReporting {
-                let t = try global.openStore(create: false).taxonomy()
+                let t = try global.openStore(.readOnly).taxonomy()
                 Console.out("decisions:")
                 for d in t.decisions {
                     Console.out("  [\(d.hotkey)] \(d.key.padding(toLength: 14, withPad: " ", startingAt: 0)) \(d.label)\(d.isFinal ? "" : "  (sends the case to a lead)")")
@@ -57,7 +57,7 @@ struct TaxonomyCommand: ParsableCommand {
 
         func run() throws {
             try runReporting {
-                let t = try global.openStore(create: false).taxonomy()
+                let t = try global.openStore(.readOnly).taxonomy()
                 let output = try OutputFile(path: out, protecting: global.protectedFiles())
                 try output.write(Array(TaxonomyFile.render(t).utf8))
                 try output.close()
@@ -81,7 +81,7 @@ struct TaxonomyCommand: ParsableCommand {
                 } catch {
                     throw CLIError(message: "cannot read \(file): \(systemReason(error))", code: Exit.noInput)
                 }
-                let store = try global.openStore(create: true)
+                let store = try global.openStore(.create)
                 try store.replaceTaxonomy(taxonomy, actor: global.analystName)
                 Console.out("taxonomy replaced: \(taxonomy.decisions.count) decisions, \(taxonomy.policies.count) policy areas, "
                       + "\(taxonomy.policies.reduce(taxonomy.globalReasons.count) { $0 + $1.reasons.count }) reason codes")

@@ -65,12 +65,14 @@ struct Triage: ParsableCommand {
     /// - descriptors 0–2 kept open, so no file opened later takes the place of a closed one;
     /// - SIGINT, SIGTERM and SIGHUP remove the temporary files of an import or an output in
     ///   progress before the process ends;
+    /// - a crash prints one line, not a backtrace (`TRIAGE_BACKTRACE=1` keeps the backtrace);
     /// - help and errors written through ``Console``: a usage error quoting an option value is
     ///   sanitised, and output that could not be written (a full disk) is exit 74, never 0.
     static func main() {
         triage_ignore_file_size_signal()
         Console.guardStandardDescriptors()
         triage_install_cleanup_handlers()
+        if ProcessInfo.processInfo.environment["TRIAGE_BACKTRACE"] != "1" { triage_install_crash_reporter() }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -43,7 +43,7 @@ struct Undo: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let store = try global.openStore(create: false)
+            let store = try global.openStore(.readWrite)
             if let project {
                 let person = global.analystName
                 _ = try global.resolveProject(store, project)

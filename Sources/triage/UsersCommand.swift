@@ -32,7 +32,7 @@ struct UsersList: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let store = try global.openStore(create: false)
+            let store = try global.openStore(.readOnly)
             let people = try store.people()
             if people.isEmpty {
                 Console.out("nobody is registered: everyone works as an analyst. Add the first lead with `triage users add NAME --role lead`.")
@@ -75,7 +75,7 @@ struct UsersAdd: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let store = try global.openStore(create: false)
+            let store = try global.openStore(.readWrite)
             switch try store.addPerson(name, role: newRole, actor: global.analystName) {
             case .added: Console.out("added \(name) as \(Self.article(newRole)) \(newRole.rawValue)")
             case .changed(let from): Console.out("\(name) is now \(Self.article(newRole)) \(newRole.rawValue) (was \(from.rawValue))")

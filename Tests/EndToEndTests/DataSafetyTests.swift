@@ -152,4 +152,154 @@ import TriageFormats
         #expect(!usage.stderr.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "\(usage.stderr.debugDescription)")
         #expect(usage.stderr.contains("␛]0;owned"), "\(usage.stderr)")
     }
+
+    /// A SQLite database that is not triage's is refused (exit 69, one line) and left exactly as
+    /// it was, by every command; only `db init` or an import creates the schema, and only in a
+    /// new or empty file.
+    @Test func aForeignSQLiteDatabaseIsLeftUntouched() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let foreign = dir + "/places.sqlite"
+        _ = try Harness.sql(foreign, "CREATE TABLE moz_places(id INTEGER PRIMARY KEY, url TEXT); INSERT INTO moz_places(url) VALUES ('https://example.org');")
+        let before = try Data(contentsOf: URL(fileURLWithPath: foreign))
+        try Harness.run(["sample", "--n", "3", "--out", dir + "/c.jsonl"])
+        for args in [["stats"], ["report"], ["export"], ["audit", "c_1"], ["users", "list"], ["label", "c_1", "violation"],
+                     ["next"], ["import", dir + "/c.jsonl"], ["db", "init"], ["db", "migrate"], ["taxonomy", "show"]] {
+            let r = try Harness.run(args + ["--db", foreign])
+            #expect(r.status == 69, "\(args): \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains("not triage's") && r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: foreign)) == before)
+        #expect(!FileManager.default.fileExists(atPath: foreign + "-wal"))
+        #expect(try Harness.sql(foreign, "PRAGMA journal_mode") == "delete")
+        // An empty file: a command that reads says how to create it; an import creates it.
+        let empty = dir + "/empty.sqlite"
+        FileManager.default.createFile(atPath: empty, contents: nil)
+        let stats = try Harness.run(["stats", "--db", empty])
+        #expect(stats.status == 69 && stats.stderr.contains("triage import"), "\(stats.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: empty)).isEmpty)
+        #expect(try Harness.run(["import", dir + "/c.jsonl", "--db", empty]).status == 0)
+        #expect(try Harness.sql(empty, "SELECT count(*) FROM cases") == "3")
+    }
+
+    /// Commands that only read never write: the database file and its log are unchanged, and a
+    /// database from an older triage is not upgraded behind the user's back (they are told how).
+    @Test func readOnlyCommandsNeverWrite() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = try labelledDatabase(dir)
+        _ = try Harness.sql(db, "PRAGMA wal_checkpoint(TRUNCATE)")
+        func snapshot() throws -> [Data] {
+            try [db, db + "-wal"].map { FileManager.default.fileExists(atPath: $0) ? try Data(contentsOf: URL(fileURLWithPath: $0)) : Data() }
+        }
+        let before = try snapshot()
+        let id = try Harness.sql(db, "SELECT case_id FROM cases ORDER BY id LIMIT 1")
+        for args in [["stats"], ["report"], ["report", "--format", "json"], ["export"], ["export", "--format", "csv"],
+                     ["audit", id], ["suspects"], ["users", "list"], ["project", "list"], ["taxonomy", "show"], ["taxonomy", "export"]] {
+            let r = try Harness.run(args + ["--db", db])
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+        }
+        #expect(try snapshot() == before)
+        // An older schema: reading commands refuse with advice; a writing command upgrades it.
+        let last = try Harness.sql(db, "SELECT identifier FROM grdb_migrations ORDER BY rowid DESC LIMIT 1")
+        _ = try Harness.sql(db, "DELETE FROM grdb_migrations WHERE identifier = '\(last)'")
+        let old = try Harness.run(["stats", "--db", db])
+        #expect(old.status == 69 && old.stderr.contains("triage db migrate"), "\(old.stderr)")
+        #expect(try Harness.sql(db, "SELECT count(*) FROM grdb_migrations WHERE identifier = '\(last)'") == "0")
+    }
+
+    /// The write-ahead log removed under an open workbench: the next label is not reported as
+    /// saved (SQLite would commit it into the removed file, lost when the workbench ends).
+    @Test func aRemovedWriteAheadLogIsNotReportedAsSaved() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/t.sqlite"
+        try Harness.run(["sample", "--n", "20", "--seed", "3", "--out", dir + "/c.jsonl"])
+        #expect(try Harness.run(["import", dir + "/c.jsonl", "--db", db]).status == 0)
+        let tmux = try TmuxSession(command: [Harness.binary, "--db", db, "--analyst", "ana"], env: ["LANG": "C.UTF-8"])
+        try tmux.waitFor(text: "20 cases")
+        // A first label saves as usual.
+        try tmux.send("n")
+        try tmux.waitFor(text: "No violation ·")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "note: type")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "saved: no_violation ")
+        #expect(FileManager.default.fileExists(atPath: db + "-wal"))
+        try FileManager.default.removeItem(atPath: db + "-wal")
+        try tmux.send("n")
+        try tmux.waitFor(text: "No violation ·")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "note: type")
+        try tmux.send("Enter")
+        let screen = try tmux.waitFor(text: "could not save the label")
+        #expect(screen.contains("write-ahead log"), "\(screen)")
+        #expect(screen.components(separatedBy: "saved: no_violation").count <= 2)
+        try tmux.send("q")
+        try tmux.waitFor(text: "[exited")
+    }
+
+    /// An import that stops part-way (past `ulimit -f`) says what it stored and that running it
+    /// again resumes, instead of "nothing was saved"; running it again completes the batch.
+    /// Someone waiting for the lock (here: the lock-wanted file touched every few milliseconds,
+    /// as a waiting writer's busy handler does) makes the import commit in small chunks.
+    @Test func aPartialImportSaysWhatItStored() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/t.sqlite"
+        try Harness.run(["sample", "--n", "6000", "--seed", "4", "--out", dir + "/c.jsonl"])
+        let stop = DispatchSemaphore(value: 0)
+        let toucher = Thread {
+            while stop.wait(timeout: .now() + .milliseconds(5)) == .timedOut {
+                let fd = open(db + "-wanted", O_WRONLY | O_CREAT, 0o666)
+                if fd >= 0 { futimens(fd, nil); close(fd) }
+            }
+        }
+        toucher.start()
+        let r = try Spawn.run(["sh", "-c", "ulimit -f 16000; exec '\(Harness.binary)' import '\(dir)/c.jsonl' --db '\(db)' -q"])
+        stop.signal()
+        #expect(r.status == 74, "\(r.status): \(r.output)")
+        let stored = try Harness.sql(db, "SELECT count(*) FROM cases")
+        #expect(Int(stored) ?? 0 > 0 && Int(stored) ?? 0 < 6000, "\(stored)")
+        #expect(!r.output.contains("nothing was saved"), "\(r.output)")
+        #expect(r.output.contains("The first \(stored) records of the file are stored") && r.output.contains("to resume"), "\(r.output)")
+        let again = try Harness.run(["import", dir + "/c.jsonl", "--db", db])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("resumed an interrupted import of this file (batch 1) after \(stored) lines"), "\(again.stdout)")
+        #expect(try Harness.sql(db, "SELECT count(*) FROM cases") == "6000")
+        #expect(try Harness.sql(db, "PRAGMA integrity_check") == "ok")
+    }
+
+    /// An import that meets a damaged page stops with one line that says so (exit 69), never a
+    /// crash with a backtrace; the rest of the file is left as it was.
+    @Test func aDamagedPageIsOneLineNotACrash() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/t.sqlite"
+        try Harness.run(["sample", "--n", "40", "--seed", "5", "--out", dir + "/c.jsonl"])
+        try Harness.run(["sample", "--n", "60", "--seed", "9", "--out", dir + "/more.jsonl"])
+        #expect(try Harness.run(["import", dir + "/c.jsonl", "--db", db]).status == 0)
+        _ = try Harness.sql(db, "PRAGMA wal_checkpoint(TRUNCATE)")
+        // Damage the first page of each of these tables in turn (their roots; found by name).
+        for table in ["cases", "decision", "policy_area", "feature_name", "grdb_migrations"] {
+            let copy = dir + "/damaged-\(table).sqlite"
+            try FileManager.default.copyItem(atPath: db, toPath: copy)
+            let page = Int(try Harness.sql(copy, "SELECT rootpage FROM sqlite_master WHERE name = '\(table)'")) ?? 0
+            let h = try #require(FileHandle(forUpdatingAtPath: copy))
+            try h.seek(toOffset: UInt64((page - 1) * 4096 + 8))
+            try h.write(contentsOf: Data(repeating: 7, count: 300))
+            try h.close()
+            // The import reads each of these tables: it must stop, and say why in one line.
+            let imported = try Harness.run(["import", dir + "/more.jsonl", "--db", copy])
+            #expect(imported.status == 69, "\(table): \(imported.status) \(imported.stderr)")
+            // Other commands may not need the damaged page; when they do, the same one line.
+            for args in [["import", dir + "/more.jsonl"], ["stats"], ["export"], ["report"], ["next"]] {
+                let r = args[0] == "import" ? imported : try Harness.run(args + ["--db", copy])
+                #expect(r.status == 0 || r.status == 3 || (r.status == 69 && r.stderr.contains("is damaged")
+                                                           && r.stderr.split(separator: "\n").count == 1),
+                        "\(table) \(args): \(r.status) \(r.stderr)")
+                #expect(!r.stderr.contains("Fatal error") && !r.stderr.contains("Backtracing"), "\(table) \(args)")
+            }
+        }
+    }
 }

@@ -166,4 +166,57 @@ import TriageTestSupport
             }
         }
     }
+
+    /// A case repeated inside one file, its text changed, is applied in order on both backends,
+    /// whether the lines are next to each other (one write chunk: on SQLite the search index
+    /// then held the first text only when the second came, and deleting it corrupted the index,
+    /// reported as a damaged database) or far apart: the case ends with the last line's text,
+    /// search finds that text and not the first.
+    @Test func aCaseRepeatedInOneFileIsAppliedInOrder() throws {
+        let dir = NSTemporaryDirectory() + "triage-repeat-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var lines: [String] = []
+        for i in 0..<1200 {
+            var r = Self.generator.record(at: i)
+            r.caseID = "c_\(i)"
+            lines.append(CaseRecordJSON.encode(r))
+        }
+        func changed(_ i: Int, _ word: String) -> String {
+            var r = Self.generator.record(at: i)
+            r.caseID = "c_\(i)"
+            r.merchant.description = "now selling \(word)"
+            r.evidence = r.evidence.map { var e = $0; e.text = "evidence \(word)"; return e }
+            return CaseRecordJSON.encode(r)
+        }
+        lines[0] = changed(0, "zebrafirst")
+        lines[10] = changed(10, "zebrafirst")
+        lines.insert(changed(0, "yakchanged"), at: 2)        // next to it
+        lines.append(changed(10, "yakchanged"))              // a thousand lines later
+        let file = dir + "/repeat.jsonl"
+        try lines.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)
+
+        let a = try PG.emptyDatabase()
+        _ = try PostgresStore.initialize(a, password: PG.password)
+        let pg = try PostgresStore(address: a, password: PG.password)
+        defer { pg.close() }
+        let sqlitePath = dir + "/t.sqlite"
+        let sqlite = try SQLiteStore(path: sqlitePath, access: .create)
+        for store in [pg, sqlite] as [any CaseStore] {
+            let report = try CaseImporter(store: store, options: ImportOptions(importedBy: "tester")).importFile(file)
+            #expect(report.batch?.read == 1202, "\(store.location)")
+            #expect(report.batch?.inserted == 1200 && report.rejected == 0, "\(store.location): \(String(describing: report.batch))")
+            for id in ["c_0", "c_10"] {
+                let d = try #require(try store.caseDetail(caseID: id))
+                #expect(d.case.merchant.description == "now selling yakchanged", "\(store.location) \(id)")
+                #expect(!d.evidence.isEmpty && d.evidence.allSatisfy { $0.text == "evidence yakchanged" })
+            }
+            #expect(try store.queueCount(QueueQuery(search: "yakchanged")) == 2, "\(store.location)")
+            #expect(try store.queueCount(QueueQuery(search: "zebrafirst")) == 0, "\(store.location)")
+        }
+        try DatabaseQueue(path: sqlitePath).write { db in
+            try db.execute(sql: "INSERT INTO case_search(case_search) VALUES ('integrity-check')")
+            #expect(try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok")
+        }
+    }
 }

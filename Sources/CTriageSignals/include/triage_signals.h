@@ -30,6 +30,11 @@ int triage_stdin_hung_up(void);
 /// and put them back when it ends.
 void triage_install_cleanup_handlers(void);
 
+/// Replaces the runtime's crash backtrace (SIGSEGV, SIGABRT, SIGBUS, SIGILL, SIGFPE, SIGTRAP) by
+/// one line on standard error, removes the registered temporary files, and ends the process with
+/// the signal. (The runtime's own "Fatal error: …" line comes first.)
+void triage_install_crash_reporter(void);
+
 /// Registers a temporary file to remove if a quit signal ends the process; returns its slot (-1
 /// when none is free or the path is too long: the file is then only removed on a normal exit).
 int triage_temp_register(const char *path);
