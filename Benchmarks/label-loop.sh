@@ -30,7 +30,7 @@ while [ "$n" -lt "$want" ]; do
     fi
     printf 'claim %s %s\n' "$id" "$analyst" >> "$claims"
     if [ $((n % 2)) -eq 0 ]; then decision=violation; else decision=no_violation; fi
-    line=$("$triage" label "$id" "$decision" --db "$db" --analyst "$analyst" --note "loop $analyst" 2>>"$err"); rc=$?
+    line=$("$triage" label --db "$db" --analyst "$analyst" --note "loop $analyst" -- "$id" "$decision" 2>>"$err"); rc=$?
     if [ "$rc" -eq 0 ]; then
         printf '%s\n' "$line" >> "$acks"
         n=$((n + 1))

@@ -88,6 +88,9 @@ public struct CaseRules: Sendable {
         if r.caseID.unicodeScalars.contains(where: { (0x01...0x1F).contains($0.value) || (0x7F...0x9F).contains($0.value) }) {
             bad("case_id", "contains a control character (tab, line break, escape…), which an id cannot hold")
         }
+        // Scripts pass ids to commands (`triage label "$id" …`): one that starts with '-' would be
+        // read as an option (`--help` printed help and exited 0; `next` then served it forever).
+        if r.caseID.hasPrefix("-") { bad("case_id", "must not start with '-' (a command would read it as an option)") }
         if r.merchant.name.isEmpty { bad("merchant.name", "is empty") }
         let policy = r.policy ?? defaultPolicy
         if let policy {

@@ -40,13 +40,21 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         case characterAfterClosingQuote
         /// A field's bytes are not valid UTF-8 (the rest of the input can still be read).
         case invalidUTF8
-        /// A field is longer than ``CSVReader/maxFieldBytes`` (usually an unterminated quote).
-        case fieldTooLong
+        /// A field is longer than ``CSVReader/maxFieldBytes``: the record is rejected (its bytes
+        /// are not kept) and reading goes on with the next one.
+        case fieldTooLong(limit: Int)
         /// A record has more fields than ``CSVReader/maxFields`` (the limit); the rest of the
         /// record is skipped and reading goes on with the next one.
         case tooManyFields(limit: Int)
-        /// A record's fields add up to more than ``CSVReader/maxRecordBytes`` (the limit).
+        /// A record's fields add up to more than ``CSVReader/maxRecordBytes`` (the limit): the
+        /// record is rejected and reading goes on with the next one.
         case recordTooLong(limit: Int)
+
+        /// Whether this is the limit on one field (as opposed to the whole record).
+        var isFieldLimit: Bool {
+            if case .fieldTooLong = self { return true }
+            return false
+        }
     }
 
     /// What went wrong.
@@ -69,9 +77,13 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
     /// too many fields are recoverable: quoting and size errors leave the record boundaries unknown.
     public var isRecoverable: Bool {
         switch kind {
-        case .invalidUTF8, .tooManyFields: return true
+        case .invalidUTF8, .tooManyFields, .fieldTooLong, .recordTooLong: return true
         default: return false
         }
+    }
+
+    static func size(_ limit: Int) -> String {
+        limit > 0 && limit % (1 << 20) == 0 ? "\(limit >> 20) MiB" : "\(limit) bytes"
     }
 
     /// The message for the user, with line and column.
@@ -82,11 +94,9 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         case .strayQuote: return "stray quote in unquoted field at \(at) (quote the whole field and double the quote)"
         case .characterAfterClosingQuote: return "unexpected character after closing quote at \(at)"
         case .invalidUTF8: return "invalid UTF-8 in field starting at \(at)"
-        case .fieldTooLong: return "field starting at \(at) is too long (an unterminated quote?)"
+        case .fieldTooLong(let limit): return "field starting at \(at) is longer than \(Self.size(limit)); not read"
         case .tooManyFields(let limit): return "record starting at line \(recordLine) has more than \(limit) fields"
-        case .recordTooLong(let limit):
-            let size = limit > 0 && limit % (1 << 20) == 0 ? "\(limit >> 20) MiB" : "\(limit) bytes"
-            return "record starting at line \(recordLine) is longer than \(size) (an unterminated quote?)"
+        case .recordTooLong(let limit): return "record starting at line \(recordLine) is longer than \(Self.size(limit)); not read"
         }
     }
 }
@@ -126,8 +136,8 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
 /// Records keep the field count they have in the file; checking it against a header is the
 /// caller's business. Other errors are fatal: ``next()`` keeps throwing the same error.
 public struct CSVReader: Sendable {
-    /// The default limit for one field: 64 MiB.
-    public static let defaultMaxFieldBytes = 64 << 20
+    /// The default limit for one field: 1 MiB, as for a JSON string (``JSONLimits/maxStringBytes``).
+    public static let defaultMaxFieldBytes = 1 << 20
     /// The default limit for the number of fields in one record: 10,000 (as many as
     /// ``JSONLimits/maxMembers`` allows in one JSON object).
     public static let defaultMaxFields = 10_000
@@ -136,7 +146,9 @@ public struct CSVReader: Sendable {
 
     /// The field separator, `,` by default.
     public let delimiter: UInt8
-    /// The longest field accepted, in bytes.
+    /// The longest field accepted, in bytes; a longer one is a recoverable
+    /// ``CSVError/Kind/fieldTooLong(limit:)`` error, and its bytes are not kept (so one huge
+    /// field, or a runaway quote, cannot take memory).
     public let maxFieldBytes: Int
     /// The most fields one record may have; a record with more is a recoverable
     /// ``CSVError/Kind/tooManyFields(limit:)`` error (so a row of a million commas cannot take
@@ -162,6 +174,8 @@ public struct CSVReader: Sendable {
     private var inRecord = false
     private var recordLine = 1
     private var recordError: CSVError?
+    /// The current record is rejected for its size: its bytes are no longer kept.
+    private var discarding = false
     /// Bytes of the current record's completed fields.
     private var recordBytes = 0
     private var fieldLine = 1
@@ -312,8 +326,26 @@ public struct CSVReader: Sendable {
         fields.removeAll()
     }
 
-    private mutating func failRecordTooLong() {
-        fail(.recordTooLong(limit: maxRecordBytes), line: recordLine, column: nil)
+    /// Rejects the current record for its size (``CSVError/Kind/fieldTooLong(limit:)`` or
+    /// ``CSVError/Kind/recordTooLong(limit:)``): what it holds is dropped, and the rest of it is
+    /// read without being kept, up to its end.
+    private mutating func rejectOversized(_ kind: CSVError.Kind) {
+        if recordError == nil {
+            recordError = CSVError(kind: kind, line: fieldLine, column: kind.isFieldLimit ? fieldColumn : nil, recordLine: recordLine)
+        }
+        discarding = true
+        field.removeAll(keepingCapacity: true)
+        fields.removeAll()
+    }
+
+    /// After bytes were added to the field: rejects the record if it passed a size limit.
+    @inline(__always)
+    private mutating func checkSize() {
+        if field.count > maxFieldBytes {
+            rejectOversized(.fieldTooLong(limit: maxFieldBytes))
+        } else if recordBytes + field.count > maxRecordBytes {
+            rejectOversized(.recordTooLong(limit: maxRecordBytes))
+        }
     }
 
     private mutating func startRecordIfNeeded() {
@@ -324,7 +356,9 @@ public struct CSVReader: Sendable {
     }
 
     private mutating func endField() {
-        if recordError == nil {
+        if discarding {
+            // The record is rejected already; nothing of it is kept.
+        } else if recordError == nil {
             if fields.count >= maxFields {
                 recordError = CSVError(kind: .tooManyFields(limit: maxFields), line: fieldLine, column: fieldColumn,
                                        recordLine: recordLine)
@@ -350,6 +384,7 @@ public struct CSVReader: Sendable {
         fields = []
         fields.reserveCapacity(width)
         recordError = nil
+        discarding = false
         recordBytes = 0
         inRecord = false
         state = .fieldStart
@@ -408,11 +443,12 @@ public struct CSVReader: Sendable {
                     i += 1
                 }
                 if i > start {
-                    field.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<i]))
+                    if !discarding {
+                        field.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<i]))
+                        checkSize()
+                    }
                     column += cols
                     lastWasCR = false
-                    if field.count > maxFieldBytes { fail(.fieldTooLong, line: fieldLine, column: fieldColumn); return }
-                    if recordBytes + field.count > maxRecordBytes { failRecordTooLong(); return }
                 }
                 guard i < n else { return }
                 let c = buf[i]
@@ -440,11 +476,12 @@ public struct CSVReader: Sendable {
                     i += 1
                 }
                 if i > start {
-                    field.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<i]))
+                    if !discarding {
+                        field.append(contentsOf: UnsafeBufferPointer(rebasing: buf[start..<i]))
+                        checkSize()
+                    }
                     column += cols
                     lastWasCR = false
-                    if field.count > maxFieldBytes { fail(.fieldTooLong, line: fieldLine, column: fieldColumn); return }
-                    if recordBytes + field.count > maxRecordBytes { failRecordTooLong(); return }
                 }
                 guard i < n else { return }
                 let c = buf[i]
@@ -454,13 +491,13 @@ public struct CSVReader: Sendable {
                     lastWasCR = false
                     state = .quoteInQuoted
                 } else {
-                    field.append(c) // line breaks inside quotes are data
+                    if !discarding { field.append(c) } // line breaks inside quotes are data
                     newlineByte(c)
                 }
             case .quoteInQuoted:
                 if b == 0x22 {
                     // A doubled quote: one literal quote, still inside the field.
-                    field.append(b)
+                    if !discarding { field.append(b) }
                     column += 1
                     lastWasCR = false
                     state = .quoted

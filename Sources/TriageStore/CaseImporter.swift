@@ -163,11 +163,10 @@ public struct CaseImporter {
                               defaultPolicy: options.defaultPolicy)
         let format = options.format ?? ImportFormat.guess(path: path)
         let display = path == "-" ? "<stdin>" : path
-        var readPath = path
-        if path == "-" {
-            readPath = try spoolStandardInput()
-        }
-        defer { if path == "-" { unlink(readPath) } }
+        // Standard input is read from a copy, removed when this returns (or on a quit signal).
+        let spool = path == "-" ? try spoolStandardInput(format: format) : nil
+        let readPath = spool?.path ?? path
+        defer { spool?.remove() }
 
         // Pass 1: check everything, hold no lock.
         let clock = ContinuousClock()
@@ -399,39 +398,81 @@ public struct CaseImporter {
         }
     }
 
-    /// Copies standard input to a temporary file (so the import can read it twice); returns its path.
-    private func spoolStandardInput() throws -> String {
+    /// The longest physical line standard input may have, in any format: no valid case file has
+    /// one anywhere near (a JSON Lines line is at most 16 MiB, a CSV field 1 MiB), and an input
+    /// without line breaks (`/dev/zero`) must not be copied for ever.
+    public static let standardInputLineLimit: Int64 = 1 << 30
+
+    /// Copies standard input to a temporary file in `TMPDIR` (so the import can read it twice)
+    /// and returns it; the file is removed when it is released, and by the quit signals' handlers
+    /// if the process is ended meanwhile (``TemporaryFile``).
+    ///
+    /// The copy is bounded: it stops (storing nothing) at a line longer than
+    /// ``standardInputLineLimit``, and, for JSON Lines without `--skip-invalid`, at the first line
+    /// longer than the line limit (the import would store nothing anyway); with it, only the
+    /// first limit + 1 bytes of such a line are copied (the check reports it as too long, as for
+    /// a file). A full disk is a clear error.
+    private func spoolStandardInput(format: ImportFormat) throws -> TemporaryFile {
         let dir = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array((dir + "/triage-stdin-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else {
-            throw ImportError.cannotRead(path: "<stdin>", reason: "cannot create a temporary file in \(dir) (TMPDIR): \(String(cString: strerror(errno)))")
+        let spool: TemporaryFile
+        do { spool = try TemporaryFile(directory: dir, prefix: "triage-stdin-") }
+        catch {
+            throw ImportError.cannotRead(path: "<stdin>", reason: "cannot create a temporary file in \(dir) (TMPDIR): \(error.reason)")
         }
-        let path = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
-        defer { close(fd) }
         let source = try ByteSource(path: "-")
         var ticker = Ticker(file: "<stdin>", phase: .reading, source: source, progress: progress)
-        var buffer: [UInt8] = []
+        // Where the copy stops (storing nothing), and how much of one line it keeps: a JSON Lines
+        // line past the line limit is reported as too long without being read, so its first
+        // limit + 1 bytes are all the check needs.
+        let maxLine = Int64(LineReader(source: source).maxLineBytes)
+        let stopAt: Int64 = format == .jsonl && !options.skipInvalid ? maxLine : Self.standardInputLineLimit
+        let keepPerLine: Int64 = format == .jsonl ? maxLine + 1 : .max
+        var buffer: [UInt8] = [], kept: [UInt8] = []
         buffer.reserveCapacity(ByteSource.chunkSize)
-        do {
-            while try source.read(into: &buffer) {
-                var offset = 0
-                while offset < buffer.count {
-                    let n = buffer[offset...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress!, $0.count) }
-                    if n < 0 && errno == EINTR { continue }
-                    guard n > 0 else {
-                        throw ImportError.cannotRead(path: "<stdin>", reason: "cannot copy it to \(path) (TMPDIR): \(String(cString: strerror(errno)))")
+        kept.reserveCapacity(ByteSource.chunkSize)
+        var line = 1
+        var lineBytes: Int64 = 0
+        while try source.read(into: &buffer) {
+            kept.removeAll(keepingCapacity: true)
+            var tooLong = false
+            buffer.withUnsafeBufferPointer { p in
+                guard let base = p.baseAddress else { return }
+                var k = 0
+                while k < p.count {
+                    let nl = memchr(base + k, 10, p.count - k).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base }
+                    let end = nl ?? p.count
+                    let keep = Int(max(0, min(Int64(end - k), keepPerLine - lineBytes)))
+                    kept.append(contentsOf: UnsafeBufferPointer(start: base + k, count: keep))
+                    lineBytes += Int64(end - k)
+                    if lineBytes > stopAt {
+                        tooLong = true
+                        return
                     }
-                    offset += n
+                    guard let nl else { return }
+                    kept.append(10)
+                    line += 1
+                    lineBytes = 0
+                    k = nl + 1
                 }
-                buffer.removeAll(keepingCapacity: true)
-                ticker.tick(0)
             }
-        } catch {
-            unlink(path)
-            throw error
+            if tooLong {
+                let what = stopAt == Self.standardInputLineLimit ? "1 GiB (is it a case file?)"
+                    : "\(stopAt >> 20) MiB, so this import would store nothing"
+                throw ImportError.malformed(path: "<stdin>", reason: "line \(line) is longer than \(what); standard input was read no further")
+            }
+            var offset = 0
+            while offset < kept.count {
+                let n = kept[offset...].withUnsafeBytes { Foundation.write(spool.fd, $0.baseAddress!, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else {
+                    throw ImportError.cannotRead(path: "<stdin>", reason: "cannot copy it to \(dir) (TMPDIR): \(String(cString: strerror(errno)))")
+                }
+                offset += n
+            }
+            buffer.removeAll(keepingCapacity: true)
+            ticker.tick(0)
         }
-        return path
+        return spool
     }
 }
 

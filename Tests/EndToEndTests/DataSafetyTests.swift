@@ -302,4 +302,115 @@ import TriageFormats
             }
         }
     }
+
+    /// Case ids that look like options are refused at import, naming file, line and field; the
+    /// README's scripting loop (ids after `--`) works on every id it is given.
+    @Test func caseIDsThatLookLikeOptionsAreRefused() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/t.sqlite"
+        var lines: [String] = []
+        for (i, id) in ["c_ok", "--help", "-x"].enumerated() {
+            var r = SampleGenerator(seed: 2).record(at: i)
+            r.caseID = id
+            lines.append(CaseRecordJSON.encode(r))
+        }
+        try lines.joined(separator: "\n").write(toFile: dir + "/ids.jsonl", atomically: true, encoding: .utf8)
+        let r = try Harness.run(["import", dir + "/ids.jsonl", "--db", db])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("ids.jsonl:2: case_id: must not start with '-'"), "\(r.stderr)")
+        #expect(r.stderr.contains("ids.jsonl:3: case_id: must not start with '-'"), "\(r.stderr)")
+        let skipped = try Harness.run(["import", dir + "/ids.jsonl", "--skip-invalid", "--db", db])
+        #expect(skipped.status == 0)
+        #expect(try Harness.sql(db, "SELECT group_concat(case_id) FROM cases") == "c_ok")
+        // The loop as the README writes it: next, then label with the id after `--`.
+        let loop = """
+            while true; do
+              id=$('\(Harness.binary)' next --db '\(db)' --analyst bot); rc=$?
+              [ "$rc" -eq 3 ] && { echo "queue done"; break; }
+              [ "$rc" -ne 0 ] && exit "$rc"
+              '\(Harness.binary)' label --db '\(db)' --analyst bot --note "bulk rule v2" -- "$id" no_violation || exit 1
+            done
+            """
+        let ran = try Spawn.run(["sh", "-c", loop])
+        #expect(ran.status == 0 && ran.output.contains("queue done"), "\(ran.output)")
+        #expect(try Harness.sql(db, "SELECT count(*) FROM label_event") == "1")
+    }
+
+    /// A 20 MB CSV field is refused at its line like a JSON string over 1 MiB (the limits are the
+    /// same), and the rest of the file still goes in with --skip-invalid; a case with the longest
+    /// text the import accepts opens at once in the workbench, laid out only up to a limit.
+    @Test func hugeFieldsAreRefusedAndLongTextsDrawAtOnce() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/t.sqlite"
+        let huge = String(repeating: "x", count: 20 << 20)
+        let csv = "case_id,policy,merchant_name,merchant_description,model,model_version,score\n"
+            + "c_1,gambling,Small,fine,m,1,0.9\nc_2,gambling,Huge,\(huge),m,1,0.8\nc_3,gambling,After,fine,m,1,0.7\n"
+        try csv.write(toFile: dir + "/huge.csv", atomically: true, encoding: .utf8)
+        let refused = try Harness.run(["import", dir + "/huge.csv", "--db", db])
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("huge.csv:3: ") && refused.stderr.contains("longer than 1 MiB"), "\(refused.stderr)")
+        let skipped = try Harness.run(["import", dir + "/huge.csv", "--skip-invalid", "--rejects", dir + "/r.csv", "--db", db])
+        #expect(skipped.status == 0, "\(skipped.stderr)")
+        #expect(try Harness.sql(db, "SELECT group_concat(case_id) FROM (SELECT case_id FROM cases ORDER BY case_id)") == "c_1,c_3")
+
+        // The longest description JSON allows (1 MiB), on the first case of the queue.
+        var r = SampleGenerator(seed: 8).record(at: 0)
+        r.caseID = "c_long"
+        r.scores = [ModelScore(model: "m", version: "1", score: 0.99, threshold: 0.5)]
+        r.attributions = []
+        r.merchant.description = String(repeating: "lorem ipsum ", count: (1 << 20) / 12 - 1)
+        try (CaseRecordJSON.encode(r) + "\n").write(toFile: dir + "/long.jsonl", atomically: true, encoding: .utf8)
+        #expect(try Harness.run(["import", dir + "/long.jsonl", "--db", db]).status == 0)
+        let tmux = try TmuxSession(command: [Harness.binary, "--db", db, "--analyst", "ana"], env: ["LANG": "C.UTF-8"])
+        try tmux.waitFor(text: "3 cases", timeout: 10)
+        try tmux.send("Tab")
+        try tmux.send("G")
+        try tmux.waitFor(text: "more of this text not shown", timeout: 10)
+        try tmux.send("q")
+        try tmux.waitFor(text: "[exited 0]")
+    }
+
+    /// `import -` copies standard input to TMPDIR only so far: an endless line (`/dev/zero`)
+    /// stops the copy at once (16 MiB; 1 GiB with --skip-invalid, of which only 16 MiB are
+    /// written), and the copy is removed when a signal ends the import.
+    @Test func standardInputIsCopiedBoundedAndCleanedUp() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let tmp = dir + "/tmp"
+        try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+        let db = dir + "/t.sqlite"
+        for mode in ["", "--skip-invalid"] {
+            let r = try Spawn.run(["sh", "-c", "TMPDIR='\(tmp)' exec '\(Harness.binary)' import - \(mode) --db '\(db)' < /dev/zero"])
+            #expect(r.status == 65, "\(mode): \(r.status) \(r.output)")
+            #expect(r.output.contains("line 1 is longer than") && r.output.contains("read no further"), "\(r.output)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: tmp).isEmpty)
+        }
+        // A quit signal while standard input is being copied: the copy goes with the process.
+        try Harness.run(["sample", "--n", "20", "--out", dir + "/c.jsonl"])
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/c.jsonl"))
+        for signal in [SIGTERM, SIGINT, SIGHUP] {
+            let fifo = dir + "/in-\(signal)"
+            #expect(mkfifo(fifo, 0o600) == 0)
+            let writer = open(fifo, O_RDWR) // held open: the import waits for more
+            defer { close(writer) }
+            _ = data.withUnsafeBytes { write(writer, $0.baseAddress!, $0.count) }
+            let p = try Background([Harness.binary, "import", "-", "--db", db], stdin: fifo, env: ["TMPDIR=" + tmp])
+            let deadline = Date().addingTimeInterval(10)
+            func spooled() -> Bool {
+                let files = (try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []
+                return files.contains { f in
+                    ((try? FileManager.default.attributesOfItem(atPath: tmp + "/" + f)[.size]) as? Int) == data.count
+                }
+            }
+            while !spooled() && Date() < deadline { usleep(20_000) }
+            #expect(spooled(), "the copy of standard input never appeared")
+            kill(p.pid, signal)
+            #expect(p.wait() == 128 + signal)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: tmp).isEmpty, "signal \(signal)")
+        }
+        let stored = FileManager.default.fileExists(atPath: db) ? try Harness.sql(db, "SELECT count(*) FROM cases") : "0"
+        #expect(stored == "0")
+    }
 }

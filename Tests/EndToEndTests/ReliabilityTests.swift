@@ -452,18 +452,19 @@ final class Background {
     let pid: pid_t
     private var status: Int32?
 
-    init(_ argv: [String], stdout: String = "/dev/null", stderr: String = "/dev/null") throws {
+    init(_ argv: [String], stdin: String = "/dev/null", stdout: String = "/dev/null", stderr: String = "/dev/null",
+         env extra: [String] = []) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_APPEND, 0o644)
         var attr = SpawnAttributes.clean(newProcessGroup: true)
         defer { posix_spawnattr_destroy(&attr) }
         let args = (["/usr/bin/env"] + argv).map { strdup($0) } + [nil]
         defer { for a in args { free(a) } }
-        let envStrings = ["PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "HOME=" + NSTemporaryDirectory(), "LANG=C.UTF-8"]
+        let envStrings = ["PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "HOME=" + NSTemporaryDirectory(), "LANG=C.UTF-8"] + extra
         let env: [UnsafeMutablePointer<CChar>?] = envStrings.map { strdup($0) } + [nil]
         defer { for e in env { free(e) } }
         var p: pid_t = 0

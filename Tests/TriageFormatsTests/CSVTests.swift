@@ -158,10 +158,28 @@ struct CSVReaderTests {
         #expect(try reader.next() == nil)
     }
 
+    /// A field over the limit rejects its record (recoverably, as one JSON string over 1 MiB
+    /// rejects its line) and reading goes on with the next record; the field's bytes are not kept.
     @Test func fieldTooLong() throws {
         var reader = CSVReader(maxFieldBytes: 10)
-        reader.feed(Array("a,\"0123456789abc".utf8))
-        #expect(throws: CSVError(kind: .fieldTooLong, line: 1, column: 3, recordLine: 1)) { try reader.next() }
+        reader.feed(Array("a,\"0123456789abc\"\"x\ny\",z\nb,c\nd,0123456789abcdef\ne,f".utf8))
+        reader.finish()
+        #expect(throws: CSVError(kind: .fieldTooLong(limit: 10), line: 1, column: 3, recordLine: 1)) { try reader.next() }
+        #expect(try reader.next() == CSVRecord(line: 3, fields: ["b", "c"]))
+        #expect(throws: CSVError(kind: .fieldTooLong(limit: 10), line: 4, column: 3, recordLine: 4)) { try reader.next() }
+        #expect(try reader.next() == CSVRecord(line: 5, fields: ["e", "f"]))
+        #expect(try reader.next() == nil)
+        #expect(CSVReader.defaultMaxFieldBytes == JSONLimits().maxStringBytes)
+    }
+
+    /// An unclosed quote is still fatal at the end of the input, and reading up to it keeps no
+    /// more than the field limit in memory.
+    @Test func aRunawayQuoteIsFatalAtTheEnd() throws {
+        var reader = CSVReader(maxFieldBytes: 10)
+        reader.feed(Array("a,\"open\n".utf8) + Array(repeating: UInt8(ascii: "x"), count: 100_000))
+        reader.finish()
+        #expect(throws: CSVError(kind: .unterminatedQuote, line: 1, column: 3, recordLine: 1)) { try reader.next() }
+        #expect(throws: CSVError(kind: .unterminatedQuote, line: 1, column: 3, recordLine: 1)) { try reader.next() }
     }
 
     @Test func throughput() throws {

@@ -46,6 +46,9 @@ import TriageFormats
         ("jsonl-1e999.jsonl", "jsonl:1: not JSON: number out of range at byte 84 (column 85)"),
         ("csv-unterminated-quote.csv", "csv:2: unterminated quoted field starting at line 2, column 5"),
         ("csv-invalid-utf8.csv", "csv:2: invalid UTF-8 in field starting at line 2, column 5"),
+        ("jsonl-option-like-id.jsonl", "jsonl:1: case_id: must not start with '-' (a command would read it as an option)"),
+        ("jsonl-option-like-id.jsonl", "jsonl:2: case_id: must not start with '-' (a command would read it as an option)"),
+        ("csv-repeated-case.csv", "csv:5: case_id: must not start with '-' (a command would read it as an option)"),
     ])
     func knownOutcomes(file: String, expected: String) throws {
         let bytes = [UInt8](try Data(contentsOf: Self.corpus.appendingPathComponent(file)))
@@ -96,13 +99,15 @@ import TriageFormats
         #expect(try reader.next() == nil)
     }
 
-    @Test func recordTooLongIsFatal() throws {
+    @Test func aRecordTooLongIsRejectedAndReadingGoesOn() throws {
         var reader = CSVReader(maxFieldBytes: 100, maxRecordBytes: 250)
-        reader.feed(Array("x\n".utf8) + Array((0..<4).map { _ in String(repeating: "y", count: 90) }.joined(separator: ",").utf8))
+        reader.feed(Array("x\n".utf8) + Array((0..<4).map { _ in String(repeating: "y", count: 90) }.joined(separator: ",").utf8)
+                    + Array("\nz\n".utf8))
         reader.finish()
         #expect(try reader.next()?.fields == ["x"])
         let e = CSVError(kind: .recordTooLong(limit: 250), line: 2, column: nil, recordLine: 2)
         #expect(throws: e) { try reader.next() }
-        #expect(throws: e) { try reader.next() }
+        #expect(try reader.next()?.fields == ["z"])
+        #expect(try reader.next() == nil)
     }
 }

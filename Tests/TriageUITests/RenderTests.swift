@@ -134,6 +134,26 @@ import Testing
         #expect(chart.displayWidth == 30)
     }
 
+    /// Whatever a case holds, the detail lays out a bounded amount: each text up to
+    /// `textLimitBytes`, the case up to `caseLimitBytes`, and a line says how much is not shown.
+    /// (A 20 MB field took 19.5 s to draw, on every frame.)
+    @Test func hugeTextsAreLaidOutOnlyUpToTheLimit() {
+        var detail = Fixtures.luckyStar
+        detail.case.merchant.description = String(repeating: "word ", count: 4_000_000) // 20 MB
+        detail.case.merchant.url = "https://x.example/" + String(repeating: "a", count: 2_000_000)
+        detail.evidence = (0..<40).map { Evidence(id: "e\($0)", kind: "website", source: "s", text: String(repeating: "long text ", count: 100_000)) }
+        let lines = DetailView.lines(for: detail, width: 80, now: Fixtures.now).map(\.text)
+        let laidOut = lines.reduce(0) { $0 + $1.utf8.count }
+        // What is laid out stays near the case's budget, far below the 60 MB the case holds.
+        #expect(laidOut < DetailView.caseLimitBytes * 2, "\(laidOut) bytes laid out")
+        #expect(lines.contains("… 19.0 MiB more of this text not shown"), "\(lines.filter { $0.contains("not shown") })")
+        #expect(lines.contains("… 1.8 MiB more of this text not shown"))
+        // Once the case's budget is spent, each further text says so instead of being laid out.
+        #expect(lines.filter { $0.contains("more of this text not shown") }.count >= 30)
+        // An ordinary case is laid out whole, with no such line.
+        #expect(!DetailView.lines(for: Fixtures.luckyStar, width: 80, now: Fixtures.now).contains { $0.text.contains("not shown") })
+    }
+
     @Test func styledLinesWrapKeepingRoles() {
         var line = StyledLine("  ")
         line.append("[e1]", .label)

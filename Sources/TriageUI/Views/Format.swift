@@ -3,6 +3,13 @@ import TriageCore
 /// Number, time and bar formatting for the views, without Foundation or the locale (the screen
 /// must look the same for everyone, and in snapshot tests).
 enum Format {
+    /// A size for people: `512 bytes`, `12 KiB`, `19.1 MiB`.
+    static func bytes(_ n: Int) -> String {
+        if n < 1 << 10 { return "\(n) bytes" }
+        if n < 1 << 20 { return "\(n >> 10) KiB" }
+        return fixed(Double(n) / Double(1 << 20), 1) + " MiB"
+    }
+
     /// `x` with exactly `decimals` decimals, e.g. `fixed(0.9712, 2) == "0.97"`, `fixed(-2.1, 2) == "-2.10"`.
     static func fixed(_ x: Double, _ decimals: Int) -> String {
         guard x.isFinite else { return x.isNaN ? "NaN" : (x > 0 ? "∞" : "-∞") }

@@ -82,7 +82,7 @@ extension Workbench {
         let lines = detailLines(state, detail, width: width)
         guard let title = lines.firstIndex(where: { $0.text.hasPrefix(DetailView.pendingTitle) }) else { return }
         var block: [StyledLine] = []
-        DetailView.pending(r, width: width, into: &block)
+        DetailView.pending(r, width: width, budget: DetailView.TextBudget(), into: &block)
         let last = title + DetailView.fit(block, width: width).count - 2 // less the leading blank
         let height = layout.detail.height
         var scroll = max(state.detailScroll, last - height + 1)
