@@ -13,13 +13,15 @@ extension PostgresStore {
                 var key = PostgresBindings()
                 key.append(caseID)
                 guard let row = try c.query("SELECT id FROM cases WHERE case_id = $1", key).first?.decode(Int64.self),
-                      let detail = try Self.caseDetail(c, caseID: caseID) else { return nil }
+                      let detail = try Self.caseDetail(c, caseID: caseID, seesDecisions: seesDecisions) else { return nil }
                 var b = PostgresBindings()
                 b.append(row)
+                // The imports that brought scores are the model's output: not a labeler's to read.
+                let scoreBatches = seesDecisions ? "UNION SELECT batch_id FROM score WHERE case_row = $1" : ""
                 let imports = try c.query("""
                     SELECT \(Self.importBatchColumns) FROM import_batch WHERE id IN (
                         SELECT batch_id FROM cases WHERE id = $1
-                        UNION SELECT batch_id FROM score WHERE case_row = $1
+                        \(scoreBatches)
                         UNION SELECT batch_id FROM feature_snapshot WHERE case_row = $1)
                     ORDER BY id
                     """, b).map(Self.importBatch)

@@ -15,10 +15,10 @@ extension PostgresStore {
     @discardableResult
     public func recordLabel(_ d: LabelDraft) throws -> LabelEvent {
         let now = Timestamp.now()
-        return try transaction { c in try Self.recordLabel(c, d, now: now) }
+        return try transaction { c in try Self.recordLabel(c, d, now: now, seesDecisions: seesDecisions) }
     }
 
-    private static func recordLabel(_ c: PGConnection, _ d: LabelDraft, now: Timestamp) throws -> LabelEvent {
+    private static func recordLabel(_ c: PGConnection, _ d: LabelDraft, now: Timestamp, seesDecisions: Bool) throws -> LabelEvent {
         var key = PostgresBindings()
         key.append(d.caseID)
         // One label at a time per case: the second waits here, then (the next statement reads a
@@ -31,8 +31,11 @@ extension PostgresStore {
         lock.append(row)
         var state = lock
         state.append(d.analyst)
+        // A labeler may not read the case's current label in the analyst queue, where they never
+        // label (the rules refuse them there).
         let (policy, current, role) = try c.query("""
-            SELECT policy, current_label, (SELECT role FROM person WHERE name = $2) FROM cases WHERE id = $1
+            SELECT policy, \(seesDecisions ? "current_label" : "NULL::bigint"), (SELECT role FROM person WHERE name = $2)
+            FROM cases WHERE id = $1
             """, state).first?.decode((String, Int64?, String?).self) ?? ("", nil, nil)
         let held = role.flatMap(Role.init(rawValue:))
         if let refusal = d.refusal(taxonomy: try readTaxonomy(c), policy: policy, held: held, current: current) { throw refusal }
@@ -56,8 +59,8 @@ extension PostgresStore {
                 WHERE e.project = $1 AND e.case_row = $2 AND e.kind = $3 AND ($4::text IS NULL OR e.analyst = $4) AND \(liveEvent)
                 ORDER BY e.id DESC LIMIT 1
                 """, args).first?.decode(Int64.self)
-        }, goldLabel: {
-            try c.query("SELECT gold_label FROM cases WHERE id = $1", lock).first?.decode(String?.self) ?? nil
+        }, isGold: {
+            try c.query("SELECT triage_case_is_gold($1)", lock).first?.decode(Bool?.self) ?? false
         }, target: { id in
             var args = PostgresBindings()
             args.append(id); args.append(project); args.append(row)

@@ -13,9 +13,14 @@ import TriageStore
 extension PostgresStore {
     public func people() throws -> [Person] {
         try pool.with { c in
-            try c.query("SELECT name, role, created_at, added_by FROM person ORDER BY name COLLATE \"C\"").map { r in
-                let (name, role, at, by) = try r.decode((String, String, Int64, String?).self)
-                return Person(name: name, role: Role(rawValue: role) ?? .analyst, addedAt: Timestamp(milliseconds: at), addedBy: by)
+            try c.query("""
+                SELECT p.name, p.role, p.created_at, p.added_by, rc.changed_by, rc.changed_at FROM person p
+                LEFT JOIN role_change rc ON rc.id = (SELECT max(id) FROM role_change WHERE name = p.name)
+                ORDER BY p.name COLLATE "C"
+                """).map { r in
+                let (name, role, at, by, setBy, setAt) = try r.decode((String, String, Int64, String?, String?, Int64?).self)
+                return Person(name: name, role: Role(rawValue: role) ?? .analyst, addedAt: Timestamp(milliseconds: at), addedBy: by,
+                              roleSetBy: setBy, roleSetAt: setAt.map(Timestamp.init(milliseconds:)))
             }
         }
     }
@@ -65,6 +70,12 @@ extension PostgresStore {
                 INSERT INTO person(name, role, created_at, added_by) VALUES ($1, $2, $3, $4)
                 ON CONFLICT (name) DO UPDATE SET role = excluded.role
                 """, b)
+            var change = PostgresBindings()
+            change.append(name); change.append(role.rawValue); change.append(held?.rawValue); change.append(now.milliseconds)
+            change.append(actor)
+            try c.query("""
+                INSERT INTO role_change(name, role, previous_role, changed_at, changed_by) VALUES ($1, $2, $3, $4, $5)
+                """, change)
             return held.map { $0 == role ? .loginGranted : .changed(from: $0) } ?? .added
         }
     }

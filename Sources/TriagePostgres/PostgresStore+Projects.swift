@@ -190,13 +190,11 @@ extension PostgresStore {
                     WHERE project = $1 AND analyst = $2 AND kind = 'label' AND supersedes IS NULL
                     """, b).first?.decode(Int.self) ?? 0
                 if GoldMix.servesGold(labeler: labeler, served: served, rate: p.goldRate) {
-                    var a = base
-                    let policy = p.policy.map { " AND c.policy = " + a.add($0) } ?? ""
-                    found = try c.query("""
-                        SELECT c.id, c.case_id FROM cases c
-                        WHERE c.gold_label IS NOT NULL\(policy) AND NOT \(mine)\(notSkipped)
-                        ORDER BY c.id LIMIT 1
-                        """, a.binds).first
+                    // Through the database's function: which cases are gold is not a labeler's
+                    // to read.
+                    var a = PostgresBindings()
+                    a.append(name); a.append(labeler); a.append(skipping.sorted())
+                    found = try c.query("SELECT id, case_id FROM triage_next_gold_case($1, $2, $3)", a).first
                 }
             }
             // 3. The project's next case that still needs labels, in serving order.
@@ -454,13 +452,13 @@ extension PostgresStore {
     static func summary(_ c: PGConnection, _ p: Project) throws -> ProjectSummary {
         var b = PostgresBindings()
         b.append(p.name); b.append(p.overlap)
+        // The label counts through the database's function: figures, which a labeler (who reads
+        // only their own label events) may see too.
         let (cases, complete, labels, labelers, adjudicated) = try c.query("""
             SELECT (SELECT count(*) FROM project_case WHERE project = $1),
                    (SELECT count(*) FROM project_case WHERE project = $1 AND label_count >= $2),
-                   (SELECT count(*) FROM label_event e WHERE e.project = $1 AND e.kind = 'label' AND \(liveEvent)),
-                   (SELECT count(DISTINCT e.analyst) FROM label_event e WHERE e.project = $1 AND e.kind = 'label' AND \(liveEvent)),
-                   (SELECT count(DISTINCT e.case_row) FROM label_event e
-                     WHERE e.project = $1 AND e.kind = 'adjudication' AND \(liveEvent))
+                   n.labels, n.labelers, n.adjudicated
+            FROM triage_project_counts($1) n
             """, b).first?.decode((Int, Int, Int, Int, Int).self) ?? (0, 0, 0, 0, 0)
         return ProjectSummary(project: p, cases: cases, complete: complete, labels: labels, labelers: labelers, adjudicated: adjudicated)
     }

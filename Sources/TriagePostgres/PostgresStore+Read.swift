@@ -13,7 +13,7 @@ struct PGRowReader {
 
 extension PostgresStore {
     public func caseDetail(caseID: String) throws -> CaseDetail? {
-        try pool.with { c in try Self.caseDetail(c, caseID: caseID) }
+        try pool.with { c in try Self.caseDetail(c, caseID: caseID, seesDecisions: seesDecisions) }
     }
 
     static let caseColumns = """
@@ -21,10 +21,22 @@ extension PostgresStore {
         merchant_description, status, gold_label
         """
 
-    static func caseDetail(_ c: PGConnection, caseID: String) throws -> CaseDetail? {
+    /// ``caseColumns`` for a session that may not read other people's decisions (a labeler): the
+    /// status reads `open` and the gold label NULL (the screens do not show either to them).
+    static let caseColumnsWithoutDecisions = """
+        id, case_id, policy, flagged_at, merchant_id, merchant_name, merchant_country, merchant_mcc, merchant_url, \
+        merchant_description, 'open'::text AS status, NULL::text AS gold_label
+        """
+
+    /// A case in full. A session that may not read others' decisions or every model output (a
+    /// labeler: ``seesDecisions`` false) reads the model output through the database's
+    /// `triage_*_of` functions, which hand over what it may see, and only its own label events
+    /// (row security).
+    static func caseDetail(_ c: PGConnection, caseID: String, seesDecisions: Bool) throws -> CaseDetail? {
         var key = PostgresBindings()
         key.append(caseID)
-        guard let head = try c.query("SELECT \(caseColumns) FROM cases WHERE case_id = $1", key).first else { return nil }
+        let columns = seesDecisions ? caseColumns : caseColumnsWithoutDecisions
+        guard let head = try c.query("SELECT \(columns) FROM cases WHERE case_id = $1", key).first else { return nil }
         let h = PGRowReader(head)
         let row: Int64 = try h.get(0)
         let mc = MerchantCase(
@@ -34,20 +46,23 @@ extension PostgresStore {
             status: CaseStatus(rawValue: try h.get(10)) ?? .open, goldLabel: try h.get(11))
         var b = PostgresBindings()
         b.append(row)
-        let scores = try c.query("SELECT model, version, score, threshold FROM score WHERE case_row = $1 ORDER BY id", b).map { r in
+        let scoresSQL = seesDecisions ? "SELECT model, version, score, threshold FROM score WHERE case_row = $1 ORDER BY id"
+            : "SELECT model, version, score, threshold FROM triage_scores_of($1)"
+        let scores = try c.query(scoresSQL, b).map { r in
             let (model, version, score, threshold) = try r.decode((String, String, Double, Double?).self)
             return ModelScore(model: model, version: version, score: score, threshold: threshold)
         }
-        let attributions = try c.query("SELECT model, version, base_value, space, items FROM attribution WHERE case_row = $1 ORDER BY id", b)
+        let attributionsSQL = seesDecisions ? "SELECT model, version, base_value, space, items FROM attribution WHERE case_row = $1 ORDER BY id"
+            : "SELECT model, version, base_value, space, items FROM triage_attributions_of($1)"
+        let attributions = try c.query(attributionsSQL, b)
             .map { r in
                 let (model, version, base, space, items) = try r.decode((String, String, Double, String, String).self)
                 return Attribution(model: model, version: version, baseValue: base, space: AttributionSpace(rawValue: space) ?? .logit,
                                    items: JSONText.decodeItems(items))
             }
-        let rationales = try c.query("""
-            SELECT id, model, prompt_version, text, evidence_ids, created_at, origin, latency_ms, prompt_tokens, completion_tokens, requested_by
-            FROM rationale WHERE case_row = $1 ORDER BY id
-            """, b).map(Self.rationale)
+        let rationaleColumns = "id, model, prompt_version, text, evidence_ids, created_at, origin, latency_ms, prompt_tokens, completion_tokens, requested_by"
+        let rationales = try c.query(seesDecisions ? "SELECT \(rationaleColumns) FROM rationale WHERE case_row = $1 ORDER BY id"
+                                                   : "SELECT \(rationaleColumns) FROM triage_rationales_of($1)", b).map(Self.rationale)
         let evidence = try c.query("SELECT evidence_id, kind, source, text FROM evidence WHERE case_row = $1 ORDER BY id", b).map { r in
             let (id, kind, source, text) = try r.decode((String, String?, String?, String?).self)
             return Evidence(id: id, kind: kind, source: source, text: text)

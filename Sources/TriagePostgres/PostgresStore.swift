@@ -18,6 +18,12 @@ public final class PostgresStore: CaseStore, @unchecked Sendable {
     /// Each labelling project's label analysis, kept until its labels change (as SQLite keeps it).
     let labelQualityCache = LabelQualityCache()
 
+    /// Whether this session may read other people's decisions: the cases' gold labels, status
+    /// and current labels, every label event (false for a login that is only a labeler: the
+    /// database refuses those to it, see ``PGSchema``). Queries that a labeler also runs leave
+    /// those columns out when it is false.
+    let seesDecisions: Bool
+
     /// Opens the store on `address`; checks the schema version first.
     public init(address: PostgresAddress, password: String?, maxConnections: Int = 4) throws {
         self.address = address
@@ -26,6 +32,10 @@ public final class PostgresStore: CaseStore, @unchecked Sendable {
         pool = PGPool(address: address, password: password, maxConnections: maxConnections, backoff: backoff)
         watcher = PGWatcher(address: address, password: password, backoff: backoff)
         let version = try pool.with { try Self.schemaVersion($0) }
+        seesDecisions = try pool.with { c in
+            try c.query("SELECT to_regclass('public.cases') IS NULL OR has_column_privilege('public.cases', 'gold_label', 'SELECT')")
+                .first?.decode(Bool.self) ?? true
+        }
         guard let version else {
             throw StoreError.unavailable("\(address) has no triage schema: run `triage db init --db '\(address)'` first (as a user who may create roles)")
         }
@@ -109,6 +119,7 @@ public final class PostgresStore: CaseStore, @unchecked Sendable {
             try c.execute(script: PGSchema.tables)
             try c.execute(script: PGSchema.aggregates)
             try c.execute(script: PGSchema.grants)
+            try c.execute(script: PGSchema.v8)
             try writeTaxonomy(Taxonomy.standard, c)
             let now = Timestamp.now().milliseconds
             for (i, name) in SchemaVersion.names.enumerated() {
@@ -145,12 +156,32 @@ public final class PostgresStore: CaseStore, @unchecked Sendable {
         if version > SchemaVersion.current {
             throw StoreError.newerSchema(path: address.description, found: "v\(version)", known: "v\(SchemaVersion.current)")
         }
-        // Version 7 is the first PostgreSQL schema: there is nothing older to upgrade yet. Later
-        // versions add their steps here, each recorded in triage_schema.
-        if version < SchemaVersion.current {
-            throw StoreError.unavailable("\(address) is at schema v\(version), older than any PostgreSQL schema this triage can upgrade (v\(SchemaVersion.current) is the first): copy the team to a fresh database with the triage that wrote it")
+        // Version 7 is the first PostgreSQL schema; each later one is a step here, in one
+        // transaction with its row in triage_schema.
+        if version < 7 {
+            throw StoreError.unavailable("\(address) is at schema v\(version), older than any PostgreSQL schema this triage can upgrade (v7 is the first): copy the team to a fresh database with the triage that wrote it")
         }
-        return SchemaReport(from: version, to: version, rolesCreated: [])
+        let steps: [Int: String] = [8: PGSchema.v8]
+        for target in stride(from: version + 1, through: SchemaVersion.current, by: 1) {
+            guard let script = steps[target] else { continue }
+            try c.execute(script: "BEGIN")
+            do {
+                try c.execute(script: script)
+                var b = PostgresBindings()
+                b.append(target)
+                b.append(SchemaVersion.names[target - 1])
+                b.append(Timestamp.now().milliseconds)
+                try c.query("INSERT INTO triage_schema(version, name, applied_at) VALUES ($1, $2, $3)", b)
+                try c.execute(script: "COMMIT")
+            } catch {
+                _ = try? c.execute(script: "ROLLBACK")
+                if case StoreError.notAllowed(let m) = error {
+                    throw StoreError.notAllowed("\(m): `triage db migrate` changes tables, grants and policies: run it as the user who ran `triage db init` (the tables' owner)")
+                }
+                throw error
+            }
+        }
+        return SchemaReport(from: version, to: SchemaVersion.current, rolesCreated: [])
     }
 
     /// The schema version of the database at `address` (nil: not initialised), for `triage db status`.

@@ -59,7 +59,7 @@ extension SQLiteStore {
     }
 
     /// Records a label, undo or adjudication in a labelling project, under the project's rules
-    /// (``LabelDraft/projectPlan(in:casePolicy:member:live:goldLabel:target:)``). Project events
+    /// (``LabelDraft/projectPlan(in:casePolicy:member:live:isGold:target:)``). Project events
     /// never touch the case's status or current label: they are ground truth gathered beside the
     /// analyst queue.
     private static func recordProjectLabel(_ db: Database, _ d: LabelDraft, project name: String, row: Int64,
@@ -74,8 +74,8 @@ extension SQLiteStore {
                 WHERE e.project = ? AND e.case_row = ? AND e.kind = ? AND (?4 IS NULL OR e.analyst = ?4) AND \(liveEvent)
                 ORDER BY e.id DESC LIMIT 1
                 """), arguments: [name, row, kind.rawValue, person])
-        }, goldLabel: {
-            try String.fetchOne(db, sql: "SELECT gold_label FROM cases WHERE id = ?", arguments: [row])
+        }, isGold: {
+            try Bool.fetchOne(db, sql: "SELECT gold_label IS NOT NULL FROM cases WHERE id = ?", arguments: [row]) ?? false
         }, target: { id in
             try Row.fetchOne(db, sql: """
                 SELECT e.kind, e.analyst FROM label_event e

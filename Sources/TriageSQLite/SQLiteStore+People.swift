@@ -8,9 +8,15 @@ extension SQLiteStore {
     public func people() throws -> [Person] {
         try guarded {
             try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT name, role, created_at, added_by FROM person ORDER BY name").map { r in
+                try Row.fetchAll(db, sql: """
+                    SELECT p.name, p.role, p.created_at, p.added_by, rc.changed_by, rc.changed_at FROM person p
+                    LEFT JOIN role_change rc ON rc.id = (SELECT max(id) FROM role_change WHERE name = p.name)
+                    ORDER BY p.name
+                    """).map { r in
                     Person(name: try r.checked("name"), role: Role(rawValue: try r.checked("role")) ?? .analyst,
-                           addedAt: Timestamp(milliseconds: try r.checked("created_at")), addedBy: try r.checked("added_by"))
+                           addedAt: Timestamp(milliseconds: try r.checked("created_at")), addedBy: try r.checked("added_by"),
+                           roleSetBy: try r.checked("changed_by"),
+                           roleSetAt: (try r.checked("changed_at") as Int64?).map(Timestamp.init(milliseconds:)))
                 }
             }
         }
@@ -37,6 +43,9 @@ extension SQLiteStore {
                     INSERT INTO person(name, role, created_at, added_by) VALUES (?, ?, ?, ?)
                     ON CONFLICT(name) DO UPDATE SET role = excluded.role
                     """, arguments: [name, role.rawValue, now.milliseconds, actor])
+                try db.execute(sql: """
+                    INSERT INTO role_change(name, role, previous_role, changed_at, changed_by) VALUES (?, ?, ?, ?, ?)
+                    """, arguments: [name, role.rawValue, held?.rawValue, now.milliseconds, actor])
                 return held.map { .changed(from: $0) } ?? .added
             }
         }

@@ -66,6 +66,26 @@ enum Schema {
             // 1,000,000 cases); this index makes it a range count and serves the score order too.
             try db.execute(sql: "CREATE INDEX IF NOT EXISTS cases_by_country_score ON cases(merchant_country, status, score, id)")
         }
+        m.registerMigration("v8 who changed each role, and what labelers may read") { db in
+            // Every role given or changed, by whom and when: append-only, like label events.
+            // People registered before it have no row: who set their role was not recorded (the
+            // person table says only who added them), and a migration does not guess.
+            try db.execute(sql: """
+                CREATE TABLE role_change (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('analyst', 'labeler', 'lead')),
+                    previous_role TEXT CHECK (previous_role IN ('analyst', 'labeler', 'lead')),
+                    changed_at INTEGER NOT NULL,
+                    changed_by TEXT NOT NULL
+                );
+                CREATE INDEX role_change_by_name ON role_change(name, id);
+                CREATE TRIGGER role_change_no_update BEFORE UPDATE ON role_change
+                BEGIN SELECT RAISE(ABORT, 'role changes are append-only'); END;
+                CREATE TRIGGER role_change_no_delete BEFORE DELETE ON role_change
+                BEGIN SELECT RAISE(ABORT, 'role changes are append-only'); END;
+                """)
+        }
         return m
     }
 

@@ -64,6 +64,8 @@ public enum CopyPlan {
                                        ("features", .text)]),
         CopyTable("feature_name", key: ["name"], [("name", .text)]),
         CopyTable("person", key: ["name"], [("name", .text), ("role", .text), ("created_at", .integer), ("added_by", .text)]),
+        CopyTable("role_change", [("id", .integer), ("name", .text), ("role", .text), ("previous_role", .text),
+                                  ("changed_at", .integer), ("changed_by", .text)]),
         CopyTable("decision", key: ["key"], [("key", .text), ("label", .text), ("hotkey", .text), ("is_final", .boolean),
                                              ("position", .integer), ("outcome", .text)]),
         CopyTable("policy_area", key: ["key"], [("key", .text), ("name", .text), ("summary", .text), ("position", .integer),

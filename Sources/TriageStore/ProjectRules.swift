@@ -12,7 +12,7 @@ public struct ProjectMembership: Sendable, Equatable {
     }
 }
 
-/// What a label, undo or adjudication in a project may go in as (``LabelDraft/projectPlan(in:casePolicy:member:live:goldLabel:target:)``).
+/// What a label, undo or adjudication in a project may go in as (``LabelDraft/projectPlan(in:casePolicy:member:live:isGold:target:)``).
 public struct ProjectLabelPlan: Sendable, Equatable {
     /// The queue policy and inclusion probability the event records (the draft's, else the project's).
     public var queuePolicy: String?
@@ -50,12 +50,12 @@ extension LabelDraft {
     ///   - casePolicy: the case's policy area.
     ///   - member: the case's place in the project; nil when it is not one of its cases.
     ///   - live: the newest live event of a kind on the case in the project, by a person (nil: by anyone).
-    ///   - goldLabel: the case's known answer.
+    ///   - isGold: whether the case is a gold case (has a known answer).
     ///   - target: the kind and author of event `id` when it is a live label or adjudication of
     ///     the case in the project (else nil).
     public func projectPlan(in p: Project, casePolicy: String, member: ProjectMembership?,
                             live: (_ kind: LabelEventKind, _ by: String?) throws -> Int64?,
-                            goldLabel: () throws -> String?,
+                            isGold: () throws -> Bool,
                             target: (_ id: Int64) throws -> (kind: LabelEventKind, author: String)?) throws -> ProjectLabelPlan {
         var plan = ProjectLabelPlan(queuePolicy: queuePolicy, inclusionProbability: inclusionProbability, countChange: 0)
         switch kind {
@@ -74,7 +74,7 @@ extension LabelDraft {
                     }
                     plan.countChange = 1
                 } else {
-                    guard try goldLabel() != nil, p.policy == nil || p.policy == casePolicy else {
+                    guard try isGold(), p.policy == nil || p.policy == casePolicy else {
                         throw StoreError.refused("case '\(caseID)' is not in project '\(p.name)'")
                     }
                 }

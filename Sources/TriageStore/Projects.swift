@@ -8,12 +8,18 @@ public struct Person: Sendable, Equatable {
     public var addedAt: Timestamp
     /// Who registered them (nil for people registered before this was recorded).
     public var addedBy: String?
+    /// Who gave them their current role, and when (nil when that was before triage recorded role
+    /// changes: schema v8).
+    public var roleSetBy: String?
+    public var roleSetAt: Timestamp?
 
-    public init(name: String, role: Role, addedAt: Timestamp, addedBy: String?) {
+    public init(name: String, role: Role, addedAt: Timestamp, addedBy: String?, roleSetBy: String? = nil, roleSetAt: Timestamp? = nil) {
         self.name = name
         self.role = role
         self.addedAt = addedAt
         self.addedBy = addedBy
+        self.roleSetBy = roleSetBy
+        self.roleSetAt = roleSetAt
     }
 }
 

@@ -12,6 +12,7 @@ public enum SchemaVersion {
         "v5 imports commit in chunks and resume",
         "v6 rationales asked for from triage, and feedback on rationales",
         "v7 an index for the country filter",
+        "v8 who changed each role, and what labelers may read",
     ]
 
     /// The newest version this build knows.

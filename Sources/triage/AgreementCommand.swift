@@ -38,6 +38,7 @@ struct AgreementCommand: ParsableCommand {
     func run() throws {
         try runReporting {
             let store = try global.openStore(.readOnly)
+            try global.requireOverview(store, "`triage agreement`")
             let p = try global.resolveProject(store, project)
             let labels = try store.projectLabels(p.name)
             let report = AgreementReport.build(labels, categories: try store.taxonomy().decisions.map(\.key))

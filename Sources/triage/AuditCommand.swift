@@ -17,6 +17,10 @@ struct Audit: ParsableCommand {
         brought or changed the case (file, SHA-256, who, when), its scores, and the claims held \
         on it now. The log is append-only: the database refuses to change or delete an event.
 
+        Someone who works as a labeler sees only their own events and claims, never the gold \
+        label, the case's status or current label, nor (while a blind project holds the case and \
+        they have not labelled it there) its scores and rationales.
+
         Examples:
           triage audit c_0000012
           triage audit c_0000012 --format json | jq '.events[] | {id, kind, decision, analyst}'
@@ -36,8 +40,11 @@ struct Audit: ParsableCommand {
     func run() throws {
         try runReporting {
             let store = try global.openStore(.readOnly)
-            guard let audit = try store.caseAudit(caseID: caseID) else { throw StoreError.caseNotFound(caseID) }
-            Console.out(format == .json ? Self.json(audit) : Self.text(audit))
+            guard let full = try store.caseAudit(caseID: caseID) else { throw StoreError.caseNotFound(caseID) }
+            // A labeler sees their own events, and the model's output only where they may.
+            let disclosure = try global.disclosure(store)
+            let audit = disclosure.apply(to: full)
+            Console.out(format == .json ? Self.json(audit, disclosure) : Self.text(audit, disclosure))
         }
     }
 
@@ -58,10 +65,11 @@ struct Audit: ParsableCommand {
         return out
     }
 
-    static func text(_ a: CaseAudit) -> String {
+    static func text(_ a: CaseAudit, _ disclosure: Disclosure) -> String {
         let c = TextTable.clean
         let k = a.detail.case
-        var out = ["case \(c(k.caseID)) · \(c(k.policy)) · \(k.status.rawValue)" + (k.flaggedAt.map { " · flagged \($0.iso8601)" } ?? "")]
+        let status = disclosure.showsOthersDecisions ? k.status.rawValue : "status not shown to labelers"
+        var out = ["case \(c(k.caseID)) · \(c(k.policy)) · \(status)" + (k.flaggedAt.map { " · flagged \($0.iso8601)" } ?? "")]
         out.append("merchant \(c(k.merchant.name))" + (k.merchant.id.map { " (\(c($0)))" } ?? "")
                    + (k.merchant.country.map { " · \(c($0))" } ?? ""))
         if let g = k.goldLabel { out.append("gold label: \(c(g))") }
@@ -71,12 +79,13 @@ struct Audit: ParsableCommand {
             out.append("  #\(b.id) \(c(b.fileName)) · sha256 \(b.sha256.prefix(16))… · \(b.startedAt.iso8601) by \(c(b.importedBy))"
                        + " · read \(b.read), new \(b.inserted), updated \(b.updated), unchanged \(b.unchanged), rejected \(b.rejected)")
         }
-        out.append("scores (oldest first):")
+        let modelShown = disclosure.showsModel(a.detail)
+        out.append("scores (oldest first):" + (modelShown ? "" : " not shown: a blind project holds this case and you have not labelled it there"))
         for s in a.detail.scores {
             out.append("  \(c(s.model)) \(c(s.version)) \(Fmt.decimal(s.score, places: 4))" + (s.threshold.map { " (threshold \(Fmt.decimal($0)))" } ?? ""))
         }
         out.append("rationales (oldest first; rate one with `triage feedback ID helpful|unhelpful`):")
-        if a.detail.rationales.isEmpty { out.append("  none") }
+        if a.detail.rationales.isEmpty { out.append(modelShown ? "  none" : "  not shown") }
         for r in a.detail.rationales {
             var line = "  #\(r.id.map(String.init) ?? "?") \(c(r.model))" + (r.promptVersion.map { " prompt \(c($0))" } ?? "")
                 + " · \(r.origin == .generated ? "generated" : "imported")" + (r.createdAt.map { " \($0.iso8601)" } ?? "")
@@ -93,12 +102,14 @@ struct Audit: ParsableCommand {
             c(cl.holder) + (cl.project.map { " in project \(c($0))" } ?? "") + " until \(cl.leaseUntil.iso8601)"
         }.joined(separator: "; ")))
         out.append("")
-        out.append("label events (\(a.detail.labels.count), oldest first):")
+        out.append("label events (\(a.detail.labels.count)\(disclosure.isUnrestricted ? "" : ", yours only"), oldest first):")
         if a.detail.labels.isEmpty { out.append("  none") }
         for e in a.detail.labels { out += describe(e) }
         out.append("")
         let current = a.detail.currentLabel
-        out.append("current label (analyst queue): " + (current.map { "#\($0.id ?? 0) \(c($0.decision ?? "?")) by \(c($0.analyst))" } ?? "none"))
+        if disclosure.showsOthersDecisions {
+            out.append("current label (analyst queue): " + (current.map { "#\($0.id ?? 0) \(c($0.decision ?? "?")) by \(c($0.analyst))" } ?? "none"))
+        }
         for p in Set(a.detail.labels.compactMap(\.project)).sorted() {
             let live = CurrentLabel.live(a.detail.labels, project: p)
             let text = live.isEmpty ? "none" : live.map { "\($0.kind == .adjudication ? "adjudication " : "")#\($0.id ?? 0) \(c($0.decision ?? "?")) by \(c($0.analyst))" }
@@ -108,13 +119,15 @@ struct Audit: ParsableCommand {
         return out.joined(separator: "\n")
     }
 
-    static func json(_ a: CaseAudit) -> String {
+    /// The audit as JSON. What the viewer may not see is null (status, gold label, current
+    /// label) or left out (other people's events, hidden scores), and `hidden` names it.
+    static func json(_ a: CaseAudit, _ disclosure: Disclosure) -> String {
         var w = JSONWriter()
         let k = a.detail.case
         w.beginObject()
         w.field("case_id", k.caseID)
         w.field("policy", k.policy)
-        w.field("status", k.status.rawValue)
+        w.field("status", disclosure.showsOthersDecisions ? k.status.rawValue : nil)
         w.field("flagged_at", k.flaggedAt?.iso8601)
         w.field("merchant_name", k.merchant.name)
         w.field("gold_label", k.goldLabel)
@@ -182,7 +195,14 @@ struct Audit: ParsableCommand {
             w.endObject()
         }
         w.endArray()
-        w.field("current_label", a.detail.currentLabel?.id)
+        w.field("current_label", disclosure.showsOthersDecisions ? a.detail.currentLabel?.id : nil)
+        w.key("hidden")
+        w.beginArray()
+        if !disclosure.showsOthersDecisions {
+            for h in ["status", "gold_label", "current_label", "other people's events"] { w.string(h) }
+        }
+        if !disclosure.showsModel(a.detail) { for h in ["scores", "rationales"] { w.string(h) } }
+        w.endArray()
         w.endObject()
         return w.text
     }

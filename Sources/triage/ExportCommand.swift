@@ -72,6 +72,7 @@ struct Export: ParsableCommand {
     func run() throws {
         try runReporting {
             let store = try global.openStore(.readOnly)
+            try global.requireOverview(store, "an export")
             let chosen = format ?? ExportFormat.guess(path: out)
             // Checked before the output file is created: --consensus may take the only project.
             let name = consensus || project != nil ? try global.resolveProject(store, project).name : nil

@@ -47,6 +47,7 @@ struct FeedbackCommand: ParsableCommand {
     func run() throws {
         try runReporting {
             let store = try global.openStore(.readWrite)
+            try global.requireOverview(store, "`triage feedback`")
             let f = try store.recordRationaleFeedback(RationaleFeedback(
                 rationaleID: rationaleID, helpful: verdict == .helpful, tags: tags.compactMap(RationaleFeedbackTag.init(rawValue:)),
                 note: note.flatMap { $0.isEmpty ? nil : $0 }, analyst: global.analystName, osUser: Paths.osUser(), createdAt: .now()))

@@ -77,6 +77,26 @@ struct GlobalOptions: ParsableArguments {
         return all[0].project
     }
 
+    /// The role the person works in for commands that only read: the role the database lists
+    /// for them (people it does not list are analysts).
+    func readingRole(_ store: any CaseStore) throws -> Role {
+        try store.role(of: analystName) ?? Role.unregistered
+    }
+
+    /// Refuses (exit 77) a command that shows other people's labels, model output across cases
+    /// or gold labels (`what`) to someone who works as a labeler (see ``Disclosure``).
+    func requireOverview(_ store: any CaseStore, _ what: String) throws {
+        if let why = Disclosure.refusalOfOverview(what, person: analystName, role: try readingRole(store)) {
+            throw CLIError(message: why, code: Exit.noPermission)
+        }
+    }
+
+    /// What the person may see of a case (see ``Disclosure``).
+    func disclosure(_ store: any CaseStore) throws -> Disclosure {
+        let role = try readingRole(store)
+        return Disclosure(viewer: analystName, role: role, projects: role == .labeler ? try store.projects().map(\.project) : [])
+    }
+
     /// The files an output of this command must not overwrite: the SQLite database in force and
     /// its companion files, and `inputs`.
     func protectedFiles(inputs: [String] = []) -> ProtectedFiles {

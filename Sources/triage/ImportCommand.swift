@@ -14,9 +14,11 @@ struct Import: ParsableCommand {
         FILE:LINE: FIELD: REASON, and the exit code is 65. With --skip-invalid the good lines are \
         stored and the bad ones copied, untouched, to the rejects file (exit code 0; the summary \
         counts them). Then the cases are written in short transactions, so people keep labelling \
-        during a long import. If an import is interrupted (killed, power cut), run the same \
-        command again: it resumes where the last committed chunk ended. Standard input is first \
-        copied to a temporary file in TMPDIR.
+        during a long import. If an import is interrupted (killed, power cut, a full disk), run the \
+        same command again: it resumes where the last committed chunk ended. Standard input is \
+        first copied to a temporary file in TMPDIR (removed however the import ends); a line \
+        longer than 16 MiB (1 GiB with --skip-invalid) stops the copy. A case repeated in one \
+        file is applied in order; a case id may not start with '-'.
 
         Re-importing a case with the same model version changes nothing; a new model version adds \
         a score (history is kept). The database is created if it does not exist.

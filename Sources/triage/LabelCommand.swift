@@ -29,7 +29,9 @@ struct Label: ParsableCommand {
         labelers' (it never changes the case's status in the analyst queue), made in the labeler \
         role; --correct replaces their own earlier label. A lead settles a case with \
         --adjudicate (the final label; --correct replaces an earlier adjudication). --blind \
-        records that the decision was made without seeing the model's output.
+        records that the decision was made without seeing the model's output; in a blind \
+        project a labeler's label is recorded blind unless --saw-model says they saw it (no \
+        triage command shows a labeler the model before they label).
 
         Examples:
           triage label c_1 violation --reason unlicensed_gambling
@@ -69,8 +71,13 @@ struct Label: ParsableCommand {
     @Flag(help: "Record that you decided without seeing the model's output.")
     var blind = false
 
+    @Flag(help: "In a blind project: record that you saw the model's output before deciding (labels there are blind otherwise).")
+    var sawModel = false
+
     func validate() throws {
         if adjudicate && project == nil { throw ValidationError("--adjudicate needs --project") }
+        if blind && sawModel { throw ValidationError("--blind and --saw-model contradict each other") }
+        if sawModel && project == nil { throw ValidationError("--saw-model applies to labels in a blind project (--project)") }
     }
 
     func run() throws {
@@ -112,7 +119,10 @@ struct Label: ParsableCommand {
         var r = roles
         if r.role == nil { r.role = adjudicate ? .lead : .labeler }
         let role = try r.inForce(store, person: person)
-        _ = try global.resolveProject(store, project)
+        let settings = try global.resolveProject(store, project)
+        // A labeler in a blind project is shown no model output by triage before labelling
+        // (`triage audit` hides it): their label is blind unless they say they saw it.
+        let blind = self.blind || (settings.blind && role == .labeler && !adjudicate && !sawModel)
         let live = CurrentLabel.live(detail.labels, project: project)
         let mine = adjudicate ? live.last { $0.kind == .adjudication } : live.last { $0.kind == .label && $0.analyst == person }
         if let mine, !correct {

@@ -80,6 +80,7 @@ struct RationaleCommand: ParsableCommand {
             let settings = try llm.settings(concurrency: concurrency)
             let template = try LLMOptions.template(settings)
             let store = try global.openStore(.readWrite)
+            try global.requireOverview(store, "`triage rationale`")
             let taxonomy = try store.taxonomy()
             if showPrompt, let caseID {
                 guard let detail = try store.caseDetail(caseID: caseID) else { throw StoreError.caseNotFound(caseID) }

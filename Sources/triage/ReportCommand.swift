@@ -52,6 +52,7 @@ struct Report: ParsableCommand {
     func run() throws {
         try runReporting {
             let store = try global.openStore(.readOnly)
+            try global.requireOverview(store, "the report")
             let data = try store.dashboard(now: .now())
             let text: String
             switch format {

@@ -48,6 +48,7 @@ struct Suspects: ParsableCommand {
     func run() throws {
         try runReporting {
             let store = try global.openStore(.readOnly)
+            try global.requireOverview(store, "`triage suspects`")
             let taxonomy = try store.taxonomy()
             var labelOf: [String: String] = [:]
             let found: [SuspectLabel]

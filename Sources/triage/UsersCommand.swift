@@ -39,10 +39,15 @@ struct UsersList: ParsableCommand {
                 return
             }
             let width = max(4, people.map { $0.name.count }.max() ?? 0)
-            Console.out(TextTable.pad("name", width) + "  " + TextTable.pad("role", 8) + "  added       by")
+            let byWidth = max(8, people.map { ($0.addedBy ?? "-").count }.max() ?? 0)
+            Console.out(TextTable.pad("name", width) + "  " + TextTable.pad("role", 8) + "  added       "
+                        + TextTable.pad("added by", byWidth) + "  role set by (when)")
             for p in people {
+                let set = p.roleSetBy.map { TextTable.clean($0) + " (" + (p.roleSetAt.map { String($0.iso8601.prefix(10)) } ?? "?") + ")" }
+                    ?? "not recorded (before triage kept role changes)"
                 Console.out(TextTable.pad(TextTable.clean(p.name), width) + "  " + TextTable.pad(p.role.rawValue, 8) + "  "
-                      + String(p.addedAt.iso8601.prefix(10)) + "  " + TextTable.clean(p.addedBy ?? "-"))
+                            + String(p.addedAt.iso8601.prefix(10)) + "  " + TextTable.pad(TextTable.clean(p.addedBy ?? "-"), byWidth)
+                            + "  " + set)
             }
         }
     }

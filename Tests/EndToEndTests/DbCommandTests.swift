@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TriageStore
 import TriageTestSupport
 
 /// `triage db init|migrate|status` on a real PostgreSQL server and on a SQLite file, through the
@@ -28,14 +29,14 @@ import TriageTestSupport
 
         let first = try Harness.run(["db", "init", "--db", url], env: env)
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("created schema v7"))
+        #expect(first.stdout.contains("created schema v\(SchemaVersion.current)"))
         let again = try Harness.run(["db", "init", "--db", url], env: env)
-        #expect(again.status == 0 && again.stdout.contains("already at schema v7; nothing to do"))
+        #expect(again.status == 0 && again.stdout.contains("already at schema v\(SchemaVersion.current); nothing to do"))
         let migrate = try Harness.run(["db", "migrate", "--db", url], env: env)
-        #expect(migrate.status == 0 && migrate.stdout.contains("already at schema v7"))
+        #expect(migrate.status == 0 && migrate.stdout.contains("already at schema v\(SchemaVersion.current)"))
         // $TRIAGE_DB names it as well as --db does.
         let status = try Harness.run(["db", "status"], env: env.merging(["TRIAGE_DB": url]) { a, _ in a })
-        #expect(status.status == 0 && status.stdout.contains("(PostgreSQL)") && status.stdout.contains("schema: v7"))
+        #expect(status.status == 0 && status.stdout.contains("(PostgreSQL)") && status.stdout.contains("schema: v\(SchemaVersion.current)"))
 
         // Every other command works on it too (TeamModeTests goes further).
         let stats = try Harness.run(["stats", "--db", url], env: env)
@@ -134,7 +135,7 @@ import TriageTestSupport
             .write(toFile: config + "/config.toml", atomically: true, encoding: .utf8)
         chmod(config + "/config.toml", 0o600)
         let viaConfig = try Harness.run(["db", "status"], env: ["HOME": home, "XDG_CONFIG_HOME": home + "/cfg"])
-        #expect(viaConfig.status == 0 && viaConfig.stdout.contains("schema: v7"), "\(viaConfig.stderr)")
+        #expect(viaConfig.status == 0 && viaConfig.stdout.contains("schema: v\(SchemaVersion.current)"), "\(viaConfig.stderr)")
         chmod(config + "/config.toml", 0o644)
         let leaky = try Harness.run(["db", "status"], env: ["HOME": home, "XDG_CONFIG_HOME": home + "/cfg"])
         #expect(leaky.status == 77 && leaky.stderr.contains("chmod 600"))
@@ -147,11 +148,11 @@ import TriageTestSupport
         let missing = try Harness.run(["db", "status", "--db", path])
         #expect(missing.status == 66)
         let created = try Harness.run(["db", "init", "--db", path])
-        #expect(created.status == 0 && created.stdout.contains("created (schema v7)"))
+        #expect(created.status == 0 && created.stdout.contains("created (schema v\(SchemaVersion.current))"))
         let status = try Harness.run(["db", "status", "--db", path])
-        #expect(status.status == 0 && status.stdout.contains("(SQLite)") && status.stdout.contains("schema: v7"))
+        #expect(status.status == 0 && status.stdout.contains("(SQLite)") && status.stdout.contains("schema: v\(SchemaVersion.current)"))
         let migrate = try Harness.run(["db", "migrate", "--db", path])
-        #expect(migrate.status == 0 && migrate.stdout.contains("already at schema v7"))
+        #expect(migrate.status == 0 && migrate.stdout.contains("already at schema v\(SchemaVersion.current)"))
         #expect(try Harness.sql(path, "SELECT count(*) FROM decision") != "0")
     }
 }

@@ -134,4 +134,99 @@ import TriageTestSupport
         #expect(attempt(c, db, as: "lou", "UPDATE assignment SET analyst = 'lou', lease_until = \(farFuture)") == nil)
         #expect(try c.psql("SELECT analyst FROM assignment", database: db) == "lou\n")
     }
+
+    /// A labeler with psql reads what the app shows them and no more: no gold label, status or
+    /// score of a case; no one else's label events; no dashboard counters; no model output of a
+    /// case in a blind project's area until they have labelled it (then the functions hand it
+    /// over). An analyst still reads everything.
+    @Test func aLabelerWithPsqlReadsNoGoldLabelsOthersLabelsOrHiddenModelOutput() throws {
+        let (c, db) = try prepared()
+        try c.psql("""
+            INSERT INTO cases(id, case_id, policy, merchant_name, score, margin, batch_id, updated_at, gold_label)
+                VALUES (2, 'c2', 'gambling', 'Gold Casino', 0.8, 0.2, 1, 0, 'violation'), (3, 'c3', 'fraud', 'Shop', 0.7, 0.2, 1, 0, NULL);
+            INSERT INTO score(case_row, model, version, score, threshold, batch_id)
+                VALUES (1, 'm', 'v1', 0.9, 0.5, 1), (2, 'm', 'v1', 0.8, 0.5, 1), (3, 'm', 'v1', 0.7, 0.5, 1);
+            INSERT INTO rationale(case_row, model, text, evidence_ids, origin) VALUES (1, 'llm', 'secret rationale', '[]', 'import');
+            INSERT INTO project(name, policy, overlap, blind, queue_policy, created_by, created_at)
+                VALUES ('p1', 'gambling', 2, true, 'score', 'lee', 0);
+            INSERT INTO project_case(project, case_row, position) VALUES ('p1', 1, 1);
+            """, database: db)
+        #expect(attempt(c, db, as: "ann", label(analyst: "ann", role: "analyst", caseRow: 3)) == nil)
+        // What a labeler may read of a case, and what not.
+        #expect(try c.psql("SELECT case_id || ':' || merchant_name FROM cases WHERE id = 1", database: db, user: "lou") == "c1:Casino\n")
+        for column in ["gold_label", "status", "current_label", "score", "threshold", "margin", "search", "*"] {
+            #expect(attempt(c, db, as: "lou", "SELECT \(column) FROM cases")?.contains("permission denied") == true, "\(column)")
+        }
+        for table in ["score", "attribution", "rationale", "agg_model_version", "agg_person_day", "agg_dwell"] {
+            #expect(attempt(c, db, as: "lou", "SELECT count(*) FROM \(table)")?.contains("permission denied") == true, "\(table)")
+        }
+        // Only their own label events (ann's label on c3 is invisible to lou).
+        #expect(try c.psql("SELECT count(*) FROM label_event", database: db, user: "lou") == "0\n")
+        // Model output: hidden in the blind project's area (c1, and gold c2) until labelled; shown outside it (c3).
+        func scores(_ row: Int) throws -> String { try c.psql("SELECT count(*) FROM triage_scores_of(\(row))", database: db, user: "lou") }
+        #expect(try scores(1) == "0\n" && scores(2) == "0\n" && scores(3) == "1\n")
+        #expect(try c.psql("SELECT count(*) FROM triage_rationales_of(1)", database: db, user: "lou") == "0\n")
+        #expect(attempt(c, db, as: "lou", label(analyst: "lou", project: "p1")) == nil)
+        #expect(try scores(1) == "1\n" && scores(2) == "0\n")
+        #expect(try c.psql("SELECT text FROM triage_rationales_of(1)", database: db, user: "lou") == "secret rationale\n")
+        #expect(try c.psql("SELECT count(*) FROM label_event", database: db, user: "lou") == "1\n")
+        // Gold: lou may label the gold case of the area (the rules read it for her), never read its label.
+        #expect(try c.psql("SELECT case_id FROM triage_next_gold_case('p1', 'lou', '{}')", database: db, user: "lou") == "c2\n")
+        #expect(attempt(c, db, as: "lou", "SELECT case_id FROM triage_next_gold_case('p1', 'ann', '{}')") == nil)
+        #expect(try c.psql("SELECT count(*) FROM triage_next_gold_case('p1', 'ann', '{}')", database: db, user: "lou") == "0\n")
+        #expect(attempt(c, db, as: "lou", label(analyst: "lou", project: "p1", caseRow: 2)) == nil)
+        #expect(attempt(c, db, as: "lou", "SELECT gold_label FROM cases WHERE id = 2")?.contains("permission denied") == true)
+        // The project's figures are everyone's to see.
+        #expect(try c.psql("SELECT labels || '/' || labelers FROM triage_project_counts('p1')", database: db, user: "lou") == "2/1\n")
+        // An analyst (and so a lead) reads everything, as before.
+        #expect(try c.psql("SELECT gold_label FROM cases WHERE id = 2", database: db, user: "ann") == "violation\n")
+        #expect(try c.psql("SELECT count(*) FROM score", database: db, user: "ann") == "3\n")
+        #expect(try c.psql("SELECT count(*) FROM label_event", database: db, user: "lee") == "3\n")
+        #expect(try c.psql("SELECT count(*) FROM triage_scores_of(2)", database: db, user: "ann") == "1\n")
+    }
+
+    /// A version 7 database (the first PostgreSQL schema) upgrades to version 8 with `triage db
+    /// migrate`: every label stays, and the labeler rules apply from then on.
+    @Test func aVersion7DatabaseMigratesToVersion8() throws {
+        let a = try PG.emptyDatabase()
+        let c = try PG.cluster
+        // Version 7 as `db init` made it.
+        let conn = try PGConnection.connect(a, password: PG.password)
+        try conn.execute(script: PGSchema.roles)
+        try conn.execute(script: "BEGIN")
+        try conn.execute(script: PGSchema.tables)
+        try conn.execute(script: PGSchema.aggregates)
+        try conn.execute(script: PGSchema.grants)
+        try PostgresStore.writeTaxonomy(.standard, conn)
+        for v in 1...7 {
+            try conn.query("INSERT INTO triage_schema(version, name, applied_at) VALUES (\(v), 'v\(v)', 0)")
+        }
+        try conn.execute(script: "COMMIT")
+        conn.close()
+        for (who, group) in [("lou", "triage_labeler"), ("ann", "triage_analyst")] {
+            try c.psql("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '\(who)') THEN CREATE ROLE \(who) LOGIN; END IF; END $$")
+            try c.psql("GRANT \(group) TO \(who)")
+        }
+        try c.psql("""
+            INSERT INTO import_batch(id, file_name, sha256, format, started_at, imported_by) VALUES (1, 'f', 'x', 'jsonl', 0, 'postgres');
+            INSERT INTO cases(id, case_id, policy, merchant_name, score, margin, batch_id, updated_at, gold_label)
+                VALUES (1, 'c1', 'gambling', 'Casino', 0.9, 0.1, 1, 0, 'violation');
+            """, database: a.database)
+        #expect(attempt(c, a.database, as: "ann", label(analyst: "ann", role: "analyst")) == nil)
+        #expect(try c.psql("SELECT gold_label FROM cases", database: a.database, user: "lou") == "violation\n") // v7: readable
+        #expect(throws: StoreError.self) { _ = try PostgresStore(address: a, password: PG.password) } // needs migrate
+        let report = try PostgresStore.migrate(a, password: PG.password)
+        #expect(report.from == 7 && report.to == SchemaVersion.current)
+        #expect(attempt(c, a.database, as: "lou", "SELECT gold_label FROM cases")?.contains("permission denied") == true)
+        #expect(try c.psql("SELECT count(*) FROM label_event", database: a.database) == "1\n")
+        #expect(try c.psql("SELECT max(version) FROM triage_schema", database: a.database) == "\(SchemaVersion.current)\n")
+        // The rules still bind everyone but the owner (now checked by name), and role changes are kept.
+        #expect(attempt(c, a.database, as: "ann", label(analyst: "ann", role: "analyst"))?.contains("changed meanwhile") == true)
+        let store = try PostgresStore(address: a, password: PG.password)
+        defer { store.close() }
+        _ = try store.addPerson("lou", role: .labeler, actor: "postgres")
+        #expect(try store.people().first { $0.name == "lou" }?.roleSetBy == "postgres")
+        // Migrating again changes nothing.
+        #expect(try PostgresStore.migrate(a, password: PG.password).from == SchemaVersion.current)
+    }
 }

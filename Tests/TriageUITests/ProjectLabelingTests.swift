@@ -118,6 +118,9 @@ import Testing
                 sawGold = true
                 let text = F.screen(r)
                 #expect(!text.lowercased().contains("gold") && !text.contains("escalate"))
+                // Nor the case's status in the analyst queue: other people's decision.
+                #expect(!r.state.detailOptions.showStatus)
+                #expect(!text.contains(" · open") && !text.contains(" · decided"), "\(text)")
                 let detail = try #require(r.state.shownDetail)
                 #expect(detail.case.goldLabel == "escalate")
                 var plain = detail

@@ -122,6 +122,6 @@ public struct ProjectState: Sendable {
 
     /// What the detail pane shows.
     public var detailOptions: DetailOptions {
-        DetailOptions(showModel: !hidesModel, showLabels: false, showFeatures: true)
+        DetailOptions(showModel: !hidesModel, showLabels: false, showFeatures: true, showStatus: isAdjudication)
     }
 }

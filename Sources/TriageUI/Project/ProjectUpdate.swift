@@ -300,6 +300,9 @@ public enum ProjectScreen {
             state.revealedDecision = event.decision
             state.status = nil // the reveal line says it
             state.detailScroll = 0
+            // Read the case again: a store that withholds model output from a labeler until they
+            // have labelled the case (PostgreSQL does) hands it over now.
+            return [.loadProgress, .loadDetail(caseID: event.caseID)]
         }
         return [.loadProgress]
     }

@@ -6,12 +6,15 @@ public struct DetailOptions: Sendable, Equatable {
     public var showLabels: Bool
     /// The latest feature snapshot.
     public var showFeatures: Bool
+    /// The case's status in the analyst queue (other people's decision: not for labelers).
+    public var showStatus: Bool
 
     /// Options drawing the sections asked for.
-    public init(showModel: Bool, showLabels: Bool, showFeatures: Bool = false) {
+    public init(showModel: Bool, showLabels: Bool, showFeatures: Bool = false, showStatus: Bool = true) {
         self.showModel = showModel
         self.showLabels = showLabels
         self.showFeatures = showFeatures
+        self.showStatus = showStatus
     }
 
     /// What the workbench shows: model output and label history.

@@ -36,7 +36,7 @@ public enum DetailView {
         guard width > 0 else { return [] }
         var out: [StyledLine] = []
         let budget = TextBudget()
-        merchant(detail, width: width, now: now, budget: budget, into: &out)
+        merchant(detail, width: width, now: now, showStatus: options.showStatus, budget: budget, into: &out)
         if options.showFeatures { features(detail, budget: budget, into: &out) }
         if options.showModel {
             scores(detail, width: width, into: &out)
@@ -66,15 +66,18 @@ public enum DetailView {
 
     // MARK: - Sections
 
-    static func merchant(_ d: CaseDetail, width: Int, now: Timestamp, budget: TextBudget, into out: inout [StyledLine]) {
+    static func merchant(_ d: CaseDetail, width: Int, now: Timestamp, showStatus: Bool, budget: TextBudget,
+                         into out: inout [StyledLine]) {
         let c = d.case
         let m = c.merchant
         out += wrap(m.name, width: width, indent: 0, role: .title, budget: budget)
         var meta = StyledLine(Sanitize.line(c.caseID), .dim)
         meta.append(" · ", .dim)
         meta.append(Sanitize.line(c.policy))
-        meta.append(" · ", .dim)
-        meta.append(c.status.rawValue, c.status == .open ? .normal : .currentLabel)
+        if showStatus {
+            meta.append(" · ", .dim)
+            meta.append(c.status.rawValue, c.status == .open ? .normal : .currentLabel)
+        }
         if let t = c.flaggedAt {
             meta.append(" · flagged ", .dim)
             meta.append(Format.day(t) + " (" + Format.age(since: t, now: now) + " ago)")
