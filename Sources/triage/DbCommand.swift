@@ -231,6 +231,15 @@ struct DbCopy: ParsableCommand {
         throw CLIError(message: "\(error); \(note)", code: 1)
     }
 
+    /// The source's files, when it is a SQLite database: the destination must not be one of them.
+    private func sourceFiles() -> ProtectedFiles {
+        var p = ProtectedFiles()
+        if case .sqlite(let raw)? = try? DatabaseLocation.parse(from, environment: ProcessInfo.processInfo.environment, osUser: Paths.osUser()) {
+            p.database(Paths.expand(raw))
+        }
+        return p
+    }
+
     /// A store on `text` as a copy's source or destination.
     private func open(_ text: String, destination: Bool) throws -> (endpoint: any CopyEndpoint, name: String, createdFile: Bool) {
         let location: DatabaseLocation
@@ -242,6 +251,10 @@ struct DbCopy: ParsableCommand {
         switch location {
         case .sqlite(let raw):
             let path = Paths.expand(raw)
+            if destination, let what = sourceFiles().conflict(with: path) {
+                // Not even a new file where the source's write-ahead log goes.
+                throw CLIError(message: OutputFileError.protected(path: path, what: what).description, code: Exit.cantCreate)
+            }
             if destination, FileManager.default.fileExists(atPath: path) {
                 throw CLIError(message: "\(path) already exists: copy into a new file (the copy never writes over a database)", code: Exit.dataError)
             }

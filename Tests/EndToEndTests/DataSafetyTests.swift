@@ -44,6 +44,11 @@ import TriageFormats
             #expect(try Harness.sql(db, "SELECT count(*) FROM label_event") == "1", "\(args)")
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: input)) == inputBytes)
+        // A copy into the source's write-ahead log (before it exists) is refused the same way.
+        _ = try Harness.sql(db, "PRAGMA wal_checkpoint(TRUNCATE)")
+        let copy = try Harness.run(["db", "copy", "--from", db, "--to", db + "-journal"])
+        #expect(copy.status == 73 && copy.stderr.contains("refusing to write"), "\(copy.status) \(copy.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: db + "-journal"))
         // Standard input redirected from the very file named for rejects is caught too.
         let viaStdin = try Spawn.run(["sh", "-c", "'\(Harness.binary)' import - --skip-invalid --rejects '\(input)' --db '\(db)' < '\(input)'"])
         #expect(viaStdin.status == 73, "\(viaStdin.output)")
