@@ -40,14 +40,15 @@ struct Triage: ParsableCommand {
         (~/.local/share/triage/triage.sqlite). Team mode puts it on PostgreSQL: \
         --db 'postgres://USER@HOST:PORT/DBNAME?sslmode=require', prepared with `triage db init` (see \
         triage db --help). Set NO_COLOR to \
-        turn colour off.
+        turn colour off; TRIAGE_BACKTRACE=1 keeps the backtrace if triage ever crashes (by \
+        default a crash is one line).
 
         Exit codes: 0 success; 1 other failure; 3 no open case to claim (triage next); 64 bad usage; 65 bad input data (an import \
         with bad lines); 66 a file or database that does not exist; 69 a database that is not \
         triage's or is newer than this version, a terminal that cannot run the workbench, or a PostgreSQL server that cannot be reached \
         or needs `triage db init`/`migrate`; \
-        73 cannot create an output file; 74 read or \
-        write error (disk full…); 75 database locked by another process for too long (try again); \
+        73 cannot create an output file, or its path names the database or an input (nothing is \
+        written); 74 read or write error (disk full…, also on standard output); 75 database locked by another process for too long (try again); \
         77 permission denied (read-only database, or your role does not allow it); 78 not configured \
         (no LLM endpoint).
         """,
