@@ -124,7 +124,7 @@ static void on_cleanup_signal(int sig) {
 static void on_fatal_signal(int sig) {
     remove_temp_files();
     static const char msg[] =
-        "triage: internal error: triage stopped on a fatal error (the line above says where). It is a bug, "
+        "triage: internal error: triage stopped on a fatal error (a \"Fatal error\" line above says where). It is a bug, "
         "or a damaged database: check one with `sqlite3 FILE 'PRAGMA integrity_check'`. Set TRIAGE_BACKTRACE=1 "
         "for a backtrace.\n";
     ssize_t ignored = write(2, msg, sizeof msg - 1);

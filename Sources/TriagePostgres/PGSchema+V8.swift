@@ -57,7 +57,7 @@ extension PGSchema {
     -- Whether the session may see case `row_id`'s model output: anyone but a labeler may; a
     -- labeler once they have labelled the case, or when no blind project covers its policy area.
     CREATE FUNCTION triage_model_visible(row_id bigint) RETURNS boolean
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
         SELECT pg_has_role(session_user, 'triage_analyst', 'MEMBER') OR pg_has_role(session_user, 'triage_admin', 'MEMBER')
             OR EXISTS (SELECT 1 FROM label_event e WHERE e.case_row = row_id AND e.analyst = session_user AND e.kind = 'label')
             OR NOT EXISTS (SELECT 1 FROM project p JOIN cases c ON c.id = row_id
@@ -65,40 +65,47 @@ extension PGSchema {
     $$;
     CREATE FUNCTION triage_scores_of(row_id bigint)
     RETURNS TABLE (model text, version text, score double precision, threshold double precision)
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
         SELECT s.model, s.version, s.score, s.threshold FROM score s
         WHERE s.case_row = row_id AND triage_model_visible(row_id) ORDER BY s.id
     $$;
     CREATE FUNCTION triage_attributions_of(row_id bigint)
     RETURNS TABLE (model text, version text, base_value double precision, space text, items text)
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
         SELECT a.model, a.version, a.base_value, a.space, a.items FROM attribution a
         WHERE a.case_row = row_id AND triage_model_visible(row_id) ORDER BY a.id
     $$;
     CREATE FUNCTION triage_rationales_of(row_id bigint)
     RETURNS TABLE (id bigint, model text, prompt_version text, text text, evidence_ids text, created_at bigint, origin text,
                    latency_ms bigint, prompt_tokens bigint, completion_tokens bigint, requested_by text)
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
         SELECT r.id, r.model, r.prompt_version, r.text, r.evidence_ids, r.created_at, r.origin, r.latency_ms, r.prompt_tokens,
                r.completion_tokens, r.requested_by FROM rationale r
         WHERE r.case_row = row_id AND triage_model_visible(row_id) ORDER BY r.id
     $$;
     -- Whether case `row_id` is a gold case, for the label rules triage checks before the
-    -- database does (the gold label itself stays unreadable).
+    -- database does (the gold label itself stays unreadable). A labeler learns it only of a case
+    -- they hold a claim on or have labelled: the cases they are served anyway.
     CREATE FUNCTION triage_case_is_gold(row_id bigint) RETURNS boolean
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
-        SELECT gold_label IS NOT NULL FROM cases WHERE id = row_id
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+        SELECT c.gold_label IS NOT NULL FROM cases c
+        WHERE c.id = row_id
+          AND (pg_has_role(session_user, 'triage_analyst', 'MEMBER') OR pg_has_role(session_user, 'triage_admin', 'MEMBER')
+               OR EXISTS (SELECT 1 FROM project_claim pc WHERE pc.case_row = row_id AND pc.labeler = session_user)
+               OR EXISTS (SELECT 1 FROM label_event e WHERE e.case_row = row_id AND e.analyst = session_user))
     $$;
     -- The next gold case of project `project_name`'s policy area that `labeler` has no live label
     -- on there and did not skip: what serves gold cases to labelers, one at a time. A labeler
-    -- asks only for themselves.
+    -- asks only for themselves, and skips at most 50 cases: the gold cases they could list this
+    -- way are the first 51 they have not labelled.
     CREATE FUNCTION triage_next_gold_case(project_name text, labeler text, skipped text[])
     RETURNS TABLE (id bigint, case_id text)
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
         SELECT c.id, c.case_id FROM cases c JOIN project p ON p.name = project_name
         WHERE c.gold_label IS NOT NULL AND (p.policy IS NULL OR c.policy = p.policy)
           AND (labeler = session_user OR pg_has_role(session_user, 'triage_analyst', 'MEMBER')
                OR pg_has_role(session_user, 'triage_admin', 'MEMBER'))
+          AND coalesce(cardinality(skipped), 0) <= 50
           AND NOT (c.case_id = ANY(coalesce(skipped, '{}')))
           AND NOT EXISTS (SELECT 1 FROM label_event e WHERE e.project = project_name AND e.case_row = c.id
                           AND e.analyst = labeler AND e.kind = 'label'
@@ -108,12 +115,24 @@ extension PGSchema {
     -- A project's counts of live labels, labelers and adjudicated cases (figures, not labels).
     CREATE FUNCTION triage_project_counts(project_name text)
     RETURNS TABLE (labels bigint, labelers bigint, adjudicated bigint)
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
         SELECT count(*) FILTER (WHERE e.kind = 'label'), count(DISTINCT e.analyst) FILTER (WHERE e.kind = 'label'),
                count(DISTINCT e.case_row) FILTER (WHERE e.kind = 'adjudication')
         FROM label_event e
         WHERE e.project = project_name AND NOT EXISTS (SELECT 1 FROM label_event s WHERE s.supersedes = e.id)
     $$;
+    -- Every function that runs as the owner looks up names in pg_catalog and public before a
+    -- session's temporary tables (a labeler's temporary `project` table must not stand in for
+    -- the real one), the older ones included.
+    DO $$
+    DECLARE f text;
+    BEGIN
+        FOREACH f IN ARRAY ARRAY['triage_label_applied()', 'triage_add_search_words(bigint, text)', 'triage_agg_cases_added()',
+                                 'triage_agg_case_moved()', 'triage_agg_events_added()', 'triage_agg_scores_added()',
+                                 'triage_agg_score_changed()', 'triage_agg_case_labelled()', 'triage_recompute_aggregates()'] LOOP
+            EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, public, pg_temp', f);
+        END LOOP;
+    END $$;
     DO $$
     DECLARE f text;
     BEGIN
@@ -138,10 +157,14 @@ extension PGSchema {
         let v7 = String(tables[start.lowerBound..<end.upperBound])
         precondition(v7.contains(labelRulesOwnerCheckV7), "triage_label_rules changed: update PGSchema.labelRulesV8")
         return "\n" + v7
-            .replacingOccurrences(of: "CREATE FUNCTION triage_label_rules() RETURNS trigger LANGUAGE plpgsql SET search_path",
-                                  with: "CREATE OR REPLACE FUNCTION triage_label_rules() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path")
+            .replacingOccurrences(of: "CREATE FUNCTION triage_label_rules() RETURNS trigger LANGUAGE plpgsql SET search_path = public",
+                                  with: "CREATE OR REPLACE FUNCTION triage_label_rules() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = \(safeSearchPath)")
             .replacingOccurrences(of: labelRulesOwnerCheckV7, with: labelRulesOwnerCheckV8) + "\n"
     }
+
+    /// The search path of every function that runs as the schema's owner: the session's
+    /// temporary schema last, where nothing of it can stand in for triage's tables.
+    static let safeSearchPath = "pg_catalog, public, pg_temp"
 
     /// How `triage_label_rules` recognises the schema's owner: version 7, and version 8.
     static let labelRulesOwnerCheckV7 = """
@@ -150,9 +173,9 @@ extension PGSchema {
         END IF;
     """
     static let labelRulesOwnerCheckV8 = """
-        IF session_user = (SELECT r.rolname FROM pg_class t JOIN pg_roles r ON r.oid = t.relowner
+        IF session_user = (SELECT r.rolname FROM pg_catalog.pg_class t JOIN pg_catalog.pg_roles r ON r.oid = t.relowner
                            WHERE t.oid = 'public.label_event'::regclass)
-           OR (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = session_user) THEN
+           OR (SELECT rolsuper OR rolbypassrls FROM pg_catalog.pg_roles WHERE rolname = session_user) THEN
             RETURN NEW;
         END IF;
     """

@@ -192,8 +192,10 @@ extension PostgresStore {
                 if GoldMix.servesGold(labeler: labeler, served: served, rate: p.goldRate) {
                     // Through the database's function: which cases are gold is not a labeler's
                     // to read.
+                    // (It takes at most 50 skipped cases; a session that skipped more may be
+                    // served a skipped gold case again.)
                     var a = PostgresBindings()
-                    a.append(name); a.append(labeler); a.append(skipping.sorted())
+                    a.append(name); a.append(labeler); a.append(Array(skipping.sorted().prefix(50)))
                     found = try c.query("SELECT id, case_id FROM triage_next_gold_case($1, $2, $3)", a).first
                 }
             }

@@ -1,41 +1,32 @@
 import Foundation
+import TriageStore
 
 /// The database file and its write-ahead log as a store opened them, by device and inode, to
 /// notice when either is removed or replaced under an open store (see
 /// ``SQLiteStore/verifyFiles()``). The log's identity is taken at the first check after it
 /// exists; SQLite keeps the file (truncating, never deleting it) while any connection is open.
 final class FileIdentity: @unchecked Sendable {
-    private struct ID: Equatable {
-        var dev: UInt64
-        var ino: UInt64
-    }
     let path: String
-    private let main: ID?
-    private var wal: ID?
+    private let main: FileID?
+    private var wal: FileID?
     private let lock = NSLock()
 
     init(path: String) {
         self.path = path
-        main = Self.id(path)
-        wal = Self.id(path + "-wal")
-    }
-
-    private static func id(_ path: String) -> ID? {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        return ID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))
+        main = FileID.of(path)
+        wal = FileID.of(path + "-wal")
     }
 
     /// What changed, in words, or nil when both files are still the ones opened.
     func problem() -> String? {
         guard let main else { return nil }
-        switch Self.id(path) {
+        switch FileID.of(path) {
         case nil: return "the database file \(path) was removed while triage had it open"
         case let now? where now != main: return "the database file \(path) was replaced while triage had it open"
         default: break
         }
         return lock.withLock {
-            let now = Self.id(path + "-wal")
+            let now = FileID.of(path + "-wal")
             guard let wal else {
                 wal = now
                 return nil

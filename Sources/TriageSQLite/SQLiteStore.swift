@@ -157,12 +157,9 @@ public final class SQLiteStore: CaseStore, @unchecked Sendable {
     private static func contents(of path: String) throws -> Contents {
         var st = stat()
         if stat(path, &st) == 0 && st.st_size == 0 { return .empty }
-        // SQLite files start with this 16-byte header; anything else is not ours to touch.
-        if let h = FileHandle(forReadingAtPath: path) {
-            let head = h.readData(ofLength: 16)
-            try? h.close()
-            if head != Data("SQLite format 3\u{0}".utf8) { throw StoreError.notADatabase(path: path) }
-        }
+        // SQLite files start with a 16-byte header; anything else is not ours to touch. (A file
+        // we may not read at all gets SQLite's own word below.)
+        if access(path, R_OK) == 0, !FileIO.hasSQLiteHeader(path) { throw StoreError.notADatabase(path: path) }
         var config = Configuration()
         config.readonly = true
         config.busyMode = .timeout(busyTimeout)

@@ -24,7 +24,8 @@ public enum OutputFileError: Error, Sendable, CustomStringConvertible {
 ///
 /// The path is checked against ``ProtectedFiles`` first. A link is followed: the file it points
 /// to is replaced, not the link. A new file gets the mode the shell's `>` would give it (0666
-/// less the umask); a replaced file keeps its mode.
+/// less the umask); a replaced file keeps its mode. A file that may be written in a directory
+/// that may not (no temporary file can go beside it) is written in place, as `>` would.
 public final class AtomicFileWriter {
     /// The path as given (for messages).
     public let path: String
@@ -34,6 +35,7 @@ public final class AtomicFileWriter {
     /// Where the temporary file goes on commit.
     private let destination: String
     private var finished = false
+    private var committed = false
 
     public init(path: String, protecting: ProtectedFiles) throws(OutputFileError) {
         self.path = path
@@ -48,12 +50,20 @@ public final class AtomicFileWriter {
             destination = path
             return
         }
-        destination = exists ? ProtectedFiles.resolved(path) : path
-        let dir = (destination as NSString).deletingLastPathComponent
-        let name = (destination as NSString).lastPathComponent
+        let target = exists ? ProtectedFiles.resolved(path) : path
+        destination = target
+        let dir = (target as NSString).deletingLastPathComponent
+        let name = (target as NSString).lastPathComponent
         let temp: TemporaryFile
         do { temp = try TemporaryFile(directory: dir.isEmpty ? "." : dir, prefix: "." + name + ".triage-") }
-        catch { throw .cannotCreate(path: path, reason: error.reason) }
+        catch {
+            // A file we may write in a directory we may not: written in place, as the shell's `>`
+            // would (a failed write can then leave part of it).
+            guard exists, access(target, W_OK) == 0 else { throw .cannotCreate(path: path, reason: error.reason) }
+            fd = open(target, O_WRONLY | O_TRUNC | O_CLOEXEC)
+            guard fd >= 0 else { throw .cannotCreate(path: path, reason: String(cString: strerror(errno))) }
+            return
+        }
         let mode: mode_t
         if exists {
             mode = st.st_mode & 0o7777
@@ -69,26 +79,23 @@ public final class AtomicFileWriter {
 
     deinit { discard() }
 
-    /// Writes all of `bytes`.
+    /// Writes all of `bytes`. After a failure the write is abandoned (``discard()``): the path
+    /// keeps what it had, and ``commit()`` refuses.
     public func write(_ bytes: [UInt8]) throws(OutputFileError) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress!, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let reason = String(cString: strerror(errno))
-                discard()
-                throw .cannotWrite(path: path, reason: reason)
-            }
-            offset += n
+        guard !finished else { throw .cannotWrite(path: path, reason: "the write was already abandoned") }
+        if let e = FileIO.writeAll(fd, bytes) {
+            discard()
+            throw .cannotWrite(path: path, reason: String(cString: strerror(e)))
         }
     }
 
     /// Makes the file durable and puts it in place of the path.
     public func commit() throws(OutputFileError) {
-        guard !finished else { return }
+        if committed { return }
+        guard !finished else { throw .cannotWrite(path: path, reason: "the write was abandoned") }
         guard let temp = temporary else {
             finished = true
+            committed = true
             close(fd)
             return
         }
@@ -105,6 +112,7 @@ public final class AtomicFileWriter {
         temp.forget()
         temporary = nil
         finished = true
+        committed = true
         close(fd)
     }
 

@@ -147,20 +147,3 @@ public struct LineReader {
         }
     }
 }
-
-/// Opens `path` for writing as the shell's `>` does: created if missing (mode 0666 less the
-/// umask), truncated, and written in place, never replaced, so that a device such as `/dev/null`
-/// or a named pipe stays what it is. (Foundation's `createFile` writes a new file and renames it
-/// over the path: `--out /dev/null` turned the device into an empty regular file.) Nil on
-/// failure, with `errno` set.
-public func openForWriting(_ path: String) -> FileHandle? {
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-    guard fd >= 0 else { return nil }
-    return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-}
-
-/// Whether `handle` is a regular file (what `fsync` applies to; a pipe or a device refuses it).
-public func isRegularFile(_ handle: FileHandle) -> Bool {
-    var st = stat()
-    return fstat(handle.fileDescriptor, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
-}

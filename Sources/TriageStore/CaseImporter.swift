@@ -460,14 +460,8 @@ public struct CaseImporter {
                     : "\(stopAt >> 20) MiB, so this import would store nothing"
                 throw ImportError.malformed(path: "<stdin>", reason: "line \(line) is longer than \(what); standard input was read no further")
             }
-            var offset = 0
-            while offset < kept.count {
-                let n = kept[offset...].withUnsafeBytes { Foundation.write(spool.fd, $0.baseAddress!, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else {
-                    throw ImportError.cannotRead(path: "<stdin>", reason: "cannot copy it to \(dir) (TMPDIR): \(String(cString: strerror(errno)))")
-                }
-                offset += n
+            if let e = FileIO.writeAll(spool.fd, kept) {
+                throw ImportError.cannotRead(path: "<stdin>", reason: "cannot copy it to \(dir) (TMPDIR): \(String(cString: strerror(e)))")
             }
             buffer.removeAll(keepingCapacity: true)
             ticker.tick(0)

@@ -77,8 +77,8 @@ public struct Disclosure: Sendable, Equatable {
     }
 
     /// The refusal (for ``StoreError/notAllowed(_:)``) of a command that shows other people's
-    /// labels, model output across cases or gold labels (`export`, `suspects`, `report`,
-    /// `agreement`), for a labeler; nil for everyone else.
+    /// decisions, model output across cases or gold labels (`stats`, `export`, `suspects`,
+    /// `report`, `agreement`, `rationale`, `feedback`), for a labeler; nil for everyone else.
     public static func refusalOfOverview(_ what: String, person: String, role: Role) -> String? {
         guard role == .labeler else { return nil }
         return "\(person) works as a labeler, and \(what) shows other people's labels, model output or gold labels: "

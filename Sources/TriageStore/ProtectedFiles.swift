@@ -4,8 +4,8 @@ import Foundation
 /// `-shm`, `-journal` and `-wanted` files SQLite and triage keep beside it) and the files it
 /// reads. Every output path is checked against them before anything is created, by file identity
 /// (so a symbolic or hard link to the database is caught) and by resolved path (so `DB-wal` is
-/// caught before it exists). Any existing SQLite database is protected too, whichever command
-/// writes: no output of triage's is ever a database.
+/// caught before it exists). Any existing SQLite database, and the companion files beside one,
+/// are protected too, whichever command writes: no output of triage's is ever a database.
 ///
 /// ```swift
 /// var protected = ProtectedFiles()
@@ -39,40 +39,29 @@ public struct ProtectedFiles: Sendable {
     /// What `output` would overwrite, described for a message ("the database (db.sqlite)"), or
     /// nil when it is safe to write.
     public func conflict(with output: String) -> String? {
-        let target = Self.identity(of: output)
+        let target = FileID.of(output)
         let resolvedOutput = Self.resolved(output)
         for e in entries {
             if e.path == "-" {
-                var st = stat()
-                if let target, fstat(0, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_dev == target.dev, st.st_ino == target.ino {
-                    return "\(e.what) (standard input)"
-                }
+                if let target, FileID.of(descriptor: 0) == target { return "\(e.what) (standard input)" }
                 continue
             }
-            if let target, let id = Self.identity(of: e.path), id == target { return "\(e.what) (\(e.path))" }
+            if let target, FileID.of(e.path) == target { return "\(e.what) (\(e.path))" }
             let base = Self.resolved(e.path)
             if base == resolvedOutput { return "\(e.what) (\(e.path))" }
             for c in e.companions {
-                if let target, let id = Self.identity(of: e.path + c.suffix), id == target { return "\(c.what) (\(e.path + c.suffix))" }
+                if let target, FileID.of(e.path + c.suffix) == target { return "\(c.what) (\(e.path + c.suffix))" }
                 if base + c.suffix == resolvedOutput { return "\(c.what) (\(e.path + c.suffix))" }
             }
         }
-        if let target, target.isRegular, Self.isSQLiteDatabase(output) { return "a SQLite database (\(output))" }
+        // Whatever the command has open: no output of triage's is ever a SQLite database, or the
+        // write-ahead log, shared memory or journal beside one.
+        if FileIO.hasSQLiteHeader(output) { return "a SQLite database (\(output))" }
+        for suffix in ["-wal", "-shm", "-journal"] where output.hasSuffix(suffix) {
+            let base = String(output.dropLast(suffix.count))
+            if FileIO.hasSQLiteHeader(base) { return "a file SQLite keeps beside the database \(base)" }
+        }
         return nil
-    }
-
-    struct Identity: Equatable {
-        var dev: UInt64
-        var ino: UInt64
-        var isRegular: Bool
-        static func == (a: Identity, b: Identity) -> Bool { a.dev == b.dev && a.ino == b.ino }
-    }
-
-    /// The device and inode `path` names (following links); nil when it does not exist.
-    static func identity(of path: String) -> Identity? {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        return Identity(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino), isRegular: (st.st_mode & S_IFMT) == S_IFREG)
     }
 
     /// `path` with every link and `..` resolved; for a file that does not exist yet, its
@@ -88,15 +77,5 @@ public struct ProtectedFiles: Sendable {
         guard let p = realpath(path, nil) else { return nil }
         defer { free(p) }
         return String(cString: p)
-    }
-
-    /// Whether the file at `path` starts with SQLite's 16-byte header.
-    static func isSQLiteDatabase(_ path: String) -> Bool {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var head = [UInt8](repeating: 0, count: 16)
-        let n = read(fd, &head, 16)
-        return n == 16 && head == Array("SQLite format 3\u{0}".utf8)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TriageStore
 import TriageUI
 
 /// Standard output and standard error, the only way commands write to them.
@@ -88,16 +89,7 @@ enum Console {
 
     /// Writes all of `bytes` to `fd`; returns the errno of a failure.
     @discardableResult
-    fileprivate static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress!, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { return n == 0 ? EIO : errno }
-            offset += n
-        }
-        return nil
-    }
+    fileprivate static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? { FileIO.writeAll(fd, bytes) }
 }
 
 /// Standard output behind a buffer: sanitised per line when it is a terminal, with the first

@@ -189,7 +189,10 @@ struct DbCopy: ParsableCommand {
     func run() throws {
         try runReporting {
             let source = try open(from, destination: false)
-            let destination = try open(to, destination: true)
+            // Not even a new file where the source's write-ahead log or journal goes.
+            var sourceFiles = ProtectedFiles()
+            if let path = source.sqlitePath { sourceFiles.database(path) }
+            let destination = try open(to, destination: true, protecting: sourceFiles)
             var bar: (phase: DatabaseCopier.Phase, table: String, shown: Date)?
             let reports: [CopyTableReport]
             do {
@@ -216,7 +219,7 @@ struct DbCopy: ParsableCommand {
     /// A copy that failed part-way leaves a destination a retry would refuse as not empty: a
     /// SQLite file this copy created is removed; a PostgreSQL database is left for its owner to
     /// drop, and the error says so.
-    private func cleanUp(after error: any Error, destination: (endpoint: any CopyEndpoint, name: String, createdFile: Bool)) throws -> Never {
+    private func cleanUp(after error: any Error, destination: (endpoint: any CopyEndpoint, name: String, createdFile: Bool, sqlitePath: String?)) throws -> Never {
         let note: String
         if destination.createdFile {
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: destination.name + suffix) }
@@ -231,17 +234,10 @@ struct DbCopy: ParsableCommand {
         throw CLIError(message: "\(error); \(note)", code: 1)
     }
 
-    /// The source's files, when it is a SQLite database: the destination must not be one of them.
-    private func sourceFiles() -> ProtectedFiles {
-        var p = ProtectedFiles()
-        if case .sqlite(let raw)? = try? DatabaseLocation.parse(from, environment: ProcessInfo.processInfo.environment, osUser: Paths.osUser()) {
-            p.database(Paths.expand(raw))
-        }
-        return p
-    }
-
-    /// A store on `text` as a copy's source or destination.
-    private func open(_ text: String, destination: Bool) throws -> (endpoint: any CopyEndpoint, name: String, createdFile: Bool) {
+    /// A store on `text` as a copy's source or destination (a SQLite destination must not be one
+    /// of the files `protecting` names).
+    private func open(_ text: String, destination: Bool, protecting: ProtectedFiles = ProtectedFiles())
+        throws -> (endpoint: any CopyEndpoint, name: String, createdFile: Bool, sqlitePath: String?) {
         let location: DatabaseLocation
         do {
             location = try DatabaseLocation.parse(text, environment: ProcessInfo.processInfo.environment, osUser: Paths.osUser())
@@ -251,15 +247,14 @@ struct DbCopy: ParsableCommand {
         switch location {
         case .sqlite(let raw):
             let path = Paths.expand(raw)
-            if destination, let what = sourceFiles().conflict(with: path) {
-                // Not even a new file where the source's write-ahead log goes.
-                throw CLIError(message: OutputFileError.protected(path: path, what: what).description, code: Exit.cantCreate)
-            }
             if destination, FileManager.default.fileExists(atPath: path) {
                 throw CLIError(message: "\(path) already exists: copy into a new file (the copy never writes over a database)", code: Exit.dataError)
             }
+            if destination, let what = protecting.conflict(with: path) {
+                throw CLIError(message: OutputFileError.protected(path: path, what: what).description, code: Exit.cantCreate)
+            }
             do {
-                return (try SQLiteStore(path: path, create: destination), path, destination)
+                return (try SQLiteStore(path: path, create: destination), path, destination, path)
             } catch {
                 // Not even the schema could be written (a full disk): leave no file behind.
                 if destination { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
@@ -270,7 +265,7 @@ struct DbCopy: ParsableCommand {
             if destination, try PostgresStore.status(a, password: password) == nil {
                 _ = try PostgresStore.initialize(a, password: password)
             }
-            return (try PostgresStore(address: a, password: password), a.description, false)
+            return (try PostgresStore(address: a, password: password), a.description, false, nil)
         }
     }
 }

@@ -29,9 +29,10 @@ struct Label: ParsableCommand {
         labelers' (it never changes the case's status in the analyst queue), made in the labeler \
         role; --correct replaces their own earlier label. A lead settles a case with \
         --adjudicate (the final label; --correct replaces an earlier adjudication). --blind \
-        records that the decision was made without seeing the model's output; in a blind \
-        project a labeler's label is recorded blind unless --saw-model says they saw it (no \
-        triage command shows a labeler the model before they label).
+        records that the decision was made without seeing the model's output. A labeler's label \
+        is recorded blind when triage has not shown them the model's output for the case (in a \
+        blind project's policy area, before their first label on it) unless --saw-model says \
+        they saw it.
 
         Examples:
           triage label c_1 violation --reason unlicensed_gambling
@@ -119,10 +120,12 @@ struct Label: ParsableCommand {
         var r = roles
         if r.role == nil { r.role = adjudicate ? .lead : .labeler }
         let role = try r.inForce(store, person: person)
-        let settings = try global.resolveProject(store, project)
-        // A labeler in a blind project is shown no model output by triage before labelling
-        // (`triage audit` hides it): their label is blind unless they say they saw it.
-        let blind = self.blind || (settings.blind && role == .labeler && !adjudicate && !sawModel)
+        _ = try global.resolveProject(store, project)
+        // A labeler is shown the model's output by triage only where Disclosure allows (`triage
+        // audit` hides the rest): before their first label on a case of a blind project's area,
+        // their label is blind unless they say they saw it; a correction after that is not.
+        let disclosure = Disclosure(viewer: person, role: role, projects: try store.projects().map(\.project))
+        let blind = self.blind || (role == .labeler && !adjudicate && !sawModel && !disclosure.showsModel(detail))
         let live = CurrentLabel.live(detail.labels, project: project)
         let mine = adjudicate ? live.last { $0.kind == .adjudication } : live.last { $0.kind == .label && $0.analyst == person }
         if let mine, !correct {
