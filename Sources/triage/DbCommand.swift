@@ -254,7 +254,8 @@ struct DbCopy: ParsableCommand {
                 throw CLIError(message: OutputFileError.protected(path: path, what: what).description, code: Exit.cantCreate)
             }
             do {
-                return (try SQLiteStore(path: path, create: destination), path, destination, path)
+                // The source is only read: an older one is not upgraded behind the user's back.
+                return (try SQLiteStore(path: path, access: destination ? .create : .readOnly), path, destination, path)
             } catch {
                 // Not even the schema could be written (a full disk): leave no file behind.
                 if destination { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
