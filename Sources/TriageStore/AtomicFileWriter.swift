@@ -5,13 +5,14 @@ public enum OutputFileError: Error, Sendable, CustomStringConvertible {
     /// The path names the database, one of its companion files or an input (``ProtectedFiles``).
     case protected(path: String, what: String)
     case cannotCreate(path: String, reason: String)
-    case cannotWrite(path: String, reason: String)
+    /// `untouched`: the path still holds what it held (the write went to a temporary file).
+    case cannotWrite(path: String, reason: String, untouched: Bool)
 
     public var description: String {
         switch self {
         case .protected(let p, let what): return "refusing to write \(p): it is \(what); choose another file (nothing was written)"
         case .cannotCreate(let p, let r): return "cannot create \(p): \(r)"
-        case .cannotWrite(let p, let r): return "cannot write \(p): \(r); the file was not changed"
+        case .cannotWrite(let p, let r, let untouched): return "cannot write \(p): \(r)" + (untouched ? "; the file was not changed" : "")
         }
     }
 }
@@ -82,32 +83,28 @@ public final class AtomicFileWriter {
     /// Writes all of `bytes`. After a failure the write is abandoned (``discard()``): the path
     /// keeps what it had, and ``commit()`` refuses.
     public func write(_ bytes: [UInt8]) throws(OutputFileError) {
-        guard !finished else { throw .cannotWrite(path: path, reason: "the write was already abandoned") }
+        guard !finished else { throw .cannotWrite(path: path, reason: "the write was already abandoned", untouched: temporary != nil) }
         if let e = FileIO.writeAll(fd, bytes) {
+            let untouched = temporary != nil
             discard()
-            throw .cannotWrite(path: path, reason: String(cString: strerror(e)))
+            throw .cannotWrite(path: path, reason: String(cString: strerror(e)), untouched: untouched)
         }
     }
 
     /// Makes the file durable and puts it in place of the path.
     public func commit() throws(OutputFileError) {
         if committed { return }
-        guard !finished else { throw .cannotWrite(path: path, reason: "the write was abandoned") }
+        guard !finished else { throw .cannotWrite(path: path, reason: "the write was abandoned", untouched: true) }
         guard let temp = temporary else {
             finished = true
             committed = true
             close(fd)
             return
         }
-        if fsync(fd) != 0 {
+        if fsync(fd) != 0 || rename(temp.path, destination) != 0 {
             let reason = String(cString: strerror(errno))
             discard()
-            throw .cannotWrite(path: path, reason: reason)
-        }
-        if rename(temp.path, destination) != 0 {
-            let reason = String(cString: strerror(errno))
-            discard()
-            throw .cannotWrite(path: path, reason: reason)
+            throw .cannotWrite(path: path, reason: reason, untouched: true)
         }
         temp.forget()
         temporary = nil
