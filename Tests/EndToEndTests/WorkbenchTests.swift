@@ -316,6 +316,46 @@ import TriageFormats
         try tmux.waitFor(text: "[exited 0]")
     }
 
+    /// A case someone already decided, reached with a filter and `:`, is not decided again
+    /// unawares: the decision key asks "Correct bob's no_violation (#1)? y/n"; n leaves it, y
+    /// records a correction that supersedes bob's label (both stay in the log).
+    @Test func decidingSomeoneElsesCaseAsksToCorrectIt() throws {
+        let dir = try Harness.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/t.sqlite"
+        try Harness.run(["sample", "--n", "5", "--seed", "21", "--out", dir + "/c.jsonl"])
+        #expect(try Harness.run(["import", dir + "/c.jsonl", "--db", db]).status == 0)
+        let x = try Harness.sql(db, "SELECT case_id FROM cases ORDER BY id LIMIT 1")
+        #expect(try Harness.run(["label", "--db", db, "--analyst", "bob", "--", x, "no_violation"]).status == 0)
+        let tmux = try TmuxSession(command: [Harness.binary, "--db", db, "--analyst", "ann"], env: ["LANG": "C.UTF-8"])
+        try tmux.waitFor(text: "4 cases")
+        try tmux.send("f")
+        try tmux.type("status=all")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "5 cases")
+        try tmux.send(":")
+        try tmux.type(x)
+        try tmux.send("Enter")
+        try tmux.waitFor("the decided case selected") { self.selectedRow($0).contains(String(x.suffix(3))) || $0.contains("no_violation") }
+        try tmux.send("v")
+        try tmux.waitFor(text: "Correct bob's no_violation (#1)? y/n")
+        try tmux.send("n")
+        try tmux.waitFor(text: "left as it is")
+        #expect(try Harness.sql(db, "SELECT count(*) FROM label_event") == "1")
+        try tmux.send("v")
+        try tmux.waitFor(text: "Correct bob's no_violation (#1)? y/n")
+        try tmux.send("y")
+        try tmux.waitFor(text: "reasons:")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "note: type")
+        try tmux.send("Enter")
+        try tmux.waitFor(text: "saved: violation \(x)")
+        try tmux.send("q")
+        try tmux.waitFor(text: "[exited 0]")
+        #expect(try Harness.sql(db, "SELECT group_concat(id || ':' || analyst || ':' || decision || ':' || coalesce(supersedes, '-'), ' ') FROM label_event")
+                == "1:bob:no_violation:- 2:ann:violation:1")
+    }
+
     /// The row marked as selected (the one with the ▸ marker).
     private func selectedRow(_ screen: String) -> String {
         screen.split(separator: "\n").first { $0.contains("▸") }.map(String.init) ?? ""

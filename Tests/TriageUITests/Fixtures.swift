@@ -108,6 +108,14 @@ enum Fixtures {
     static let queueCount = 1234
 
     /// A loaded state showing `rows` with `detail` for the selected row.
+    /// Lucky Star with no label yet: an open case, which a decision labels without asking.
+    static var openLuckyStar: CaseDetail {
+        var d = luckyStar
+        d.labels = []
+        d.case.status = .open
+        return d
+    }
+
     static func state(width: Int, height: Int, rows: [QueueRow] = rows, selection: Int = 0,
                       detail: CaseDetail? = luckyStar, hasMoreBelow: Bool = false) -> WorkbenchState {
         var s = WorkbenchState(databaseName: "cases.db", analyst: "ana", query: QueueQuery(),

@@ -6,9 +6,9 @@ import Testing
 /// Labelling through `Workbench.update`, on plain values: decision key → reason picker → note →
 /// the commit effect; Esc, undo, skip, and quitting with a half-typed note.
 @Suite struct LabelFlowTests {
-    /// c_101 (gambling, current label event 2) selected, with the standard taxonomy loaded.
+    /// c_101 (gambling, open: no label yet) selected, with the standard taxonomy loaded.
     func labelling() -> WorkbenchState {
-        var s = Fixtures.state(width: 80, height: 24)
+        var s = Fixtures.state(width: 80, height: 24, detail: Fixtures.openLuckyStar)
         s.osUser = "ana_os"
         _ = Workbench.update(&s, .taxonomyLoaded(Taxonomy.standard))
         return s
@@ -70,10 +70,49 @@ import Testing
                                   blind: false,
                                   modelVersionsSeen: ["supportability-xgb@2026-10-01", "supportability-xgb@2026-11-01",
                                                       "fraud-gbm@v3"],
-                                  supersedes: 2, queuePolicy: "score") // the queue's order served it
+                                  supersedes: nil, queuePolicy: "score") // the queue's order served it
         #expect(effects == [.recordLabel(expected)])
         #expect(s.labelFlow == nil)
         #expect(s.status?.text.contains("saved") != true) // not before the store says so
+    }
+
+    /// A case that already has a live label is never decided again unawares: the decision key
+    /// asks first, naming whose label it is; n (or Esc) leaves it, y goes on and the label
+    /// supersedes it. A labeler is told they cannot.
+    @Test func decidingALabelledCaseAsksToCorrectItFirst() {
+        var bobs = Fixtures.luckyStar // its current label is event 2
+        for i in bobs.labels.indices { bobs.labels[i].analyst = "bob" }
+        var s = Fixtures.state(width: 120, height: 40, detail: bobs)
+        _ = Workbench.update(&s, .taxonomyLoaded(Taxonomy.standard))
+        #expect(press(&s, .char("n")).isEmpty)
+        guard case .confirmCorrection(let c)? = s.labelFlow?.stage else {
+            Issue.record("no question: \(String(describing: s.labelFlow?.stage))"); return
+        }
+        #expect(c.eventID == 2 && c.author == "bob" && !c.own)
+        let bar = Workbench.render(s).rowText(39)
+        #expect(bar.contains("Correct bob's violation (#2)? y/n"), "\(bar)")
+        // Keys other than y/n do nothing: no reason gets ticked, no text typed.
+        #expect(press(&s, .char("1"), .enter).isEmpty)
+        #expect(s.labelFlow?.selected.isEmpty == true)
+        _ = press(&s, .char("n"))
+        #expect(s.labelFlow == nil && s.status?.text.contains("left as it is: bob's violation (#2)") == true)
+        // Asked again, and confirmed: the label supersedes bob's.
+        _ = press(&s, .char("n"), .char("y"))
+        #expect(s.labelFlow?.stage == .reasons)
+        let effects = press(&s, .enter, .enter)
+        guard case .recordLabel(let draft)? = effects.first else { Issue.record("\(effects)"); return }
+        #expect(draft.supersedes == 2 && draft.decision == "no_violation")
+        // Your own label: "your".
+        var own = Fixtures.state(width: 120, height: 40)
+        _ = Workbench.update(&own, .taxonomyLoaded(Taxonomy.standard))
+        _ = press(&own, .char("v"))
+        #expect(Workbench.render(own).rowText(39).contains("Correct your violation (#2)? y/n"))
+        // A labeler in the analyst queue is told, and nothing opens.
+        var labeler = Fixtures.state(width: 120, height: 40, detail: bobs)
+        labeler.role = .labeler
+        _ = Workbench.update(&labeler, .taxonomyLoaded(Taxonomy.standard))
+        _ = press(&labeler, .char("v"))
+        #expect(labeler.labelFlow == nil && labeler.status?.text.contains("labelers label in labelling projects") == true)
     }
 
     @Test func enterEnterCommitsWithoutReasonsOrNote() {

@@ -6,7 +6,7 @@ import Testing
 /// The reason picker and note field as a person sees them.
 @Suite struct LabelRenderTests {
     func picking() -> WorkbenchState {
-        var s = Fixtures.state(width: 80, height: 24)
+        var s = Fixtures.state(width: 80, height: 24, detail: Fixtures.openLuckyStar)
         _ = Workbench.update(&s, .taxonomyLoaded(Taxonomy.standard))
         for k: Key in [.char("v"), .char("1"), .char("w")] { _ = Workbench.update(&s, Workbench.action(for: k, in: s)!) }
         return s

@@ -113,7 +113,7 @@ extension ProjectScreen {
     static func drawStatusBar(_ state: ProjectState, in rect: Rect, into grid: inout Grid) {
         grid.fill(x: rect.x, y: rect.y, width: rect.width, height: 1, role: .statusBar)
         let room = rect.width - 2
-        if let flow = state.labelFlow, state.status == nil || flow.stage == .confirmDiscard {
+        if let flow = state.labelFlow, state.status == nil || flow.asksQuestion {
             grid.put(" " + ReasonPicker.prompt(flow), x: rect.x, y: rect.y, maxWidth: room, role: .message)
             return
         }

@@ -19,6 +19,8 @@ enum ReasonPicker {
             note.append(flow.note.isEmpty ? "(next, optional)" : Sanitize.line(flow.note), .dim)
         case .note, .confirmDiscard:
             note.append(tail(Sanitize.line(flow.note), room: noteRoom - 1) + "▏", .help)
+        case .confirmCorrection(let c):
+            note.append("(after the correction is confirmed: replaces " + c.described + ")", .dim)
         }
         out.append(note)
         return out
@@ -43,6 +45,7 @@ enum ReasonPicker {
         case .reasons: return "reasons: press their keys to toggle · Enter: note · Esc: cancel"
         case .note: return "note: type (optional) · Enter: save · Backspace: delete · Esc: cancel · Ctrl-D: quit"
         case .confirmDiscard: return "discard the note? y/n"
+        case .confirmCorrection(let c): return "Correct \(c.described)? y/n (the new label replaces it; both stay in the log)"
         }
     }
 

@@ -110,7 +110,7 @@ extension Workbench {
             grid.put(" " + rating.prompt, x: rect.x, y: rect.y, maxWidth: room, role: .message)
             return
         }
-        if let flow = state.labelFlow, state.status == nil || flow.stage == .confirmDiscard {
+        if let flow = state.labelFlow, state.status == nil || flow.asksQuestion {
             grid.put(" " + ReasonPicker.prompt(flow), x: rect.x, y: rect.y, maxWidth: room, role: .message)
             return
         }

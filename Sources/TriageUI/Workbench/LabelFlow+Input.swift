@@ -67,6 +67,17 @@ extension LabelFlow {
             default:
                 return .ignored
             }
+        case .confirmCorrection(let c):
+            switch key {
+            case .char("y"), .char("Y"):
+                stage = .reasons
+            case .char("n"), .char("N"), .escape:
+                return .cancelled("left as it is: " + c.described + " stays the case's label")
+            case .ctrl("d"):
+                return .quit
+            default:
+                return .ignored
+            }
         }
         return .edited
     }

@@ -12,6 +12,30 @@ public struct LabelFlow: Sendable, Equatable {
         case note
         /// "discard the note? y/n": Esc or a quit with a half-typed note asks first.
         case confirmDiscard
+        /// "Correct bob's no_violation (#80)? y/n": the case already has a live label, and the new
+        /// one would replace it; asked before anything else, so nobody replaces a label unawares.
+        case confirmCorrection(Correction)
+    }
+
+    /// The live label a new one would replace, as the correction question names it.
+    public struct Correction: Sendable, Equatable {
+        public var eventID: Int64
+        public var author: String
+        public var decision: String
+        /// Whether the person deciding made it themselves.
+        public var own: Bool
+
+        public init(eventID: Int64, author: String, decision: String, own: Bool) {
+            self.eventID = eventID
+            self.author = author
+            self.decision = decision
+            self.own = own
+        }
+
+        /// `bob's no_violation (#80)`, or `your violation (#80)`.
+        public var described: String {
+            (own ? "your " : Sanitize.line(author) + "'s ") + Sanitize.line(decision) + " (#\(eventID))"
+        }
     }
 
     /// The case being labelled.
@@ -48,13 +72,17 @@ public struct LabelFlow: Sendable, Equatable {
 
     /// A flow for `detail`'s case with `decision`, offering the taxonomy's reasons for its policy
     /// area; `modelShown` records the model versions on screen (none when the model is hidden).
+    /// When `replacing` (the label the new one would supersede) is given, the flow first asks
+    /// whether to correct it.
     public static func start(_ detail: CaseDetail, decision: Decision, taxonomy: Taxonomy, supersedes: Int64?,
-                             modelShown: Bool = true) -> LabelFlow {
+                             modelShown: Bool = true, replacing: Correction? = nil) -> LabelFlow {
         var seen = Set<String>()
         let versions = modelShown ? detail.scores.map { "\($0.model)@\($0.version)" }.filter { seen.insert($0).inserted } : []
-        return LabelFlow(caseID: detail.case.caseID, policy: detail.case.policy, decision: decision,
-                         reasons: taxonomy.reasons(policy: detail.case.policy, decision: decision.key),
-                         supersedes: supersedes, modelVersionsSeen: versions)
+        var flow = LabelFlow(caseID: detail.case.caseID, policy: detail.case.policy, decision: decision,
+                             reasons: taxonomy.reasons(policy: detail.case.policy, decision: decision.key),
+                             supersedes: supersedes, modelVersionsSeen: versions)
+        if let replacing { flow.stage = .confirmCorrection(replacing) }
+        return flow
     }
 
     /// A quit was asked for while this flow is open: with a half-typed note, turns to the
@@ -65,6 +93,15 @@ public struct LabelFlow: Sendable, Equatable {
         stage = .confirmDiscard
         quitAfterDiscard = true
         return true
+    }
+
+    /// Whether the flow waits for a y/n answer (the status bar shows the question whatever else
+    /// it was saying).
+    public var asksQuestion: Bool {
+        switch stage {
+        case .confirmDiscard, .confirmCorrection: return true
+        case .reasons, .note: return false
+        }
     }
 
     /// The picked codes in the order the picker lists them.

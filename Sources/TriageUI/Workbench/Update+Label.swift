@@ -29,7 +29,17 @@ extension Workbench {
             state.status = .info(state.selectedRow == nil ? "no case to label" : "the case is still loading")
             return []
         }
-        state.labelFlow = LabelFlow.start(detail, decision: decision, taxonomy: taxonomy, supersedes: detail.currentLabel?.id)
+        // A case that already has a live label (reached with `f status=all`, search or `:`):
+        // ask before replacing it, naming whose it is; a role that may not decide here is told so.
+        let current = detail.currentLabel
+        if current != nil, state.role == .labeler {
+            state.status = .info("labelers label in labelling projects: this case's label stays")
+            return []
+        }
+        let replacing = current.flatMap { c in
+            c.id.map { LabelFlow.Correction(eventID: $0, author: c.analyst, decision: c.decision ?? "?", own: c.analyst == state.analyst) }
+        }
+        state.labelFlow = LabelFlow.start(detail, decision: decision, taxonomy: taxonomy, supersedes: current?.id, replacing: replacing)
         return []
     }
 
