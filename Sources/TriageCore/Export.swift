@@ -27,6 +27,10 @@ public struct ExportRow: Sendable {
     public var label: LabelEvent
     /// Inverse inclusion probability (1.0 unless a sampling policy served the case).
     public var samplingWeight: Double
+    /// Set on a withdrawal row of an increment (`export --since T`): ``label`` was undone or
+    /// superseded at or after T, so a table keyed as the export documents drops its row. A
+    /// withdrawal row carries no scores and no features.
+    public var withdrawal: Withdrawal?
 
     private enum Snapshot: Sendable {
         case decoded([(name: String, value: FeatureValue)])
@@ -57,6 +61,30 @@ public struct ExportRow: Sendable {
         self.scores = scores
         self.label = label
         self.samplingWeight = samplingWeight
+    }
+}
+
+/// When and by which event a label stopped being live (see ``ExportRow/withdrawal``).
+public struct Withdrawal: Sendable, Equatable {
+    /// The time of the event that undid or superseded it.
+    public var at: Timestamp
+    /// That event's id.
+    public var byEvent: Int64
+
+    public init(at: Timestamp, byEvent: Int64) {
+        self.at = at
+        self.byEvent = byEvent
+    }
+}
+
+extension ExportRow {
+    /// A withdrawal row: `label` (of case `caseID`) stopped being live with `withdrawal`.
+    public static func withdrawn(caseID: String, merchantID: String?, policy: String, label: LabelEvent,
+                                 withdrawal: Withdrawal) -> ExportRow {
+        var row = ExportRow(caseID: caseID, merchantID: merchantID, policy: policy, features: [], scores: [], label: label,
+                            samplingWeight: AuditSample.weight(inclusionProbability: label.inclusionProbability))
+        row.withdrawal = withdrawal
+        return row
     }
 }
 

@@ -424,7 +424,7 @@ public struct CSVExportWriter: Sendable {
     public static let fixedColumns = [
         "case_id", "merchant_id", "policy", "decision", "reason_codes", "note", "labelled_by", "os_user", "role",
         "labelled_at", "dwell_ms", "blind", "model_versions_seen", "label_event_id", "kind", "project", "queue_policy",
-        "sampling_weight",
+        "sampling_weight", "withdrawn", "withdrawn_at", "withdrawn_by_event",
     ]
 
     /// The column vocabulary.
@@ -506,6 +506,14 @@ public struct CSVExportWriter: Sendable {
         writer.writeField(label.project)
         writer.writeField(label.queuePolicy)
         writer.writeField(row.samplingWeight)
+        writer.writeField(row.withdrawal != nil)
+        if let w = row.withdrawal {
+            writer.writeField(w.at)
+            writer.writeField(w.byEvent)
+        } else {
+            writer.writeEmptyField()
+            writer.writeEmptyField()
+        }
 
         if !scoreScratch.isEmpty {
             for i in scoreScratch.indices { scoreScratch[i] = nil }

@@ -15,7 +15,8 @@ import TriageCore
 ///  "features":{"chargeback_rate_90d":0.088,"account_age_days":136}}
 /// ```
 ///
-/// (shown wrapped; each row is one line). `labelled_at` is RFC 3339 UTC with milliseconds, as
+/// (shown wrapped; each row is one line; `withdrawn`, `withdrawn_at` and `withdrawn_by_event`
+/// come after `sampling_weight`: false and null but on an increment's withdrawal rows). `labelled_at` is RFC 3339 UTC with milliseconds, as
 /// ``Timestamp/iso8601`` writes it; `kind` is `label` or (in a project) `adjudication`;
 /// `project` is null for the analyst queue's labels; `decision` is null only for an undo; a score's `threshold` is
 /// null when the job gave none. Numbers follow ``JSONWriter`` (integral values without `.0`).
@@ -27,7 +28,7 @@ public struct JSONLExportWriter: Sendable {
     public static let keys = [
         "case_id", "merchant_id", "policy", "decision", "reason_codes", "note", "labelled_by", "os_user", "role",
         "labelled_at", "dwell_ms", "blind", "model_versions_seen", "label_event_id", "kind", "project", "queue_policy",
-        "sampling_weight", "scores", "features",
+        "sampling_weight", "withdrawn", "withdrawn_at", "withdrawn_by_event", "scores", "features",
     ]
 
     private var writer: JSONWriter
@@ -87,6 +88,9 @@ public struct JSONLExportWriter: Sendable {
         w.field("project", label.project)
         w.field("queue_policy", label.queuePolicy)
         w.field("sampling_weight", row.samplingWeight)
+        w.field("withdrawn", row.withdrawal != nil)
+        w.field("withdrawn_at", row.withdrawal?.at.iso8601)
+        w.field("withdrawn_by_event", row.withdrawal?.byEvent)
         w.key("scores")
         w.beginArray()
         for s in row.scores {

@@ -25,7 +25,7 @@ extension PostgresStore {
         let pageSize = max(1, pageSize)
         return try pool.with { c in
             try Self.readOnlySnapshot(c) {
-                var n = 0
+                var n = try Self.exportWithdrawals(c, project: nil, since: since, pageSize: pageSize, body)
                 var after: Int64 = 0 // label ids start at 1
                 while true {
                     var args = PGArguments()
@@ -52,6 +52,38 @@ extension PostgresStore {
                     after = last
                 }
             }
+        }
+    }
+
+    /// Streams a withdrawal row for every label or adjudication (of the analyst queue, or of
+    /// `project`) undone or superseded at or after `since`, in pages of `pageSize` by the
+    /// superseding event's id; none without `since`. Returns how many.
+    static func exportWithdrawals(_ c: PGConnection, project: String?, since: Timestamp?, pageSize: Int,
+                                  _ body: (ExportRow) throws -> Void) throws -> Int {
+        guard let since else { return 0 }
+        let width = labelColumns.split(separator: ",").count
+        var n = 0
+        var after: Int64 = 0
+        while true {
+            var args = PGArguments()
+            let projectCondition = project.map { "e.project = " + args.add($0) } ?? "e.project IS NULL"
+            let page = try c.query("""
+                SELECT \(exportLabelColumns), c.case_id, c.merchant_id, c.policy, s.created_at, s.id
+                FROM label_event s JOIN label_event e ON e.id = s.supersedes JOIN cases c ON c.id = e.case_row
+                WHERE s.created_at >= \(args.add(since.milliseconds)) AND s.id > \(args.add(after))
+                  AND e.kind IN ('label', 'adjudication') AND \(projectCondition)
+                ORDER BY s.id LIMIT \(args.add(pageSize))
+                """, args.binds)
+            for row in page {
+                let r = PGRowReader(row)
+                let caseID: String = try r.get(width)
+                try body(.withdrawn(caseID: caseID, merchantID: try r.get(width + 1), policy: try r.get(width + 2),
+                                    label: try labelEvent(row, caseID: caseID),
+                                    withdrawal: Withdrawal(at: Timestamp(milliseconds: try r.get(width + 3)), byEvent: try r.get(width + 4))))
+                after = try r.get(width + 4)
+                n += 1
+            }
+            if page.count < pageSize { return n }
         }
     }
 

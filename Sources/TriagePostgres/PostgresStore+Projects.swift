@@ -333,7 +333,7 @@ extension PostgresStore {
         try snapshot { c in
             guard try Self.readProject(c, project) != nil else { throw StoreError.noProject(project) }
             let decode: @Sendable (String) -> [(name: String, value: FeatureValue)] = JSONText.decodeFeatures
-            var n = 0
+            var n = try Self.exportWithdrawals(c, project: project, since: since, pageSize: 1000, body)
             var last: Int64 = 0
             while true {
                 var b = PostgresBindings()

@@ -9,7 +9,7 @@ extension SQLiteStore {
         try guarded {
             // One read transaction: a consistent snapshot even while others keep labelling.
             try pool.read { db in
-                try Self.streamRows(db, from: """
+                try Self.streamWithdrawals(db, project: nil, since: since, body) + Self.streamRows(db, from: """
                     FROM cases c JOIN label_event e ON e.id = c.current_label
                     WHERE c.current_label IS NOT NULL AND (?1 IS NULL OR e.created_at >= ?1)
                     ORDER BY c.current_label
@@ -23,7 +23,7 @@ extension SQLiteStore {
         try guarded {
             try pool.read { db in
                 guard try Self.readProject(db, project) != nil else { throw Self.noProject(project) }
-                return try Self.streamRows(db, from: """
+                return try Self.streamWithdrawals(db, project: project, since: since, body) + Self.streamRows(db, from: """
                     FROM label_event e JOIN cases c ON c.id = e.case_row
                     WHERE e.project = ?1 AND e.kind IN ('label', 'adjudication') AND \(Self.liveEvent)
                       AND (?2 IS NULL OR e.created_at >= ?2)
@@ -31,6 +31,30 @@ extension SQLiteStore {
                     """, bind: { $0.bind(1, project); $0.bind(2, since?.milliseconds) }, body)
             }
         }
+    }
+
+    /// Streams a withdrawal row for every label or adjudication (of the analyst queue, or of
+    /// `project`) undone or superseded at or after `since`, by the superseding event's id; none
+    /// without `since`. Returns how many.
+    private static func streamWithdrawals(_ db: Database, project: String?, since: Timestamp?,
+                                          _ body: (ExportRow) throws -> Void) throws -> Int {
+        guard let since else { return 0 }
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT e.*, c.case_id AS w_case_id, c.merchant_id AS w_merchant_id, c.policy AS w_policy,
+                   s.created_at AS w_at, s.id AS w_by
+            FROM label_event s JOIN label_event e ON e.id = s.supersedes JOIN cases c ON c.id = e.case_row
+            WHERE s.created_at >= ? AND e.kind IN ('label', 'adjudication') AND e.project IS ?
+            ORDER BY s.id
+            """, arguments: [since.milliseconds, project])
+        var n = 0
+        while let r = try rows.next() {
+            let caseID: String = try r.checked("w_case_id")
+            try body(.withdrawn(caseID: caseID, merchantID: try r.checked("w_merchant_id"), policy: try r.checked("w_policy"),
+                                label: try labelEvent(r, caseID: caseID),
+                                withdrawal: Withdrawal(at: Timestamp(milliseconds: try r.checked("w_at")), byEvent: try r.checked("w_by"))))
+            n += 1
+        }
+        return n
     }
 
     /// The export's columns, read by position in ``streamRows(_:from:bind:_:)``: the case,

@@ -193,11 +193,19 @@ public protocol CaseStore: AnyObject, Sendable {
     // MARK: Export
     /// Streams one row per labelled case (whose current label was made at or after `since`), in
     /// label order, calling `row` for each without holding them all in memory. Returns the count.
+    ///
+    /// With `since` (an increment), the rows are preceded, in the same snapshot, by a withdrawal
+    /// row (``ExportRow/withdrawal``) for every analyst-queue label undone or superseded at or
+    /// after `since`: applying increments in order to a table keyed by case id (or by label event
+    /// id), a row upserting and a withdrawal deleting, gives exactly the full export.
     @discardableResult
     func exportLabels(since: Timestamp?, _ row: (ExportRow) throws -> Void) throws -> Int
     /// Streams one row per live label and live adjudication in `project` (made at or after
     /// `since`), in label order: a project's raw per-label export, several rows per case (one per
     /// labeler), each with its sampling weight (1/inclusion probability for an audit sample).
+    /// With `since`, preceded by a withdrawal row for every label or adjudication of the project
+    /// undone or superseded at or after `since` (as ``exportLabels(since:_:)``; keyed by label
+    /// event id).
     @discardableResult
     func exportProjectLabels(_ project: String, since: Timestamp?, _ row: (ExportRow) throws -> Void) throws -> Int
     /// The column vocabulary of an export: every (model, version) scored and every feature name,

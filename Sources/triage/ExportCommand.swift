@@ -14,6 +14,12 @@ struct Export: ParsableCommand {
         loads as it is into pandas (read_json(lines=True) or read_csv) and Spark. Streams in \
         constant memory; a consistent snapshot even while others keep labelling.
 
+        With --since TIME the export is an increment: first a withdrawal row (withdrawn: true, \
+        withdrawn_at, withdrawn_by_event) for every label undone or corrected at or after TIME, \
+        then the labels made since. Applying increments in order to a table keyed by case_id (by \
+        label_event_id for --project), a row replacing and a withdrawal deleting, gives exactly \
+        the full export.
+
         With --project NAME: the project's raw labels instead, one row per live label (several \
         per case: one per labeler, plus a lead's adjudication), with the queue policy that served \
         the case and its sampling weight (1/inclusion probability for an audit sample's case).
@@ -88,7 +94,8 @@ struct Export: ParsableCommand {
                 ? try exporter.exportConsensus(project: name!, format: chosen, to: output.write)
                 : try exporter.export(format: chosen, since: since.flatMap(Timestamp.parse), project: name, to: output.write)
             try output.close()
-            let what = consensus ? "cases with their consensus label" : name == nil ? "labelled cases" : "labels"
+            var what = consensus ? "cases with their consensus label" : name == nil ? "labelled cases" : "labels"
+            if since != nil { what = "rows (\(what), after a withdrawal row for each label undone or corrected since then)" }
             if let out { Console.info("exported \(n) \(what) to \(out)") }
         }
     }

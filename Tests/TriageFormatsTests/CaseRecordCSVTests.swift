@@ -232,7 +232,7 @@ struct CSVExportWriterTests {
 
     @Test func headerAndRow() throws {
         var w = CSVExportWriter(columns: Self.columns)
-        #expect(w.header.joined(separator: ",") == "case_id,merchant_id,policy,decision,reason_codes,note,labelled_by,os_user,role,labelled_at,dwell_ms,blind,model_versions_seen,label_event_id,kind,project,queue_policy,sampling_weight,score__fraud-gbm__v42,score__supportability-xgb__2026-10-01,score__supportability-xgb__2026-11-01,feature__account_age_days,feature__ip_country_mismatch,feature__platform,feature__refund_rate_30d")
+        #expect(w.header.joined(separator: ",") == "case_id,merchant_id,policy,decision,reason_codes,note,labelled_by,os_user,role,labelled_at,dwell_ms,blind,model_versions_seen,label_event_id,kind,project,queue_policy,sampling_weight,withdrawn,withdrawn_at,withdrawn_by_event,score__fraud-gbm__v42,score__supportability-xgb__2026-10-01,score__supportability-xgb__2026-11-01,feature__account_age_days,feature__ip_country_mismatch,feature__platform,feature__refund_rate_30d")
         w.writeHeader()
         w.write(ExportRow(caseID: "c_1", merchantID: "acct_1", policy: "gambling",
                           features: [("refund_rate_30d", .number(0.125)), ("platform", .string("shop, \"x\"")),
@@ -257,14 +257,27 @@ struct CSVExportWriterTests {
         let lines = String(decoding: w.takeBytes(), as: UTF8.self)
         let expected = w.header.joined(separator: ",") + "\n" + #"""
         c_1,acct_1,gambling,violation,unlicensed_gambling|website_down,"Checked the site, ""cashier"" page
-        sells coins",Ana,ana,analyst,2026-11-20T14:03:00.500Z,15234,false,supportability-xgb@2026-10-01|supportability-xgb@2026-11-01,17,label,,,1,,0.61,0.88,12,true,"shop, ""x""",0.125
-        c_2,,fraud,,,,Ana,ana,labeler,2026-11-20T14:03:00.500Z,,true,,,undo,p1,audit,2.5,0.5,,,,,,
+        sells coins",Ana,ana,analyst,2026-11-20T14:03:00.500Z,15234,false,supportability-xgb@2026-10-01|supportability-xgb@2026-11-01,17,label,,,1,false,,,,0.61,0.88,12,true,"shop, ""x""",0.125
+        c_2,,fraud,,,,Ana,ana,labeler,2026-11-20T14:03:00.500Z,,true,,,undo,p1,audit,2.5,false,,,0.5,,,,,,
 
         """#
         #expect(lines == expected)
         // Every row has the header's width.
         let back = try CSVReader.records(in: lines)
         #expect(back.allSatisfy { $0.count == w.header.count })
+    }
+
+    /// A withdrawal row of an increment: the withdrawn label's fields, `withdrawn` true with when
+    /// and by which event, and no scores or features.
+    @Test func aWithdrawalRow() throws {
+        var w = CSVExportWriter(columns: Self.columns)
+        w.write(.withdrawn(caseID: "c_1", merchantID: "acct_1", policy: "gambling", label: Self.label("c_1"),
+                           withdrawal: Withdrawal(at: Timestamp.parse("2026-11-21T09:00:00Z")!, byEvent: 31)))
+        let row = try #require(try CSVReader.records(in: String(decoding: w.takeBytes(), as: UTF8.self)).first)
+        func cell(_ name: String) -> String { row.fields[w.header.firstIndex(of: name)!] }
+        #expect(cell("case_id") == "c_1" && cell("label_event_id") == "17" && cell("decision") == "violation")
+        #expect(cell("withdrawn") == "true" && cell("withdrawn_at") == "2026-11-21T09:00:00.000Z" && cell("withdrawn_by_event") == "31")
+        #expect(cell("score__supportability-xgb__2026-11-01").isEmpty && cell("feature__platform").isEmpty)
     }
 
     @Test func noScoreOrFeatureColumns() throws {

@@ -417,7 +417,8 @@ struct JSONLExportTests {
             #""reason_codes":["unlicensed_gambling","false_positive"],"note":"checked \"site\"\n","labelled_by":"ana","#,
             #""os_user":"ana.s","role":"analyst","labelled_at":"2026-11-20T14:05:12.345Z","dwell_ms":8200,"#,
             #""blind":false,"model_versions_seen":["supportability-xgb@2026-11-01"],"label_event_id":42,"#,
-            #""kind":"label","project":null,"queue_policy":null,"sampling_weight":1,"scores":[{"model":"supportability-xgb","version":"2026-11-01","score":0.93,"#,
+            #""kind":"label","project":null,"queue_policy":null,"sampling_weight":1,"withdrawn":false,"withdrawn_at":null,"#,
+            #""withdrawn_by_event":null,"scores":[{"model":"supportability-xgb","version":"2026-11-01","score":0.93,"#,
             #""threshold":0.5}],"features":{"chargeback_rate_90d":0.088,"account_age_days":136,"x":null}}"#,
         ].joined()
         #expect(String(lines[0]) == expected)
