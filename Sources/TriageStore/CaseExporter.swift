@@ -22,8 +22,10 @@ public struct CaseExporter {
     public init(store: any CaseStore) { self.store = store }
 
     /// Writes one row per labelled case whose current label was made at or after `since` — or,
-    /// with `project`, one row per live label in that project. `sink` receives the output in
-    /// chunks of about 1 MiB. Returns the number of rows.
+    /// with `project`, one row per live label in that project — after, with `since`, a withdrawal
+    /// row for every label undone or superseded since then (see ``CaseStore/exportLabels(since:_:)``).
+    /// `sink` receives the output in chunks of about 1 MiB. Returns the number of rows, withdrawal
+    /// rows included.
     @discardableResult
     public func export(format: ExportFormat, since: Timestamp?, project: String? = nil,
                        to sink: ([UInt8]) throws -> Void) throws -> Int {
