@@ -66,7 +66,7 @@ public struct Disclosure: Sendable, Equatable {
         return d
     }
 
-    /// `audit` with what the viewer may not see taken out (as ``apply(to:)-5g0pp``), and only the
+    /// `audit` with what the viewer may not see taken out (as for its detail), and only the
     /// viewer's own claims.
     public func apply(to audit: CaseAudit) -> CaseAudit {
         guard !isUnrestricted else { return audit }
@@ -81,7 +81,7 @@ public struct Disclosure: Sendable, Equatable {
     /// `report`, `agreement`, `rationale`, `feedback`), for a labeler; nil for everyone else.
     public static func refusalOfOverview(_ what: String, person: String, role: Role) -> String? {
         guard role == .labeler else { return nil }
-        return "\(person) works as a labeler, and \(what) shows other people's labels, model output or gold labels: "
+        return "\(person) works as a labeler, and \(what) shows other people's decisions, model output or gold labels: "
             + "a labeler sees their own work only (`triage project list` shows a project's progress); ask a lead"
     }
 }

@@ -36,7 +36,7 @@ public enum FileIO {
         return nil
     }
 
-    /// Writes all of `bytes` to `fd` (see ``writeAll(_:_:)-(_,UnsafeRawBufferPointer)``).
+    /// Writes all of `bytes` to `fd` (as the overload taking a buffer).
     @discardableResult
     public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
         bytes.withUnsafeBytes { writeAll(fd, $0) }

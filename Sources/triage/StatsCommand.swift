@@ -13,7 +13,7 @@ struct Stats: ParsableCommand {
     func run() throws {
         try runReporting {
             let store = try global.openStore(.readOnly)
-            try global.requireOverview(store, "`triage stats` (cases by status: other people's decisions)")
+            try global.requireOverview(store, "`triage stats`")
             let s = try store.stats()
             Console.out(Self.render(s, location: store.location))
         }
